@@ -1,6 +1,14 @@
 /**
  * jringbuf: the Linux BPF ring buffer system (RINGBUF and USER_RINGBUF) in pure Java.
+ *
+ * <ul>
+ *   <li>{@code io.jringbuf}: entry points — JVM rings ({@link io.jringbuf.JvmRing},
+ *       {@link io.jringbuf.JvmRingPoller}), errors ({@link io.jringbuf.ErrnoException}).</li>
+ *   <li>{@code io.jringbuf.protocol}: the binary layout and the four protocol roles (consumer,
+ *       producer, user producer, drainer), independent of where the memory comes from.</li>
+ * </ul>
  */
 module io.jringbuf {
     exports io.jringbuf;
+    exports io.jringbuf.protocol;
 }

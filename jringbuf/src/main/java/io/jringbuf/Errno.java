@@ -22,6 +22,8 @@ public final class Errno {
     public static final int ESRCH = 3;
     /** Interrupted system call. */
     public static final int EINTR = 4;
+    /** I/O error. */
+    public static final int EIO = 5;
     /** Argument list too long; for rings: a record that can never fit. */
     public static final int E2BIG = 7;
     /** Bad file descriptor. */

@@ -597,6 +597,20 @@ public final class Sys {
         }
     }
 
+    private static final ThreadLocal<MemorySegment> TIMESPEC =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(16, 8));
+
+    /**
+     * {@link #rawFutexWait} with a relative timeout in nanoseconds, using a per-thread
+     * {@code struct timespec} (no allocation per call).
+     */
+    public static int rawFutexWaitNanos(MemorySegment word, int expected, long nanos, boolean shared) {
+        MemorySegment ts = TIMESPEC.get();
+        ts.set(JAVA_LONG, 0, nanos / 1_000_000_000L);
+        ts.set(JAVA_LONG, 8, nanos % 1_000_000_000L);
+        return rawFutexWait(word, expected, ts, shared);
+    }
+
     /**
      * {@code futex(word, FUTEX_WAKE, count)}.
      *

@@ -1,0 +1,371 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf.protocol;
+
+import io.jringbuf.Errno;
+import io.jringbuf.ErrnoException;
+import io.jringbuf.internal.wait.Blocking;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+
+import static io.jringbuf.protocol.RingLayout.DISCARD_BIT;
+import static io.jringbuf.protocol.RingLayout.HEADER_SIZE;
+import static io.jringbuf.protocol.RingLayout.LENGTH_MASK;
+
+/**
+ * The consumer of a RINGBUF-format ring: libbpf's {@code ringbuf_process_ring} with the 2026
+ * missed-wakeup fix. The same code consumes a kernel {@code BPF_MAP_TYPE_RINGBUF} and a JVM ring.
+ *
+ * <h2>Semantics</h2>
+ * <ul>
+ *   <li>Records are delivered in ring order, zero-copy, to a {@link RecordHandler}.</li>
+ *   <li>A BUSY record (reserved, not yet committed) ends the call; the consumer stays parked at
+ *       it, which is what the producers' adaptive wakeup rule relies on.</li>
+ *   <li>A DISCARD record is skipped: the position moves past it, nothing is delivered or
+ *       counted.</li>
+ *   <li>A handler that returns false stops the call after its record; the record counts. A
+ *       handler that throws stops the call too: the position has already moved past its record
+ *       (the record is consumed) and the exception propagates.</li>
+ *   <li>{@code consume(n)} delivers at most {@code n} records; {@code consume(0)} (or a negative
+ *       n) delivers none and touches nothing. libbpf's {@code ring__consume_n(r, 0)} happens to
+ *       deliver one record; this class does not copy that accident.</li>
+ *   <li>Counts saturate at {@link Integer#MAX_VALUE}. Positions are 64-bit and compared by
+ *       subtraction, so they are wrap-safe.</li>
+ *   <li>A corrupt ring (a position that is not a multiple of 8, more unconsumed bytes than the
+ *       ring holds, a header whose record runs past the producer position) fails with
+ *       {@link ErrnoException} EINVAL and moves nothing.</li>
+ * </ul>
+ *
+ * <h2>Memory ordering and the missed wakeup (seed 000)</h2>
+ * Producers decide whether to wake the consumer by loading {@code consumer_pos} right after a
+ * full-barrier exchange of the header (adaptive rule: wake only if the consumer is parked at the
+ * committed record). The consumer publishes {@code consumer_pos} with a release store and then
+ * loads {@code producer_pos} or a header. Release/acquire does not order a store before a later
+ * load of another word (StoreLoad), so without a full fence both sides can read the other's old
+ * value: the producer sends no wakeup and the consumer goes to sleep with a committed record in
+ * the ring. This class therefore issues {@link VarHandle#fullFence()} after publishing
+ * {@code consumer_pos} and before every load whose result can end the call: the reload of
+ * {@code producer_pos}, a header load that found BUSY (re-read after the fence), and every early
+ * return (record bound, handler stop, handler exception), so that the first load of the next call
+ * is fenced as well. A header load that finds a committed record decides nothing and needs no
+ * fence, which keeps the per-record cost to one release store.
+ *
+ * <h2>Batch commit</h2>
+ * With {@code batchCommit}, {@code consumer_pos} is stored once per pass over the records visible
+ * at one {@code producer_pos} load (and before any return or BUSY check), instead of once per
+ * record. Producers get the space back later, and records committed during a pass cause no
+ * wakeup (the consumer is "behind"), which is correct because the consumer re-reads
+ * {@code producer_pos} after publishing. Use it when handlers are fast.
+ *
+ * <h2>Threads</h2>
+ * One consumer per ring, used by one thread at a time (the protocol is single-consumer).
+ */
+public final class Consumer {
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+    private final MemorySegment consumerPage;
+    private final MemorySegment producerPage;
+    private final MemorySegment data;
+    private final long size;
+    private final long mask;
+    private final boolean batchCommit;
+    private final Notifier spaceNotifier;
+    private final Waiter waiter;
+    private final AbandonedRecords abandoned;
+
+    /**
+     * Creates a consumer.
+     *
+     * @param view the ring's memory (the producer page and data may be read-only)
+     * @param batchCommit store {@code consumer_pos} once per pass instead of once per record
+     * @param spaceNotifier told after a call that freed space ({@link Notifier#NONE} for kernel rings)
+     * @param waiter what {@link #poll} sleeps on, or null if this consumer cannot wait by itself
+     * @param control the JVM ring's control block: BUSY records of dead producer processes are
+     *                reclaimed; null for kernel rings
+     */
+    public Consumer(RingView view, boolean batchCommit, Notifier spaceNotifier, Waiter waiter, RingControl control) {
+        this.consumerPage = view.consumerPage();
+        this.producerPage = view.producerPage();
+        this.data = view.data();
+        this.size = view.size();
+        this.mask = view.mask();
+        this.batchCommit = batchCommit;
+        this.spaceNotifier = Objects.requireNonNull(spaceNotifier, "spaceNotifier");
+        this.waiter = waiter;
+        this.abandoned = control == null ? null : new AbandonedRecords(control);
+    }
+
+    /**
+     * Consumes every committed record (up to {@link Integer#MAX_VALUE}), without waiting.
+     *
+     * @return records delivered (discarded records are not counted)
+     */
+    public int consume(RecordHandler handler) {
+        return consume(handler, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Consumes at most {@code n} committed records, without waiting. {@code n <= 0} delivers none.
+     *
+     * @return records delivered (discarded records are not counted)
+     * @throws ErrnoException EINVAL if the ring is corrupt, EBADF if it was closed
+     */
+    public int consume(RecordHandler handler, int n) {
+        Objects.requireNonNull(handler, "handler");
+        if (n <= 0) {
+            return 0;
+        }
+        try {
+            return batchCommit ? consumeBatched(handler, n) : consumePerRecord(handler, n);
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "consume");
+        }
+    }
+
+    /**
+     * Waits until at least one record is delivered or the timeout passes, then consumes every
+     * committed record. Only for consumers created with a {@link Waiter} (JVM rings).
+     *
+     * @param timeout how long to wait; null or negative waits forever
+     * @return records delivered, 0 on timeout (or when the thread is interrupted; its interrupt
+     *         status stays set)
+     */
+    public int poll(RecordHandler handler, Duration timeout) {
+        return poll(handler, Integer.MAX_VALUE, timeout);
+    }
+
+    /**
+     * Like {@link #poll(RecordHandler, Duration)} with a bound of {@code n} records.
+     *
+     * @return records delivered, 0 on timeout
+     */
+    public int poll(RecordHandler handler, int n, Duration timeout) {
+        Objects.requireNonNull(handler, "handler");
+        if (waiter == null) {
+            throw new IllegalStateException("this consumer has no waiter: wait through its ring buffer manager");
+        }
+        if (n <= 0) {
+            return 0;
+        }
+        long got = Blocking.await(waiter, Blocking.toNanos(timeout), () -> {
+            int c = consume(handler, n);
+            return c > 0 ? c : -1;
+        });
+        return got > 0 ? (int) got : 0;
+    }
+
+    /** Wakes a thread blocked in {@link #poll} (it returns what it has, possibly 0). */
+    public void wakeUp() {
+        if (waiter != null) {
+            waiter.interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------ ring__ accessors
+
+    /** @return {@code consumer_pos}, acquire-loaded */
+    public long consumerPosition() {
+        return (long) LONG.getAcquire(consumerPage, 0L);
+    }
+
+    /** @return {@code producer_pos}, acquire-loaded */
+    public long producerPosition() {
+        return (long) LONG.getAcquire(producerPage, 0L);
+    }
+
+    /**
+     * Unconsumed bytes, including BUSY and discarded records: a racy snapshot for heuristics and
+     * reporting.
+     */
+    public long availableBytes() {
+        // Consumer first: a producer_pos loaded later is never older than it.
+        long cons = consumerPosition();
+        return producerPosition() - cons;
+    }
+
+    /** @return the data area size */
+    public long size() {
+        return size;
+    }
+
+    /** @return the data area (both copies), which handlers receive */
+    public MemorySegment buffer() {
+        return data;
+    }
+
+    // ------------------------------------------------------------------ the loops
+
+    private int consumePerRecord(RecordHandler handler, int n) {
+        final MemorySegment cp = consumerPage;
+        final MemorySegment pp = producerPage;
+        final MemorySegment d = data;
+        final long mask = this.mask;
+        // Acquire: pairs with the release store of whichever consumer published it last.
+        long cons = (long) LONG.getAcquire(cp, 0L);
+        int count = 0;
+        boolean advanced = false;
+        for (;;) {
+            // Fenced: every consumer_pos store of this call and of the previous call was followed
+            // by a full fence (seed 000). Acquire pairs with the producer's release store of
+            // producer_pos at reservation time.
+            long prod = (long) LONG.getAcquire(pp, 0L);
+            long avail = prod - cons;
+            if (avail <= 0) {
+                break;
+            }
+            checkPass(cons, prod, avail);
+            do {
+                long headerOffset = cons & mask;
+                // Acquire: pairs with the producer's exchange of the header at commit, so the
+                // payload written before the commit is visible.
+                int header = (int) INT.getAcquire(d, headerOffset);
+                if (header < 0) {
+                    header = busyHeader(d, headerOffset, cons);
+                    if (header < 0) {
+                        return done(count, advanced);
+                    }
+                }
+                long len = RingLayout.recordSizeOfHeader(header);
+                if (len > avail) {
+                    throw corruptHeader(cons, header, avail);
+                }
+                cons += len;
+                avail -= len;
+                if ((header & DISCARD_BIT) == 0) {
+                    boolean more;
+                    try {
+                        more = handler.onRecord(d, headerOffset + HEADER_SIZE, header & LENGTH_MASK);
+                    } catch (Throwable t) {
+                        // The record is consumed even though its handler failed.
+                        LONG.setRelease(cp, 0L, cons);
+                        VarHandle.fullFence();
+                        done(count, true);
+                        throw t;
+                    }
+                    count++;
+                    // Release: the handler's reads of the record happen before producers reuse
+                    // the space (pairs with their acquire loads of consumer_pos).
+                    LONG.setRelease(cp, 0L, cons);
+                    advanced = true;
+                    if (!more || count >= n) {
+                        VarHandle.fullFence(); // seed 000: fence before an early return
+                        return done(count, true);
+                    }
+                } else {
+                    LONG.setRelease(cp, 0L, cons);
+                    advanced = true;
+                }
+            } while (avail > 0);
+            VarHandle.fullFence(); // seed 000: publish consumer_pos before reloading producer_pos
+        }
+        return done(count, advanced);
+    }
+
+    private int consumeBatched(RecordHandler handler, int n) {
+        final MemorySegment cp = consumerPage;
+        final MemorySegment pp = producerPage;
+        final MemorySegment d = data;
+        final long mask = this.mask;
+        final long start = (long) LONG.getAcquire(cp, 0L);
+        long cons = start;
+        long published = start;
+        int count = 0;
+        for (;;) {
+            long prod = (long) LONG.getAcquire(pp, 0L);
+            long avail = prod - cons;
+            if (avail <= 0) {
+                break;
+            }
+            checkPass(cons, prod, avail);
+            do {
+                long headerOffset = cons & mask;
+                int header = (int) INT.getAcquire(d, headerOffset);
+                if (header < 0) {
+                    // Park visibly at the BUSY record before the fenced re-check, or its commit
+                    // would see us behind and send no wakeup.
+                    if (cons != published) {
+                        LONG.setRelease(cp, 0L, cons);
+                        published = cons;
+                    }
+                    header = busyHeader(d, headerOffset, cons);
+                    if (header < 0) {
+                        return done(count, published != start);
+                    }
+                }
+                long len = RingLayout.recordSizeOfHeader(header);
+                if (len > avail) {
+                    throw corruptHeader(cons, header, avail);
+                }
+                cons += len;
+                avail -= len;
+                if ((header & DISCARD_BIT) == 0) {
+                    boolean more;
+                    try {
+                        more = handler.onRecord(d, headerOffset + HEADER_SIZE, header & LENGTH_MASK);
+                    } catch (Throwable t) {
+                        LONG.setRelease(cp, 0L, cons);
+                        VarHandle.fullFence();
+                        done(count, true);
+                        throw t;
+                    }
+                    count++;
+                    if (!more || count >= n) {
+                        LONG.setRelease(cp, 0L, cons);
+                        VarHandle.fullFence(); // seed 000: fence before an early return
+                        return done(count, true);
+                    }
+                }
+            } while (avail > 0);
+            // One release store per pass (pairs with producers' acquire loads of consumer_pos),
+            // then the seed-000 fence before reloading producer_pos.
+            LONG.setRelease(cp, 0L, cons);
+            published = cons;
+            VarHandle.fullFence();
+        }
+        return done(count, published != start);
+    }
+
+    /**
+     * The head record read BUSY. Fence, so that our last consumer_pos store is globally visible
+     * before the load that decides to stop (seed 000, BUSY variant), and re-read. For JVM rings,
+     * a record abandoned by a dead producer is reclaimed as DISCARD.
+     *
+     * @return the header word now (still negative, i.e. BUSY, if consumption must stop)
+     */
+    private int busyHeader(MemorySegment d, long headerOffset, long position) {
+        VarHandle.fullFence();
+        int header = (int) INT.getAcquire(d, headerOffset);
+        if (header < 0 && abandoned != null
+                && abandoned.reclaimIfAbandoned(d, headerOffset, position, header)) {
+            header = (int) INT.getAcquire(d, headerOffset);
+        }
+        return header;
+    }
+
+    private int done(int count, boolean advanced) {
+        if (advanced) {
+            // The caller fenced after its last consumer_pos store, as Notifier requires.
+            spaceNotifier.wakeUp();
+        }
+        return count;
+    }
+
+    private void checkPass(long cons, long prod, long avail) {
+        if (((cons | prod) & 7) != 0 || avail > size) {
+            throw new ErrnoException(Errno.EINVAL, "consume: corrupt ring positions: consumer_pos " + cons
+                    + ", producer_pos " + prod + " (must be multiples of 8, at most " + size + " apart)");
+        }
+    }
+
+    private static ErrnoException corruptHeader(long cons, int header, long avail) {
+        return new ErrnoException(Errno.EINVAL, "consume: corrupt record at position " + cons + ": header 0x"
+                + Integer.toHexString(header) + " claims " + RingLayout.recordSizeOfHeader(header)
+                + " bytes but only " + avail + " were published");
+    }
+}

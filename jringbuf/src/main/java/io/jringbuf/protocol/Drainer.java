@@ -1,0 +1,228 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf.protocol;
+
+import io.jringbuf.Errno;
+import io.jringbuf.ErrnoException;
+import io.jringbuf.internal.wait.Blocking;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+
+import static io.jringbuf.protocol.RingLayout.BUSY_BIT;
+import static io.jringbuf.protocol.RingLayout.DISCARD_BIT;
+import static io.jringbuf.protocol.RingLayout.FORCE_WAKEUP;
+import static io.jringbuf.protocol.RingLayout.HEADER_SIZE;
+import static io.jringbuf.protocol.RingLayout.LENGTH_MASK;
+import static io.jringbuf.protocol.RingLayout.NO_WAKEUP;
+
+/**
+ * The consumer of a USER_RINGBUF-format JVM ring: what the kernel's
+ * {@code bpf_user_ringbuf_drain} does for BPF programs, in Java.
+ *
+ * <h2>One drain</h2>
+ * <ol>
+ *   <li>Flags other than {@link RingLayout#NO_WAKEUP} / {@link RingLayout#FORCE_WAKEUP}: EINVAL,
+ *       no wakeup.</li>
+ *   <li>The ring's busy flag is taken once for the whole drain; if another drain holds it: EBUSY,
+ *       no wakeup.</li>
+ *   <li>Up to {@link RingLayout#MAX_USER_RINGBUF_SAMPLES} iterations, each: a producer position
+ *       that is not a multiple of 8 is EINVAL; an empty ring ends the drain; a header whose
+ *       record runs past the advertised producer position is EINVAL; a sample larger than the
+ *       ring, or than a dynptr can describe, is E2BIG; a DISCARD sample is skipped (checked before
+ *       BUSY; it counts toward the iteration limit and the wakeup, not the result); a BUSY sample
+ *       ends the drain normally and stays in place; otherwise the handler gets the sample and the
+ *       consumer position moves past it whatever the handler did. A handler returning false ends
+ *       the drain; that sample is counted and consumed.</li>
+ *   <li>The busy flag is released; then at most one wakeup for blocked producers:
+ *       {@code FORCE_WAKEUP} always, else one if any sample (discards included) was consumed,
+ *       unless {@code NO_WAKEUP}. This happens on the error paths too.</li>
+ * </ol>
+ * Errors found in step 3 are thrown as {@link ErrnoException} after the samples before them were
+ * delivered and consumed (the kernel returns the error code instead of the count).
+ *
+ * <p>BUSY samples left by a producer process that died are reclaimed as DISCARD after they have
+ * been stuck for a short while (see {@link RingControl}).
+ */
+public final class Drainer {
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+    private final MemorySegment consumerPage;
+    private final MemorySegment producerPage;
+    private final MemorySegment data;
+    private final long size;
+    private final long mask;
+    private final RingControl control;
+    private final Notifier spaceNotifier;
+    private final Waiter dataWaiter;
+    private final AbandonedRecords abandoned;
+
+    /**
+     * Creates a drainer.
+     *
+     * @param view the ring's memory; the consumer page must be writable
+     * @param control the ring's control block (busy flag)
+     * @param spaceNotifier wakes producers blocked for space
+     * @param dataWaiter what the waiting {@link #drain(RecordHandler, int, Duration)} sleeps on,
+     *                   or null if it cannot wait
+     */
+    public Drainer(RingView view, RingControl control, Notifier spaceNotifier, Waiter dataWaiter) {
+        this.consumerPage = view.consumerPage();
+        this.producerPage = view.producerPage();
+        this.data = view.data();
+        this.size = view.size();
+        this.mask = view.mask();
+        this.control = Objects.requireNonNull(control, "control");
+        this.spaceNotifier = Objects.requireNonNull(spaceNotifier, "spaceNotifier");
+        this.dataWaiter = dataWaiter;
+        this.abandoned = new AbandonedRecords(control);
+    }
+
+    /**
+     * Drains available samples, without waiting.
+     *
+     * @param flags 0, {@link RingLayout#NO_WAKEUP} or {@link RingLayout#FORCE_WAKEUP}
+     * @return the number of samples handed to the handler (discarded samples not included)
+     * @throws ErrnoException EINVAL (bad flags, corrupt positions or header), E2BIG (oversized
+     *                        sample), EBUSY (another drain is running), EBADF (ring closed)
+     */
+    public int drain(RecordHandler handler, int flags) {
+        Objects.requireNonNull(handler, "handler");
+        if ((flags & ~RingLayout.WAKEUP_FLAGS) != 0) {
+            throw new ErrnoException(Errno.EINVAL, "drain: flags 0x" + Integer.toHexString(flags)
+                    + ": only NO_WAKEUP (1) and FORCE_WAKEUP (2) exist");
+        }
+        try {
+            if (!control.tryAcquireDrain()) {
+                throw new ErrnoException(Errno.EBUSY, "drain: another drain of this ring is running");
+            }
+            return drainHoldingBusy(handler, flags);
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "drain");
+        }
+    }
+
+    /**
+     * Waits until at least one sample was handed to the handler, or the timeout passes.
+     *
+     * @param timeout null or negative waits forever
+     * @return samples handed to the handler, 0 on timeout (or interrupt; the status stays set)
+     */
+    public int drain(RecordHandler handler, int flags, Duration timeout) {
+        if (dataWaiter == null) {
+            throw new IllegalStateException("this drainer has no waiter and cannot wait");
+        }
+        long got = Blocking.await(dataWaiter, Blocking.toNanos(timeout), () -> {
+            int n = drain(handler, flags);
+            return n > 0 ? n : -1;
+        });
+        return got > 0 ? (int) got : 0;
+    }
+
+    /** Wakes a thread blocked in the waiting {@code drain}. */
+    public void wakeUp() {
+        if (dataWaiter != null) {
+            dataWaiter.interrupt();
+        }
+    }
+
+    /** @return {@code consumer_pos}, acquire-loaded */
+    public long consumerPosition() {
+        return (long) LONG.getAcquire(consumerPage, 0L);
+    }
+
+    /** @return {@code producer_pos}, acquire-loaded */
+    public long producerPosition() {
+        return (long) LONG.getAcquire(producerPage, 0L);
+    }
+
+    /** @return unconsumed bytes, a racy snapshot */
+    public long availableBytes() {
+        long cons = consumerPosition();
+        return producerPosition() - cons;
+    }
+
+    /** @return the data area size */
+    public long size() {
+        return size;
+    }
+
+    private int drainHoldingBusy(RecordHandler handler, int flags) {
+        final MemorySegment cp = consumerPage;
+        final MemorySegment d = data;
+        int samples = 0;
+        int discarded = 0;
+        try {
+            while (samples < RingLayout.MAX_USER_RINGBUF_SAMPLES) {
+                // Acquire: pairs with the producer's release store of producer_pos at reservation.
+                long prod = (long) LONG.getAcquire(producerPage, 0L);
+                if ((prod & 7) != 0) {
+                    throw new ErrnoException(Errno.EINVAL, "drain: producer_pos " + prod + " is not a multiple of 8");
+                }
+                // Only the busy-flag holder writes consumer_pos; the flag's acquire made the last
+                // holder's store visible.
+                long cons = (long) LONG.get(cp, 0L);
+                long avail = prod - cons;
+                if (avail <= 0) {
+                    break;
+                }
+                long headerOffset = cons & mask;
+                // Acquire: pairs with the producer's exchange of the header at submit.
+                int header = (int) INT.getAcquire(d, headerOffset);
+                int length = header & LENGTH_MASK;
+                long total = RingLayout.recordSize(length);
+                if (total > avail) {
+                    throw new ErrnoException(Errno.EINVAL, "drain: sample at position " + cons + " needs " + total
+                            + " bytes but the producer advertised only " + avail);
+                }
+                if (total > size) {
+                    throw new ErrnoException(Errno.E2BIG, "drain: sample at position " + cons + " (" + total
+                            + " bytes) is larger than the ring (" + size + ")");
+                }
+                if (length > RingLayout.DYNPTR_MAX_SIZE) {
+                    throw new ErrnoException(Errno.E2BIG, "drain: sample at position " + cons + " has " + length
+                            + " bytes, more than a dynptr can describe (" + RingLayout.DYNPTR_MAX_SIZE + ")");
+                }
+                if ((header & DISCARD_BIT) != 0) {
+                    // Release: producers may reuse the space once they see the new position.
+                    LONG.setRelease(cp, 0L, cons + total);
+                    samples++;
+                    discarded++;
+                    continue;
+                }
+                if ((header & BUSY_BIT) != 0) {
+                    if (abandoned.reclaimIfAbandoned(d, headerOffset, cons, header)) {
+                        continue;
+                    }
+                    break;
+                }
+                samples++;
+                boolean more;
+                try {
+                    more = handler.onRecord(d, headerOffset + HEADER_SIZE, length);
+                } finally {
+                    // Whatever the handler did, the sample is consumed. Release: the handler's
+                    // reads happen before the producer reuses the space.
+                    LONG.setRelease(cp, 0L, cons + total);
+                }
+                if (!more) {
+                    break;
+                }
+            }
+        } finally {
+            control.releaseDrain();
+            if ((flags & FORCE_WAKEUP) != 0 || ((flags & NO_WAKEUP) == 0 && samples > 0)) {
+                // Full fence: the consumer_pos stores happen before the notifier's waiter check
+                // (pairs with the blocked producer's registration; see Notifier).
+                VarHandle.fullFence();
+                spaceNotifier.wakeUp();
+            }
+        }
+        return samples - discarded;
+    }
+}

@@ -1,0 +1,236 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf.protocol;
+
+import io.jringbuf.Errno;
+import io.jringbuf.ErrnoException;
+import io.jringbuf.internal.wait.Blocking;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+
+import static io.jringbuf.protocol.RingLayout.BUSY_BIT;
+import static io.jringbuf.protocol.RingLayout.DISCARD_BIT;
+import static io.jringbuf.protocol.RingLayout.HEADER_OWNER_OFFSET;
+import static io.jringbuf.protocol.RingLayout.HEADER_SIZE;
+
+/**
+ * The producer of a USER_RINGBUF-format ring: libbpf's {@code user_ring_buffer}
+ * ({@code __reserve}, {@code __reserve_blocking}, {@code __submit}, {@code __discard}). The same
+ * code writes into a kernel {@code BPF_MAP_TYPE_USER_RINGBUF} and into a JVM ring.
+ *
+ * <h2>Single producer</h2>
+ * A USER_RINGBUF has exactly one producer: call {@link #reserve} from one thread at a time (or
+ * serialise callers yourself). {@link #submit} and {@link #discard} may be called from any thread.
+ * Misuse is detected where it costs nothing: this object remembers the producer position it last
+ * published and compares it with the one it loads anyway, so another producer writing into the
+ * same ring makes {@code reserve} fail with EBUSY instead of corrupting records.
+ *
+ * <h2>Sizes and space</h2>
+ * Unlike a RINGBUF, the ring may be filled completely: the largest payload is {@code size - 8}.
+ * A size with one of the two top bits set (or negative), or a record larger than the ring, is
+ * refused with {@link ErrnoException} E2BIG; a ring that is temporarily too full makes
+ * {@link #reserve} return -1 (libbpf: ENOSPC).
+ *
+ * <h2>Blocking</h2>
+ * {@link #reserveBlocking} waits for the drainer's wakeups. It fixes two libbpf quirks: an
+ * infinite timeout really waits forever (libbpf gives up after the first wakeup), and a wakeup
+ * that frees some but not enough space does not make it spin (libbpf's level-triggered EPOLLOUT
+ * fires whenever the ring is not 100 % full): it re-checks the space it needs and sleeps until
+ * the next drain.
+ */
+public final class UserProducer {
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+    private final MemorySegment consumerPage;
+    private final MemorySegment producerPage;
+    private final MemorySegment data;
+    private final long size;
+    private final long mask;
+    private final Notifier dataNotifier;
+    private final boolean notifiesDrainer;
+    private final Waiter spaceWaiter;
+    private final int owner;
+    private long producerPosition;
+
+    /**
+     * Creates a user producer.
+     *
+     * @param view the ring's memory; the consumer page may be read-only, the producer page and
+     *             data must be writable
+     * @param dataNotifier wakes a Java drainer parked at a record this producer commits;
+     *                     {@link Notifier#NONE} for kernel rings (a BPF program decides when to drain)
+     * @param spaceWaiter what {@link #reserveBlocking} sleeps on, or null if it cannot block
+     * @param owner the value for the header's second word: the process id for JVM rings (so that
+     *              a drainer can reclaim a record this process never commits), 0 for kernel rings
+     */
+    public UserProducer(RingView view, Notifier dataNotifier, Waiter spaceWaiter, int owner) {
+        this.consumerPage = view.consumerPage();
+        this.producerPage = view.producerPage();
+        this.data = view.data();
+        this.size = view.size();
+        this.mask = view.mask();
+        this.dataNotifier = Objects.requireNonNull(dataNotifier, "dataNotifier");
+        this.notifiesDrainer = dataNotifier != Notifier.NONE;
+        this.spaceWaiter = spaceWaiter;
+        this.owner = owner;
+        this.producerPosition = (long) LONG.getAcquire(producerPage, 0L);
+    }
+
+    /**
+     * Reserves space for a sample of {@code length} bytes, without blocking.
+     *
+     * @return the sample's offset in {@link #buffer()}, or -1 if the ring is too full now
+     * @throws ErrnoException E2BIG if the sample can never fit; EBUSY if another producer moved
+     *                        the producer position; EINVAL if the positions are corrupt; EBADF
+     *                        if the ring is closed
+     */
+    public long reserve(int length) {
+        long recordSize = checkLength(length);
+        try {
+            return tryReserve(length, recordSize);
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "reserve");
+        }
+    }
+
+    /**
+     * Reserves space, waiting up to {@code timeout} for a drain to free enough of it.
+     *
+     * @param timeout null or negative waits forever
+     * @return the sample's offset in {@link #buffer()}, or -1 on timeout
+     * @throws ErrnoException E2BIG if the sample can never fit (at once, without waiting)
+     */
+    public long reserveBlocking(int length, Duration timeout) {
+        long recordSize = checkLength(length);
+        if (spaceWaiter == null) {
+            throw new IllegalStateException("this producer has no waiter and cannot block");
+        }
+        try {
+            long offset = tryReserve(length, recordSize);
+            if (offset >= 0) {
+                return offset;
+            }
+            return Blocking.await(spaceWaiter, Blocking.toNanos(timeout), () -> tryReserve(length, recordSize));
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "reserve");
+        }
+    }
+
+    /**
+     * Publishes a reserved sample.
+     *
+     * @param offset what {@link #reserve} returned
+     * @throws ErrnoException EINVAL if the offset is not a reserved sample
+     */
+    public void submit(long offset) {
+        commit(offset, false, "submit");
+    }
+
+    /**
+     * Publishes a reserved sample as discarded: the drainer skips it and frees its space.
+     *
+     * @param offset what {@link #reserve} returned
+     * @throws ErrnoException EINVAL if the offset is not a reserved sample
+     */
+    public void discard(long offset) {
+        commit(offset, true, "discard");
+    }
+
+    /** @return free bytes now (a snapshot: a drain may free more at any time) */
+    public long freeBytes() {
+        long cons = (long) LONG.getAcquire(consumerPage, 0L);
+        return size - ((long) LONG.getAcquire(producerPage, 0L) - cons);
+    }
+
+    /** @return {@code consumer_pos}, acquire-loaded */
+    public long consumerPosition() {
+        return (long) LONG.getAcquire(consumerPage, 0L);
+    }
+
+    /** @return {@code producer_pos}, acquire-loaded */
+    public long producerPosition() {
+        return (long) LONG.getAcquire(producerPage, 0L);
+    }
+
+    /** @return the data area (both copies): write samples at the offsets {@link #reserve} returns */
+    public MemorySegment buffer() {
+        return data;
+    }
+
+    /** @return the data area size */
+    public long size() {
+        return size;
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private long checkLength(int length) {
+        if (length < 0 || length > RingLayout.MAX_RECORD_SIZE || RingLayout.recordSize(length) > size) {
+            throw new ErrnoException(Errno.E2BIG, "reserve " + (length & 0xFFFF_FFFFL)
+                    + " bytes in a USER_RINGBUF of " + size + " bytes: the largest sample is "
+                    + RingLayout.maxUserRingbufPayload(size) + " bytes");
+        }
+        return RingLayout.recordSize(length);
+    }
+
+    private long tryReserve(int length, long recordSize) {
+        // Acquire: pairs with the drainer's release store of consumer_pos, so its reads of the
+        // space we are about to reuse are done.
+        long cons = (long) LONG.getAcquire(consumerPage, 0L);
+        long prod = (long) LONG.getAcquire(producerPage, 0L);
+        if (prod != producerPosition) {
+            throw new ErrnoException(Errno.EBUSY, "reserve: producer_pos moved from " + producerPosition + " to "
+                    + prod + " behind this producer's back; a USER_RINGBUF has exactly one producer");
+        }
+        long used = prod - cons;
+        if (used < 0 || used > size || ((prod | cons) & 7) != 0) {
+            throw new ErrnoException(Errno.EINVAL, "reserve: corrupt ring positions: consumer_pos " + cons
+                    + ", producer_pos " + prod);
+        }
+        if (recordSize > size - used) {
+            return -1;
+        }
+        long headerOffset = prod & mask;
+        INT.set(data, headerOffset + HEADER_OWNER_OFFSET, owner);
+        INT.set(data, headerOffset, length | BUSY_BIT);
+        long newProd = prod + recordSize;
+        producerPosition = newProd;
+        // Release: the BUSY header is visible before the position that covers it; pairs with the
+        // drainer's acquire load of producer_pos.
+        LONG.setRelease(producerPage, 0L, newProd);
+        return headerOffset + HEADER_SIZE;
+    }
+
+    private void commit(long offset, boolean discard, String operation) {
+        long headerOffset = offset - HEADER_SIZE;
+        if (headerOffset < 0 || headerOffset >= size || (headerOffset & 7) != 0) {
+            throw new ErrnoException(Errno.EINVAL, operation + ": offset " + offset + " is not a sample of this ring");
+        }
+        try {
+            int header = (int) INT.get(data, headerOffset);
+            if (header >= 0) {
+                throw new ErrnoException(Errno.EINVAL, operation + ": the sample at offset " + offset
+                        + " is not reserved (committed twice?)");
+            }
+            // Atomic exchange (full barrier): the sample's bytes happen before the header update;
+            // pairs with the drainer's acquire load of the header.
+            INT.getAndSet(data, headerOffset, (header & ~BUSY_BIT) | (discard ? DISCARD_BIT : 0));
+            if (notifiesDrainer) {
+                // Adaptive, like the kernel's RINGBUF rule: wake a Java drainer only if it is
+                // parked at this sample. Volatile: ordered after the exchange (StoreLoad).
+                long cons = (long) LONG.getVolatile(consumerPage, 0L);
+                if ((cons & mask) == headerOffset) {
+                    dataNotifier.wakeUp();
+                }
+            }
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, operation);
+        }
+    }
+}
