@@ -170,7 +170,7 @@ public final class JvmRing implements AutoCloseable {
         require(RingType.USER_RINGBUF, "userProducer()", "producer()");
         if (userProducer == null) {
             memory.control().claimProducer();
-            userProducer = new UserProducer(memory.view(), dataWakeup, spaceWaiter, memory.control().ownerToken());
+            userProducer = new UserProducer(memory.view(), dataWakeup, spaceWaiter, memory.control());
         }
         return userProducer;
     }
@@ -202,6 +202,11 @@ public final class JvmRing implements AutoCloseable {
     /** @return wakeups that reached waiting threads, in every process */
     public long wakeups() {
         return memory.control().wakeups();
+    }
+
+    /** @return the ring's control block: counters, lock, claims (for tools and tests) */
+    public RingControl control() {
+        return memory.control();
     }
 
     /** @return the ring's memory view (for tools and tests) */

@@ -78,8 +78,16 @@ public final class JvmRingPoller {
         long got = Blocking.await(set, Blocking.toNanos(timeout), () -> {
             int n = consume();
             return n > 0 ? n : -1;
-        });
+        }, this::deadPeerAtAnyHead);
         return got > 0 ? (int) got : 0;
+    }
+
+    private boolean deadPeerAtAnyHead() {
+        boolean retry = false;
+        for (Consumer c : consumers) {
+            retry |= c.deadPeerAtHead();
+        }
+        return retry;
     }
 
     /** Makes a thread blocked in {@link #poll} return (or the next poll, if none is blocked). */

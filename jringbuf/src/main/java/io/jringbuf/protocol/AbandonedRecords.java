@@ -24,6 +24,7 @@ final class AbandonedRecords {
     static final long STUCK_NANOS = 10_000_000L;
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
 
     private final RingControl control;
     private long parkedPosition = -1;
@@ -31,6 +32,30 @@ final class AbandonedRecords {
 
     AbandonedRecords(RingControl control) {
         this.control = control;
+    }
+
+    /**
+     * Called by a sleeping consumer side after a slice without a signal: is there a record at the
+     * head whose producer died, so that its wakeup may have died with it? A BUSY one is reclaimed
+     * (after {@link #STUCK_NANOS}); a committed one whose owner is gone is reported, because its
+     * owner may have died between the commit and the wakeup. A committed head record whose owner
+     * is alive was committed without a wakeup on purpose ({@code NO_WAKEUP}) and is left alone.
+     *
+     * @return true if the consumer side should look at the ring again now
+     */
+    boolean deadPeerAtHead(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment data, long mask) {
+        long cons = (long) LONG.getAcquire(consumerPage, 0L);
+        long prod = (long) LONG.getAcquire(producerPage, 0L);
+        if (prod - cons <= 0 || ((cons | prod) & 7) != 0) {
+            return false;
+        }
+        long headerOffset = cons & mask;
+        int header = (int) INT.getAcquire(data, headerOffset);
+        if (header < 0) {
+            return reclaimIfAbandoned(data, headerOffset, cons, header);
+        }
+        int owner = (int) INT.get(data, headerOffset + RingLayout.HEADER_OWNER_OFFSET);
+        return owner > 0 && owner != control.ownerToken() && !Sys.processExists(owner);
     }
 
     /**

@@ -78,6 +78,7 @@ public final class Consumer {
     private final Notifier spaceNotifier;
     private final Waiter waiter;
     private final AbandonedRecords abandoned;
+    private final Blocking.IdleCheck idleCheck;
 
     /**
      * Creates a consumer.
@@ -99,6 +100,8 @@ public final class Consumer {
         this.spaceNotifier = Objects.requireNonNull(spaceNotifier, "spaceNotifier");
         this.waiter = waiter;
         this.abandoned = control == null ? null : new AbandonedRecords(control);
+        this.idleCheck = abandoned == null ? Blocking.IdleCheck.NEVER
+                : () -> abandoned.deadPeerAtHead(consumerPage, producerPage, data, mask);
     }
 
     /**
@@ -156,8 +159,18 @@ public final class Consumer {
         long got = Blocking.await(waiter, Blocking.toNanos(timeout), () -> {
             int c = consume(handler, n);
             return c > 0 ? c : -1;
-        });
+        }, idleCheck);
         return got > 0 ? (int) got : 0;
+    }
+
+    /**
+     * For a sleeping poller of several rings: whether this ring's head holds a record whose
+     * producer process died (see {@link RingControl}); always false for kernel rings.
+     *
+     * @return true if the ring should be consumed again now
+     */
+    public boolean deadPeerAtHead() {
+        return idleCheck.shouldRetry();
     }
 
     /** Wakes a thread blocked in {@link #poll} (it returns what it has, possibly 0). */

@@ -61,6 +61,7 @@ public final class Drainer {
     private final Notifier spaceNotifier;
     private final Waiter dataWaiter;
     private final AbandonedRecords abandoned;
+    private final Blocking.IdleCheck idleCheck;
 
     /**
      * Creates a drainer.
@@ -81,6 +82,7 @@ public final class Drainer {
         this.spaceNotifier = Objects.requireNonNull(spaceNotifier, "spaceNotifier");
         this.dataWaiter = dataWaiter;
         this.abandoned = new AbandonedRecords(control);
+        this.idleCheck = () -> abandoned.deadPeerAtHead(consumerPage, producerPage, data, mask);
     }
 
     /**
@@ -120,7 +122,7 @@ public final class Drainer {
         long got = Blocking.await(dataWaiter, Blocking.toNanos(timeout), () -> {
             int n = drain(handler, flags);
             return n > 0 ? n : -1;
-        });
+        }, idleCheck);
         return got > 0 ? (int) got : 0;
     }
 

@@ -118,7 +118,8 @@ public final class Producer {
         try {
             long offset = tryReserve(length, recordSize);
             if (offset < 0 && spaceWaiter != null) {
-                offset = Blocking.await(spaceWaiter, Blocking.toNanos(timeout), () -> tryReserve(length, recordSize));
+                offset = Blocking.await(spaceWaiter, Blocking.toNanos(timeout), () -> tryReserve(length, recordSize),
+                        control::consumerDied);
             }
             if (offset < 0) {
                 control.countDrop();

@@ -148,6 +148,15 @@ public final class RingControl {
         claim(CONSUMER_OWNER, "consumer");
     }
 
+    /**
+     * Whether the process holding the consumer (or drainer) claim has died: a producer blocked for
+     * space then retries, in case that process freed space but died before its wakeup.
+     */
+    public boolean consumerDied() {
+        long owner = (long) LONG.getVolatile(block, CONSUMER_OWNER);
+        return owner != 0 && owner != self && !Sys.processExists((int) owner);
+    }
+
     /** Releases the consumer claim if this process holds it. */
     public void releaseConsumer() {
         LONG.compareAndSet(block, CONSUMER_OWNER, (long) self, 0L);

@@ -56,6 +56,7 @@ public final class UserProducer {
     private final boolean notifiesDrainer;
     private final Waiter spaceWaiter;
     private final int owner;
+    private final Blocking.IdleCheck idleCheck;
     private long producerPosition;
 
     /**
@@ -66,10 +67,12 @@ public final class UserProducer {
      * @param dataNotifier wakes a Java drainer parked at a record this producer commits;
      *                     {@link Notifier#NONE} for kernel rings (a BPF program decides when to drain)
      * @param spaceWaiter what {@link #reserveBlocking} sleeps on, or null if it cannot block
-     * @param owner the value for the header's second word: the process id for JVM rings (so that
-     *              a drainer can reclaim a record this process never commits), 0 for kernel rings
+     * @param control the JVM ring's control block, or null for kernel rings. With it, the header's
+     *                second word holds this process's id (so that a drainer can reclaim a sample
+     *                this process never commits), and a blocked reservation notices a drainer
+     *                process that died; without it the word is 0, as libbpf writes it
      */
-    public UserProducer(RingView view, Notifier dataNotifier, Waiter spaceWaiter, int owner) {
+    public UserProducer(RingView view, Notifier dataNotifier, Waiter spaceWaiter, RingControl control) {
         this.consumerPage = view.consumerPage();
         this.producerPage = view.producerPage();
         this.data = view.data();
@@ -78,7 +81,8 @@ public final class UserProducer {
         this.dataNotifier = Objects.requireNonNull(dataNotifier, "dataNotifier");
         this.notifiesDrainer = dataNotifier != Notifier.NONE;
         this.spaceWaiter = spaceWaiter;
-        this.owner = owner;
+        this.owner = control == null ? 0 : control.ownerToken();
+        this.idleCheck = control == null ? Blocking.IdleCheck.NEVER : control::consumerDied;
         this.producerPosition = (long) LONG.getAcquire(producerPage, 0L);
     }
 
@@ -116,7 +120,8 @@ public final class UserProducer {
             if (offset >= 0) {
                 return offset;
             }
-            return Blocking.await(spaceWaiter, Blocking.toNanos(timeout), () -> tryReserve(length, recordSize));
+            return Blocking.await(spaceWaiter, Blocking.toNanos(timeout), () -> tryReserve(length, recordSize),
+                    idleCheck);
         } catch (IllegalStateException e) {
             throw Closed.translate(e, data, "reserve");
         }

@@ -9,12 +9,19 @@ import java.time.Duration;
 
 /**
  * The one wait loop the roles' blocking operations share: try, register with the {@link Waiter},
- * try again, sleep; repeat until the attempt succeeds or the time is up.
+ * try again, sleep; after a signal, register again and retry; until the attempt succeeds or the
+ * time is up.
  *
- * <p>Sleeps are cut into slices of at most {@link #SLICE_NANOS}, so that a thread that is
- * interrupted, or a ring whose other side died (a BUSY record of a dead producer, which the next
- * attempt reclaims), is noticed within a slice even when no wakeup comes. An interrupted thread
- * returns as on a timeout and keeps its interrupt status; so does a {@link Waiter#interrupt()}.
+ * <p>A sleep ends early only for a reason: a signal (the other side's wakeup decision), an
+ * explicit {@link Waiter#interrupt()}, a thread interrupt (checked between slices; the thread
+ * returns as on a timeout and keeps its interrupt status), or a dead peer. Sleeps are cut into
+ * slices of at most {@link #SLICE_NANOS}, and after a slice that timed out the {@link IdleCheck}
+ * decides whether to retry: it looks for a peer process that died where its wakeup could have died
+ * with it (a BUSY record it never committed, a record it committed but never announced). The
+ * registration made before the first attempt is kept across slices, so a signal that arrives
+ * between two slices still ends the sleep. Nothing else retries: a record committed with
+ * {@code NO_WAKEUP} leaves the consumer asleep, as in the kernel, and a lost wakeup would show as
+ * a stall rather than be papered over.
  */
 public final class Blocking {
     private Blocking() {
@@ -30,6 +37,16 @@ public final class Blocking {
     public interface Attempt {
         /** @return a non-negative result on success, negative to wait and retry */
         long attempt();
+    }
+
+    /** Asked after a slice passed without a signal. */
+    @FunctionalInterface
+    public interface IdleCheck {
+        /** Never retries: for waits whose peer is the kernel. */
+        IdleCheck NEVER = () -> false;
+
+        /** @return true if the attempt should be retried now (a dead peer was found or handled) */
+        boolean shouldRetry();
     }
 
     /**
@@ -53,7 +70,7 @@ public final class Blocking {
      * @return the successful result, or the last (negative) result on timeout, thread interrupt
      *         or {@link Waiter#interrupt()}
      */
-    public static long await(Waiter waiter, long nanos, Attempt attempt) {
+    public static long await(Waiter waiter, long nanos, Attempt attempt, IdleCheck idle) {
         long result = attempt.attempt();
         if (result >= 0 || nanos <= 0) {
             return result;
@@ -67,12 +84,18 @@ public final class Blocking {
                 if (result >= 0) {
                     return result;
                 }
-                long remaining = nanos == FOREVER ? FOREVER : nanos - (System.nanoTime() - start);
-                if (remaining <= 0 || Thread.currentThread().isInterrupted()) {
-                    return result;
-                }
-                if (waiter.await(token, Math.min(remaining, SLICE_NANOS)) == Waiter.INTERRUPTED) {
-                    return result;
+                for (;;) {
+                    long remaining = nanos == FOREVER ? FOREVER : nanos - (System.nanoTime() - start);
+                    if (remaining <= 0 || Thread.currentThread().isInterrupted()) {
+                        return result;
+                    }
+                    int outcome = waiter.await(token, Math.min(remaining, SLICE_NANOS));
+                    if (outcome == Waiter.INTERRUPTED) {
+                        return result;
+                    }
+                    if (outcome == Waiter.SIGNALLED || idle.shouldRetry()) {
+                        break;
+                    }
                 }
             } finally {
                 waiter.cancelWait();
