@@ -75,11 +75,20 @@ public final class JvmRingPoller {
         if (set == null) {
             throw new IllegalStateException("no rings to poll: add one first");
         }
-        long got = Blocking.await(set, Blocking.toNanos(timeout), () -> {
-            int n = consume();
-            return n > 0 ? n : -1;
-        }, this::deadPeerAtAnyHead);
-        return got > 0 ? (int) got : 0;
+        try {
+            long got = Blocking.await(set, Blocking.toNanos(timeout), () -> {
+                int n = consume();
+                return n > 0 ? n : -1;
+            }, this::deadPeerAtAnyHead);
+            return got > 0 ? (int) got : 0;
+        } catch (IllegalStateException e) {
+            for (Consumer c : consumers) {
+                if (!c.buffer().scope().isAlive()) {
+                    throw new ErrnoException(Errno.EBADF, "poll: a ring of this poller is closed", e);
+                }
+            }
+            throw e;
+        }
     }
 
     private boolean deadPeerAtAnyHead() {

@@ -156,11 +156,15 @@ public final class Consumer {
         if (n <= 0) {
             return 0;
         }
-        long got = Blocking.await(waiter, Blocking.toNanos(timeout), () -> {
-            int c = consume(handler, n);
-            return c > 0 ? c : -1;
-        }, idleCheck);
-        return got > 0 ? (int) got : 0;
+        try {
+            long got = Blocking.await(waiter, Blocking.toNanos(timeout), () -> {
+                int c = consume(handler, n);
+                return c > 0 ? c : -1;
+            }, idleCheck);
+            return got > 0 ? (int) got : 0;
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "poll");
+        }
     }
 
     /**

@@ -119,11 +119,15 @@ public final class Drainer {
         if (dataWaiter == null) {
             throw new IllegalStateException("this drainer has no waiter and cannot wait");
         }
-        long got = Blocking.await(dataWaiter, Blocking.toNanos(timeout), () -> {
-            int n = drain(handler, flags);
-            return n > 0 ? n : -1;
-        }, idleCheck);
-        return got > 0 ? (int) got : 0;
+        try {
+            long got = Blocking.await(dataWaiter, Blocking.toNanos(timeout), () -> {
+                int n = drain(handler, flags);
+                return n > 0 ? n : -1;
+            }, idleCheck);
+            return got > 0 ? (int) got : 0;
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "drain");
+        }
     }
 
     /** Wakes a thread blocked in the waiting {@code drain}. */

@@ -1,0 +1,325 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf.protocol;
+
+import io.jringbuf.Errno;
+import io.jringbuf.ErrnoException;
+import io.jringbuf.JvmRing;
+import io.jringbuf.RingType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ConsumerTest {
+    private JvmRing ring;
+    private RingView view;
+    private Producer producer;
+
+    @BeforeEach
+    void setUp() {
+        ring = JvmRing.anonymous(RingType.RINGBUF, 4096);
+        view = ring.view();
+        producer = ring.producer();
+    }
+
+    @AfterEach
+    void tearDown() {
+        ring.close();
+    }
+
+    private Consumer consumer(boolean batch) {
+        return new Consumer(view, batch, Notifier.NONE, null, null);
+    }
+
+    private long produce(long value, int flags) {
+        long off = producer.reserve(8);
+        assertTrue(off >= 0, "reserve");
+        producer.buffer().set(ValueLayout.JAVA_LONG, off, value);
+        producer.submit(off, flags);
+        return off;
+    }
+
+    private static RecordHandler collect(List<Long> into) {
+        return (b, o, l) -> {
+            into.add(b.get(ValueLayout.JAVA_LONG, o));
+            return true;
+        };
+    }
+
+    @ParameterizedTest(name = "batchCommit={0}")
+    @ValueSource(booleans = {false, true})
+    void deliversCommittedRecordsInOrderZeroCopy(boolean batch) {
+        Consumer c = consumer(batch);
+        for (long i = 0; i < 5; i++) {
+            produce(100 + i, 0);
+        }
+        List<Long> got = new ArrayList<>();
+        List<MemorySegment> buffers = new ArrayList<>();
+        assertEquals(5, c.consume((b, o, l) -> {
+            assertEquals(8, l);
+            buffers.add(b);
+            got.add(b.get(ValueLayout.JAVA_LONG, o));
+            return true;
+        }));
+        assertEquals(List.of(100L, 101L, 102L, 103L, 104L), got);
+        assertTrue(buffers.stream().allMatch(b -> b == view.data()), "handlers get the ring's own segment");
+        assertEquals(80, c.consumerPosition());
+        assertEquals(80, c.producerPosition());
+        assertEquals(0, c.availableBytes());
+    }
+
+    @ParameterizedTest(name = "batchCommit={0}")
+    @ValueSource(booleans = {false, true})
+    void stopsAtBusyRecordAndResumesAfterCommit(boolean batch) {
+        Consumer c = consumer(batch);
+        produce(1, 0);
+        long busy = producer.reserve(8);
+        producer.buffer().set(ValueLayout.JAVA_LONG, busy, 2);
+        produce(3, 0);
+        List<Long> got = new ArrayList<>();
+        assertEquals(1, c.consume(collect(got)));
+        assertEquals(16, c.consumerPosition(), "parked exactly at the BUSY record");
+        assertEquals(0, c.consume(collect(got)));
+        producer.submit(busy, 0);
+        assertEquals(2, c.consume(collect(got)));
+        assertEquals(List.of(1L, 2L, 3L), got);
+    }
+
+    @ParameterizedTest(name = "batchCommit={0}")
+    @ValueSource(booleans = {false, true})
+    void skipsDiscardedRecordsWithoutCountingThem(boolean batch) {
+        Consumer c = consumer(batch);
+        long d1 = producer.reserve(8);
+        producer.discard(d1, 0);
+        produce(7, 0);
+        long d2 = producer.reserve(100);
+        producer.discard(d2, 0);
+        List<Long> got = new ArrayList<>();
+        assertEquals(1, c.consume(collect(got)));
+        assertEquals(List.of(7L), got);
+        assertEquals(16 + 16 + 112, c.consumerPosition(), "moved past the discarded records too");
+        // A ring holding only discarded records yields 0 but is emptied.
+        long d3 = producer.reserve(8);
+        producer.discard(d3, 0);
+        assertEquals(0, c.consume(collect(got)));
+        assertEquals(0, c.availableBytes());
+    }
+
+    @ParameterizedTest(name = "batchCommit={0}")
+    @ValueSource(booleans = {false, true})
+    void handlerReturningFalseStopsAfterItsRecord(boolean batch) {
+        Consumer c = consumer(batch);
+        for (int i = 0; i < 4; i++) {
+            produce(i, 0);
+        }
+        List<Long> got = new ArrayList<>();
+        assertEquals(2, c.consume((b, o, l) -> {
+            got.add(b.get(ValueLayout.JAVA_LONG, o));
+            return got.size() < 2;
+        }));
+        assertEquals(32, c.consumerPosition(), "the stopping record is consumed");
+        assertEquals(2, c.consume(collect(got)));
+        assertEquals(List.of(0L, 1L, 2L, 3L), got);
+    }
+
+    @ParameterizedTest(name = "batchCommit={0}")
+    @ValueSource(booleans = {false, true})
+    void handlerExceptionPropagatesAfterPositionMovedPastItsRecord(boolean batch) {
+        Consumer c = consumer(batch);
+        for (int i = 0; i < 3; i++) {
+            produce(i, 0);
+        }
+        IllegalStateException boom = new IllegalStateException("boom");
+        List<Long> got = new ArrayList<>();
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> c.consume((b, o, l) -> {
+            long v = b.get(ValueLayout.JAVA_LONG, o);
+            got.add(v);
+            if (v == 1) {
+                throw boom;
+            }
+            return true;
+        }));
+        assertSame(boom, thrown);
+        assertEquals(32, c.consumerPosition(), "the failing record is consumed");
+        assertEquals(1, c.consume(collect(got)));
+        assertEquals(List.of(0L, 1L, 2L), got);
+    }
+
+    @ParameterizedTest(name = "batchCommit={0}")
+    @ValueSource(booleans = {false, true})
+    void consumeNDeliversAtMostNAndZeroDeliversNone(boolean batch) {
+        Consumer c = consumer(batch);
+        for (int i = 0; i < 10; i++) {
+            produce(i, 0);
+        }
+        List<Long> got = new ArrayList<>();
+        assertEquals(0, c.consume(collect(got), 0));
+        assertEquals(0, c.consume(collect(got), -5));
+        assertEquals(0, c.consumerPosition(), "consume(0) touches nothing");
+        assertEquals(3, c.consume(collect(got), 3));
+        assertEquals(48, c.consumerPosition());
+        assertEquals(7, c.consume(collect(got), 100));
+        assertEquals(10, got.size());
+    }
+
+    @Test
+    void consumeNSkipsDiscardsWithoutSpendingTheBudget() {
+        Consumer c = consumer(false);
+        long d = producer.reserve(8);
+        producer.discard(d, 0);
+        produce(1, 0);
+        produce(2, 0);
+        List<Long> got = new ArrayList<>();
+        assertEquals(1, c.consume(collect(got), 1));
+        assertEquals(List.of(1L), got);
+        assertEquals(32, c.consumerPosition());
+    }
+
+    @Test
+    void batchCommitPublishesOncePerPassWhilePerRecordPublishesEachRecord() {
+        for (int i = 0; i < 3; i++) {
+            produce(i, 0);
+        }
+        List<Long> seen = new ArrayList<>();
+        Consumer perRecord = consumer(false);
+        perRecord.consume((b, o, l) -> {
+            seen.add(RawRing.consumerPos(view));
+            return true;
+        });
+        assertEquals(List.of(0L, 16L, 32L), seen);
+        seen.clear();
+        for (int i = 0; i < 3; i++) {
+            produce(i, 0);
+        }
+        Consumer batch = consumer(true);
+        batch.consume((b, o, l) -> {
+            seen.add(RawRing.consumerPos(view));
+            return true;
+        });
+        assertEquals(List.of(48L, 48L, 48L), seen, "batch mode stores once, after the pass");
+        assertEquals(96, RawRing.consumerPos(view));
+    }
+
+    @ParameterizedTest(name = "batchCommit={0}")
+    @ValueSource(booleans = {false, true})
+    void recordsThatWrapAroundTheEndAreContiguous(boolean batch) {
+        Consumer c = consumer(batch);
+        int payload = 1000; // 1008-byte records do not divide 4096: later ones straddle the end
+        byte[] expected = new byte[payload];
+        int delivered = 0;
+        for (int round = 0; round < 20; round++) {
+            long off = producer.reserve(payload);
+            assertTrue(off >= 0);
+            for (int i = 0; i < payload; i++) {
+                expected[i] = (byte) (round * 31 + i);
+            }
+            MemorySegment.copy(expected, 0, producer.buffer(), ValueLayout.JAVA_BYTE, off, payload);
+            producer.submit(off, 0);
+            final int r = round;
+            delivered += c.consume((b, o, l) -> {
+                assertEquals(payload, l);
+                assertTrue(o + l <= b.byteSize());
+                for (int i = 0; i < l; i++) {
+                    assertEquals((byte) (r * 31 + i), b.get(ValueLayout.JAVA_BYTE, o + i), "byte " + i);
+                }
+                return true;
+            });
+        }
+        assertEquals(20, delivered);
+        assertTrue(RawRing.consumerPos(view) > 4 * 4096, "wrapped several times");
+    }
+
+    @Test
+    void positionsNearTheTopOfTheUnsigned64BitRangeWrapSafely() {
+        long start = -48; // 2^64 - 48: the positions wrap through zero during the test
+        RawRing.setConsumerPos(view, start);
+        RawRing.setProducerPos(view, start);
+        RawRing.setPendingPos(view, start);
+        Consumer c = consumer(false);
+        List<Long> got = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            produce(i, 0);
+        }
+        assertEquals(10, c.consume(collect(got)));
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), got);
+        assertEquals(start + 160, c.consumerPosition());
+        assertTrue(c.consumerPosition() > 0, "wrapped through zero");
+    }
+
+    @Test
+    void misalignedConsumerPositionIsEinvalAndMovesNothing() {
+        produce(1, 0);
+        RawRing.setConsumerPos(view, 4);
+        ErrnoException e = assertThrows(ErrnoException.class, () -> consumer(false).consume((b, o, l) -> true));
+        assertEquals(Errno.EINVAL, e.errno());
+        assertTrue(e.getMessage().contains("consumer_pos 4"), e.getMessage());
+        assertEquals(4, RawRing.consumerPos(view));
+    }
+
+    @Test
+    void producerFurtherAheadThanTheRingIsEinval() {
+        RawRing.setProducerPos(view, 4096 + 8);
+        ErrnoException e = assertThrows(ErrnoException.class, () -> consumer(false).consume((b, o, l) -> true));
+        assertEquals(Errno.EINVAL, e.errno());
+        assertEquals(0, RawRing.consumerPos(view));
+    }
+
+    @Test
+    void headerClaimingMoreThanWasPublishedIsEinvalAndDeliversNothing() {
+        RawRing.writeHeader(view, 0, 64, 0); // a 72-byte record...
+        RawRing.setProducerPos(view, 16);   // ...but only 16 bytes published
+        List<Long> got = new ArrayList<>();
+        ErrnoException e = assertThrows(ErrnoException.class, () -> consumer(false).consume(collect(got)));
+        assertEquals(Errno.EINVAL, e.errno());
+        assertTrue(got.isEmpty());
+        assertEquals(0, RawRing.consumerPos(view));
+    }
+
+    @Test
+    void consumerPositionAheadOfProducerYieldsNothing() {
+        produce(1, 0);
+        RawRing.setConsumerPos(view, 4096);
+        assertEquals(0, consumer(false).consume((b, o, l) -> true));
+    }
+
+    @Test
+    void spaceNotifierIsToldOncePerCallThatFreedSpace() {
+        RawRing.CountingNotifier space = new RawRing.CountingNotifier();
+        Consumer c = new Consumer(view, false, space, null, null);
+        assertEquals(0, c.consume((b, o, l) -> true));
+        assertEquals(0, space.calls(), "nothing freed, nobody told");
+        produce(1, 0);
+        produce(2, 0);
+        assertEquals(2, c.consume((b, o, l) -> true));
+        assertEquals(1, space.calls());
+        long d = producer.reserve(8);
+        producer.discard(d, 0);
+        assertEquals(0, c.consume((b, o, l) -> true));
+        assertEquals(2, space.calls(), "skipping a discard frees space too");
+    }
+
+    @Test
+    void consumeAfterCloseIsEbadf() {
+        Consumer c = ring.consumer();
+        ring.close();
+        ErrnoException e = assertThrows(ErrnoException.class, () -> c.consume((b, o, l) -> true));
+        assertEquals(Errno.EBADF, e.errno());
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
+    @Test
+    void pollWithoutAWaiterIsRefused() {
+        assertThrows(IllegalStateException.class,
+                () -> consumer(false).poll((b, o, l) -> true, java.time.Duration.ZERO));
+    }
+}
