@@ -1,0 +1,53 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The library is a named module with no dependencies that exports only its API packages. */
+class ModuleDescriptorTest {
+
+    /** Reads the descriptor compiled beside the library's classes (not another jar's). */
+    private static ModuleDescriptor descriptor() throws IOException {
+        try {
+            Path classes = Path.of(JvmRing.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            try (InputStream in = Files.newInputStream(classes.resolve("module-info.class"))) {
+                return ModuleDescriptor.read(in);
+            }
+        } catch (URISyntaxException e) {
+            throw new IOException(e);
+        }
+    }
+
+    @Test
+    void isNamedIoJringbuf() throws IOException {
+        assertEquals("io.jringbuf", descriptor().name());
+    }
+
+    @Test
+    void requiresNothingButJavaBase() throws IOException {
+        Set<String> requires = descriptor().requires().stream().map(ModuleDescriptor.Requires::name)
+                .collect(Collectors.toSet());
+        assertEquals(Set.of("java.base"), requires);
+    }
+
+    @Test
+    void exportsOnlyApiPackages() throws IOException {
+        ModuleDescriptor d = descriptor();
+        Set<String> exported = d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
+        assertTrue(exported.stream().noneMatch(p -> p.contains(".internal")), exported.toString());
+        assertTrue(exported.containsAll(Set.of("io.jringbuf", "io.jringbuf.protocol")), exported.toString());
+    }
+}

@@ -1,0 +1,103 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Every {@code ```java} block of the README compiles against the library. Each block becomes the
+ * body of a method (with the library's and the JDK's usual packages imported), so the README
+ * never shows code that does not build.
+ */
+class ReadmeExamplesTest {
+    private static final String IMPORTS = String.join("\n",
+            "import io.jringbuf.*;",
+            "import io.jringbuf.protocol.*;",
+            "import java.lang.foreign.*;",
+            "import java.nio.file.*;",
+            "import java.time.*;",
+            "import java.util.*;");
+
+    static List<String> javaBlocks(Path readme) throws IOException {
+        List<String> blocks = new ArrayList<>();
+        StringBuilder current = null;
+        for (String line : Files.readAllLines(readme)) {
+            if (current == null && line.trim().equals("```java")) {
+                current = new StringBuilder();
+            } else if (current != null && line.trim().equals("```")) {
+                blocks.add(current.toString());
+                current = null;
+            } else if (current != null) {
+                current.append(line).append('\n');
+            }
+        }
+        return blocks;
+    }
+
+    private static Path readme() {
+        Path here = Path.of("").toAbsolutePath();
+        for (Path p = here; p != null; p = p.getParent()) {
+            if (Files.exists(p.resolve("README.md")) && Files.exists(p.resolve("jringbuf"))) {
+                return p.resolve("README.md");
+            }
+        }
+        throw new IllegalStateException("README.md not found above " + here);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyJavaBlockCompiles() throws IOException {
+        List<String> blocks = javaBlocks(readme());
+        assertFalse(blocks.isEmpty(), "the README has Java examples");
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int i = 0; i < blocks.size(); i++) {
+            String name = "ReadmeExample" + i;
+            String source = IMPORTS + "\nclass " + name + " {\n  static void example() throws Exception {\n"
+                    + blocks.get(i) + "\n  }\n}\n";
+            String firstLine = blocks.get(i).strip().lines().findFirst().orElse("");
+            tests.add(DynamicTest.dynamicTest("block " + i + ": " + firstLine, () -> compile(name, source)));
+        }
+        return tests.stream();
+    }
+
+    private static void compile(String className, String source) throws IOException {
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        assertNotNull(compiler, "a JDK with javac runs the tests");
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        JavaFileObject file = new SimpleJavaFileObject(URI.create("string:///" + className + ".java"),
+                JavaFileObject.Kind.SOURCE) {
+            @Override
+            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                return source;
+            }
+        };
+        Path out = Files.createTempDirectory("readme-example");
+        try (StandardJavaFileManager fm = compiler.getStandardFileManager(diagnostics, null, null)) {
+            List<String> options = List.of("-classpath", System.getProperty("java.class.path"), "-d", out.toString(),
+                    "-proc:none");
+            boolean ok = compiler.getTask(null, fm, diagnostics, options, null, List.of(file)).call();
+            assertTrue(ok, () -> "README example does not compile:\n" + diagnostics.getDiagnostics() + "\n" + source);
+        } finally {
+            try (Stream<Path> walk = Files.walk(out)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
