@@ -125,7 +125,7 @@ public final class Consumer {
             return 0;
         }
         try {
-            return batchCommit ? consumeBatched(handler, n) : consumePerRecord(handler, n);
+            return consumeLoop(handler, n);
         } catch (IllegalStateException e) {
             throw Closed.translate(e, data, "consume");
         }
@@ -218,15 +218,17 @@ public final class Consumer {
 
     // ------------------------------------------------------------------ the loops
 
-    private int consumePerRecord(RecordHandler handler, int n) {
+    private int consumeLoop(RecordHandler handler, int n) {
         final MemorySegment cp = consumerPage;
         final MemorySegment pp = producerPage;
         final MemorySegment d = data;
         final long mask = this.mask;
+        final boolean perRecord = !batchCommit;
         // Acquire: pairs with the release store of whichever consumer published it last.
-        long cons = (long) LONG.getAcquire(cp, 0L);
+        final long start = (long) LONG.getAcquire(cp, 0L);
+        long cons = start;
+        long published = start;
         int count = 0;
-        boolean advanced = false;
         for (;;) {
             // Fenced: every consumer_pos store of this call and of the previous call was followed
             // by a full fence (seed 000). Acquire pairs with the producer's release store of
@@ -241,67 +243,6 @@ public final class Consumer {
                 long headerOffset = cons & mask;
                 // Acquire: pairs with the producer's exchange of the header at commit, so the
                 // payload written before the commit is visible.
-                int header = (int) INT.getAcquire(d, headerOffset);
-                if (header < 0) {
-                    header = busyHeader(d, headerOffset, cons);
-                    if (header < 0) {
-                        return done(count, advanced);
-                    }
-                }
-                long len = RingLayout.recordSizeOfHeader(header);
-                if (len > avail) {
-                    throw corruptHeader(cons, header, avail);
-                }
-                cons += len;
-                avail -= len;
-                if ((header & DISCARD_BIT) == 0) {
-                    boolean more;
-                    try {
-                        more = handler.onRecord(d, headerOffset + HEADER_SIZE, header & LENGTH_MASK);
-                    } catch (Throwable t) {
-                        // The record is consumed even though its handler failed.
-                        LONG.setRelease(cp, 0L, cons);
-                        VarHandle.fullFence();
-                        done(count, true);
-                        throw t;
-                    }
-                    count++;
-                    // Release: the handler's reads of the record happen before producers reuse
-                    // the space (pairs with their acquire loads of consumer_pos).
-                    LONG.setRelease(cp, 0L, cons);
-                    advanced = true;
-                    if (!more || count >= n) {
-                        VarHandle.fullFence(); // seed 000: fence before an early return
-                        return done(count, true);
-                    }
-                } else {
-                    LONG.setRelease(cp, 0L, cons);
-                    advanced = true;
-                }
-            } while (avail > 0);
-            VarHandle.fullFence(); // seed 000: publish consumer_pos before reloading producer_pos
-        }
-        return done(count, advanced);
-    }
-
-    private int consumeBatched(RecordHandler handler, int n) {
-        final MemorySegment cp = consumerPage;
-        final MemorySegment pp = producerPage;
-        final MemorySegment d = data;
-        final long mask = this.mask;
-        final long start = (long) LONG.getAcquire(cp, 0L);
-        long cons = start;
-        long published = start;
-        int count = 0;
-        for (;;) {
-            long prod = (long) LONG.getAcquire(pp, 0L);
-            long avail = prod - cons;
-            if (avail <= 0) {
-                break;
-            }
-            checkPass(cons, prod, avail);
-            do {
-                long headerOffset = cons & mask;
                 int header = (int) INT.getAcquire(d, headerOffset);
                 if (header < 0) {
                     // Park visibly at the BUSY record before the fenced re-check, or its commit
@@ -326,8 +267,9 @@ public final class Consumer {
                     try {
                         more = handler.onRecord(d, headerOffset + HEADER_SIZE, header & LENGTH_MASK);
                     } catch (Throwable t) {
+                        // The record is consumed even though its handler failed.
                         LONG.setRelease(cp, 0L, cons);
-                        VarHandle.fullFence();
+                        VarHandle.fullFence(); // seed 000: fence before an early return
                         done(count, true);
                         throw t;
                     }
@@ -338,12 +280,19 @@ public final class Consumer {
                         return done(count, true);
                     }
                 }
+                if (perRecord) {
+                    // Release: the handler's reads of the record happen before producers reuse
+                    // the space (pairs with their acquire loads of consumer_pos).
+                    LONG.setRelease(cp, 0L, cons);
+                    published = cons;
+                }
             } while (avail > 0);
-            // One release store per pass (pairs with producers' acquire loads of consumer_pos),
-            // then the seed-000 fence before reloading producer_pos.
-            LONG.setRelease(cp, 0L, cons);
-            published = cons;
-            VarHandle.fullFence();
+            if (cons != published) {
+                // Batch mode: one release store per pass.
+                LONG.setRelease(cp, 0L, cons);
+                published = cons;
+            }
+            VarHandle.fullFence(); // seed 000: publish consumer_pos before reloading producer_pos
         }
         return done(count, published != start);
     }
