@@ -1,0 +1,296 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf;
+
+import io.jringbuf.internal.memory.KernelMaps;
+import io.jringbuf.internal.memory.KernelRingMemory;
+import io.jringbuf.internal.sys.Sys;
+import io.jringbuf.internal.wait.Blocking;
+import io.jringbuf.internal.wait.Epoll;
+import io.jringbuf.protocol.Consumer;
+import io.jringbuf.protocol.Notifier;
+import io.jringbuf.protocol.RecordHandler;
+import io.jringbuf.protocol.RingLayout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Consumes one or more kernel {@code BPF_MAP_TYPE_RINGBUF} maps through one epoll set: libbpf's
+ * {@code ring_buffer} ({@code ring_buffer__new/add/poll/consume/consume_n/epoll_fd/ring}).
+ *
+ * <pre>{@code
+ * try (RingBuffer rb = RingBuffer.create(mapFd, (buffer, offset, length) -> {
+ *         long pid = buffer.get(ValueLayout.JAVA_LONG, offset);
+ *         return true;                        // false stops after this record
+ *     })) {
+ *     while (running) {
+ *         rb.poll(Duration.ofMillis(100));    // waits, then drains the rings that are ready
+ *     }
+ * }
+ * }</pre>
+ *
+ * <h2>Waiting</h2>
+ * Rings are registered level-triggered by default, as libbpf does. {@link Options#edgeTriggered}
+ * registers them edge-triggered, which is safe here because the consumer issues the seed-000
+ * full fence after publishing its position (libbpf without the 2026 fix can sleep forever on a
+ * committed record in that mode). In edge-triggered mode a ring whose consumption stopped early
+ * (a handler returning false or throwing) is drained by the next {@link #poll} before it waits,
+ * because no new edge would announce records that were already committed.
+ *
+ * <h2>Threads</h2>
+ * One thread polls and consumes at a time (the protocol has one consumer). {@link #wakeUp()} and
+ * {@link #close()} may be called from any thread; close wakes a blocked poll and waits for it
+ * to leave before unmapping.
+ */
+public final class RingBuffer implements AutoCloseable {
+    /** How the manager waits and commits. */
+    public record Options(boolean edgeTriggered, boolean batchCommit) {
+        /** libbpf's behaviour: level-triggered, one consumer-position store per record. */
+        public static final Options DEFAULT = new Options(false, false);
+
+        /** @return these options, edge-triggered or not */
+        public Options withEdgeTriggered(boolean on) {
+            return new Options(on, batchCommit);
+        }
+
+        /** @return these options, with batch commit (one consumer-position store per pass) or not */
+        public Options withBatchCommit(boolean on) {
+            return new Options(edgeTriggered, on);
+        }
+    }
+
+    private final Options options;
+    private final Epoll epoll;
+    private final List<Ring> rings = new ArrayList<>();
+    private final List<Boolean> leftovers = new ArrayList<>();
+    private final AtomicInteger activePolls = new AtomicInteger();
+    private volatile boolean closed;
+
+    private RingBuffer(Options options) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.epoll = new Epoll();
+    }
+
+    /**
+     * Creates a manager with a first ring ({@code ring_buffer__new}), libbpf's defaults.
+     *
+     * @param mapFd a RINGBUF map fd; not owned: close it yourself after the manager
+     * @throws ErrnoException EINVAL if the fd is not a RINGBUF map; the errno of a refused mmap
+     */
+    public static RingBuffer create(int mapFd, RecordHandler handler) {
+        return create(mapFd, handler, Options.DEFAULT);
+    }
+
+    /**
+     * Creates a manager with a first ring.
+     *
+     * @throws ErrnoException EINVAL if the fd is not a RINGBUF map; the errno of a refused mmap
+     */
+    public static RingBuffer create(int mapFd, RecordHandler handler, Options options) {
+        RingBuffer rb = new RingBuffer(options);
+        try {
+            rb.add(mapFd, handler);
+        } catch (RuntimeException e) {
+            rb.close();
+            throw e;
+        }
+        return rb;
+    }
+
+    /**
+     * Adds a ring with its own handler ({@code ring_buffer__add}). Rings keep their index (the
+     * order of adding) and their {@link Ring} object.
+     *
+     * @return this manager
+     * @throws ErrnoException EINVAL if the fd is not a RINGBUF map; the errno of a refused mmap
+     */
+    public synchronized RingBuffer add(int mapFd, RecordHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        checkOpen("add");
+        KernelMaps.Info info = KernelMaps.require(mapFd, RingLayout.MAP_TYPE_RINGBUF, "RINGBUF");
+        KernelRingMemory memory = KernelRingMemory.forConsumer(mapFd, info.maxEntries());
+        try {
+            Consumer consumer = new Consumer(memory.view(), options.batchCommit(), Notifier.NONE, null, null);
+            int events = Sys.EPOLLIN | (options.edgeTriggered() ? Sys.EPOLLET : 0);
+            epoll.add(mapFd, events, rings.size(), "RINGBUF fd " + mapFd);
+            rings.add(new Ring(memory, consumer, handler));
+            leftovers.add(Boolean.FALSE);
+        } catch (RuntimeException e) {
+            memory.close();
+            throw e;
+        }
+        return this;
+    }
+
+    /** @return the number of rings ({@code ring_buffer__ring} count) */
+    public synchronized int ringCount() {
+        return rings.size();
+    }
+
+    /**
+     * The ring added {@code index}-th ({@code ring_buffer__ring}).
+     *
+     * @throws ErrnoException ERANGE if there is no such ring (libbpf: NULL, errno ERANGE)
+     */
+    public synchronized Ring ring(int index) {
+        if (index < 0 || index >= rings.size()) {
+            throw new ErrnoException(Errno.ERANGE, "ring(" + index + "): this manager has " + rings.size() + " rings");
+        }
+        return rings.get(index);
+    }
+
+    /** @return the epoll fd, to integrate into another event loop; then call {@link #consume()} ({@code ring_buffer__epoll_fd}) */
+    public int epollFd() {
+        return epoll.fd();
+    }
+
+    /**
+     * Waits up to {@code timeout} for a ring to have data, then consumes the rings that are ready
+     * ({@code ring_buffer__poll}).
+     *
+     * @param timeout null or negative waits forever; zero does not wait
+     * @return records delivered, saturating at {@link Integer#MAX_VALUE}; 0 on timeout or
+     *         {@link #wakeUp()}
+     * @throws ErrnoException EBADF if the manager is closed, or the errno of epoll_wait
+     */
+    public int poll(Duration timeout) {
+        activePolls.incrementAndGet();
+        try {
+            checkOpen("poll");
+            long nanos = Blocking.toNanos(timeout);
+            if (options.edgeTriggered()) {
+                int n = consumeLeftovers();
+                if (n > 0) {
+                    return n;
+                }
+            }
+            long start = System.nanoTime();
+            for (;;) {
+                long remaining = nanos == Blocking.FOREVER ? Blocking.FOREVER : nanos - (System.nanoTime() - start);
+                int ready = epoll.await(Epoll.toMillis(Math.max(remaining, 0)));
+                if (ready == -Errno.EINTR) {
+                    if (remaining > 0) {
+                        continue;
+                    }
+                    return 0;
+                }
+                if (ready < 0) {
+                    checkOpen("poll");
+                    throw new ErrnoException(-ready, "epoll_wait on the ring buffer's epoll set");
+                }
+                return consumeReady(ready);
+            }
+        } finally {
+            activePolls.decrementAndGet();
+        }
+    }
+
+    private int consumeReady(int ready) {
+        long total = 0;
+        for (int i = 0; i < ready; i++) {
+            long data = epoll.data(i);
+            if (data == Epoll.WAKE_DATA) {
+                epoll.clearWake();
+                continue;
+            }
+            total += consumeRing((int) data, Integer.MAX_VALUE);
+            if (total >= Integer.MAX_VALUE) {
+                break;
+            }
+        }
+        return (int) Math.min(total, Integer.MAX_VALUE);
+    }
+
+    private int consumeRing(int index, int n) {
+        Ring ring = rings.get(index);
+        if (!options.edgeTriggered()) {
+            return ring.consume(n);
+        }
+        // Edge-triggered: remember a ring left with records, so the next poll drains it first.
+        leftovers.set(index, Boolean.TRUE);
+        int got = ring.consume(n);
+        leftovers.set(index, ring.availableBytes() > 0);
+        return got;
+    }
+
+    private int consumeLeftovers() {
+        long total = 0;
+        for (int i = 0; i < rings.size() && total < Integer.MAX_VALUE; i++) {
+            if (leftovers.get(i)) {
+                total += consumeRing(i, Integer.MAX_VALUE);
+            }
+        }
+        return (int) Math.min(total, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Consumes every ring without waiting ({@code ring_buffer__consume}).
+     *
+     * @return records delivered, saturating at {@link Integer#MAX_VALUE}
+     */
+    public int consume() {
+        return consume(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Consumes at most {@code n} records across the rings, in the order they were added
+     * ({@code ring_buffer__consume_n}); {@code n <= 0} delivers none.
+     *
+     * @return records delivered
+     */
+    public int consume(int n) {
+        activePolls.incrementAndGet();
+        try {
+            checkOpen("consume");
+            long total = 0;
+            for (int i = 0; i < rings.size() && total < n; i++) {
+                total += consumeRing(i, (int) (n - total));
+            }
+            return (int) total;
+        } finally {
+            activePolls.decrementAndGet();
+        }
+    }
+
+    /** Makes a blocked {@link #poll} return (or the next one, if none is blocked). Any thread. */
+    public void wakeUp() {
+        epoll.wake();
+    }
+
+    /**
+     * Wakes a blocked poll, waits (up to 10 s) for it to leave, unmaps every ring and closes the
+     * epoll set. The map fds are not closed: they belong to the caller.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        epoll.wake();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (activePolls.get() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(100_000);
+        }
+        synchronized (this) {
+            for (Ring r : rings) {
+                r.close();
+            }
+            epoll.close();
+        }
+    }
+
+    private void checkOpen(String operation) {
+        if (closed) {
+            throw new ErrnoException(Errno.EBADF, operation + ": the ring buffer is closed");
+        }
+    }
+}
