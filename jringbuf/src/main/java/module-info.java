@@ -11,4 +11,5 @@
 module io.jringbuf {
     exports io.jringbuf;
     exports io.jringbuf.protocol;
+    exports io.jringbuf.bpf;
 }
