@@ -141,4 +141,41 @@ class UserRingStressTest {
                     checker.next, producerWaits[0], ring.wakeups());
         }
     }
+
+    @Test
+    @Timeout(10)
+    void theCheckerCatchesTornReorderedAndMisSizedSamples() {
+        MemorySegment buf = java.lang.foreign.Arena.ofAuto().allocate(128, 8);
+        // Good samples 0..39, then sample 40 (56 bytes) with one pattern byte changed after the
+        // checksum was written.
+        Checker c = new Checker();
+        for (long seq = 0; seq < 40; seq++) {
+            write(buf, seq);
+            c.onRecord(buf, 0, lengthOf(seq));
+        }
+        assertNull(c.error);
+        write(buf, 40);
+        buf.set(ValueLayout.JAVA_BYTE, HEADER + 30, (byte) (patternByte(40, HEADER + 30) + 1));
+        c.onRecord(buf, 0, lengthOf(40));
+        assertTrue(c.error != null && c.error.contains("checksum"), c.error);
+
+        Checker skipped = new Checker();
+        write(buf, 1);
+        skipped.onRecord(buf, 0, lengthOf(1));
+        assertTrue(skipped.error != null && skipped.error.contains("expected sample 0"), skipped.error);
+
+        Checker resized = new Checker();
+        write(buf, 0);
+        resized.onRecord(buf, 0, lengthOf(0) + 1);
+        assertTrue(resized.error != null && resized.error.contains("length"), resized.error);
+    }
+
+    private static void write(MemorySegment buf, long seq) {
+        int length = lengthOf(seq);
+        buf.set(ValueLayout.JAVA_LONG, 0, seq);
+        for (int i = HEADER; i < length; i++) {
+            buf.set(ValueLayout.JAVA_BYTE, i, patternByte(seq, i));
+        }
+        buf.set(ValueLayout.JAVA_LONG, 8, checksum(buf, 0, length));
+    }
 }
