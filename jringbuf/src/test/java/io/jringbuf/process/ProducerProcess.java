@@ -20,9 +20,12 @@ import java.time.Duration;
 /**
  * A producer JVM started by the process tests. Modes:
  * <pre>
- *   produce RING ID COUNT [PROGRESS]   COUNT records of {@link #PAYLOAD} bytes (producer ID, seq 0..COUNT-1,
+ *   produce RING ID COUNT [PROGRESS [PACE]]
+ *                                      COUNT records of {@link #PAYLOAD} bytes (producer ID, seq 0..COUNT-1,
  *                                      check word); after each submit, seq is stored in the 8-byte
  *                                      PROGRESS file (mmap'd) if given. COUNT -1 means until killed.
+ *                                      PACE: nanoseconds to spin between records, so that the
+ *                                      consumer keeps up and the ring is rarely full.
  *   reserve-hang RING                  reserves one record, prints "reserved", never commits it
  *   lock-hang RING                     takes the reservation lock, prints "locked", never releases it
  * </pre>
@@ -47,7 +50,7 @@ public final class ProducerProcess {
         Path ringFile = Path.of(args[1]);
         switch (args[0]) {
             case "produce" -> produce(ringFile, Integer.parseInt(args[2]), Long.parseLong(args[3]),
-                    args.length > 4 ? Path.of(args[4]) : null);
+                    args.length > 4 ? Path.of(args[4]) : null, args.length > 5 ? Long.parseLong(args[5]) : 0);
             case "reserve-hang" -> {
                 JvmRing ring = JvmRing.open(ringFile, RingType.RINGBUF);
                 long offset = ring.producer().reserve(PAYLOAD);
@@ -68,7 +71,8 @@ public final class ProducerProcess {
         }
     }
 
-    private static void produce(Path ringFile, int id, long count, Path progressFile) throws IOException {
+    private static void produce(Path ringFile, int id, long count, Path progressFile, long paceNanos)
+            throws IOException {
         try (JvmRing ring = JvmRing.open(ringFile, RingType.RINGBUF);
              Arena arena = Arena.ofShared()) {
             MemorySegment progress = null;
@@ -96,6 +100,12 @@ public final class ProducerProcess {
                 if (progress != null) {
                     // Release: after the submit; read by the test only after this process is dead.
                     LONG.setRelease(progress, 0L, seq);
+                }
+                if (paceNanos > 0) {
+                    long until = System.nanoTime() + paceNanos;
+                    while (System.nanoTime() - until < 0) {
+                        Thread.onSpinWait();
+                    }
                 }
             }
         }
