@@ -7,12 +7,15 @@ import io.jringbuf.JvmRing;
 import io.jringbuf.RingType;
 import io.jringbuf.protocol.Consumer;
 import io.jringbuf.protocol.Producer;
+import io.jringbuf.protocol.RecordHandler;
+import io.jringbuf.protocol.RingControl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -22,6 +25,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -143,7 +147,7 @@ class ProcessRingTest {
             SequenceChecker checker = new SequenceChecker(1, killAfter);
             Spawned producer = spawn("produce", file.toString(), "0", "-1", progressFile.toString(), "2000");
             AtomicReference<Throwable> failure = new AtomicReference<>();
-            var killed = new java.util.concurrent.CountDownLatch(1);
+            var killed = new CountDownLatch(1);
             Thread consuming = new Thread(() -> {
                 try {
                     // Consume while the producer runs, then drain after its death until the ring
@@ -196,7 +200,7 @@ class ProcessRingTest {
             Producer fresh = ring.producer();
             assertTrue(fresh.output(new byte[] {1, 2, 3}, 0));
             var got = new ArrayList<byte[]>();
-            assertEquals(1, consumer.poll(io.jringbuf.protocol.RecordHandler.copying(got::add), Duration.ofSeconds(5)));
+            assertEquals(1, consumer.poll(RecordHandler.copying(got::add), Duration.ofSeconds(5)));
             assertArrayEquals(new byte[] {1, 2, 3}, got.get(0));
             return new long[] {progress, k, ring.recoveries(), backlog};
         }
@@ -216,9 +220,9 @@ class ProcessRingTest {
             for (long seq = 0; seq < 3; seq++) {
                 long off = p.reserve(ProducerProcess.PAYLOAD);
                 assertTrue(off >= 0);
-                p.buffer().set(java.lang.foreign.ValueLayout.JAVA_INT, off, 0);
-                p.buffer().set(java.lang.foreign.ValueLayout.JAVA_LONG, off + 8, seq);
-                p.buffer().set(java.lang.foreign.ValueLayout.JAVA_LONG, off + 16, ProducerProcess.check(0, seq));
+                p.buffer().set(ValueLayout.JAVA_INT, off, 0);
+                p.buffer().set(ValueLayout.JAVA_LONG, off + 8, seq);
+                p.buffer().set(ValueLayout.JAVA_LONG, off + 16, ProducerProcess.check(0, seq));
                 p.submit(off, 0);
             }
             SequenceChecker checker = new SequenceChecker(1);
@@ -230,6 +234,7 @@ class ProcessRingTest {
             }
             assertEquals(0, consumer.consumerPosition(), "the consumer stays parked at the BUSY record");
             assertEquals(0, ring.recoveries(), "nothing reclaimed while its owner lives");
+            assertTrue(ring.view().data().get(ValueLayout.JAVA_INT, 0) < 0, "the held record is still BUSY");
             assertTrue(holder.process().isAlive());
 
             holder.kill();
@@ -258,7 +263,7 @@ class ProcessRingTest {
             long start = System.nanoTime();
             assertEquals(-1, p.reserve(8), "a live holder keeps the lock; the reservation fails");
             long waited = System.nanoTime() - start;
-            assertTrue(waited >= io.jringbuf.protocol.RingControl.LOCK_TIMEOUT_NANOS,
+            assertTrue(waited >= RingControl.LOCK_TIMEOUT_NANOS,
                     "failed only after the lock timeout, waited " + waited + " ns");
             assertEquals(1, ring.drops());
             assertEquals(0, ring.recoveries());

@@ -11,6 +11,7 @@ import io.jringbuf.protocol.UserProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
@@ -145,7 +146,7 @@ class UserRingStressTest {
     @Test
     @Timeout(10)
     void theCheckerCatchesTornReorderedAndMisSizedSamples() {
-        MemorySegment buf = java.lang.foreign.Arena.ofAuto().allocate(128, 8);
+        MemorySegment buf = Arena.ofAuto().allocate(128, 8);
         // Good samples 0..39, then sample 40 (56 bytes) with one pattern byte changed after the
         // checksum was written.
         Checker c = new Checker();
