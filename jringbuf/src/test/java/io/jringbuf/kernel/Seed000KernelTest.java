@@ -34,13 +34,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  *
  * <p>The negative control runs the same loop with {@link FencelessConsumer} (libbpf before the fix)
  * and reports the stalls it sees. The race needs the consumer's position store to still sit in its
- * store buffer while the producer commits and reads the position, a window of nanoseconds; whether
- * it shows within the bound is printed by the test and recorded in RELIABILITY.md.
+ * store buffer while the BPF program reserves, commits and reads the position — all inside a
+ * window of tens of nanoseconds, against a producer that needs a microsecond-scale system call per
+ * record. <b>It could not be provoked here with a kernel producer:</b> on this kind of machine
+ * (2 vCPUs, kernel 6.18) a run of 3,000,000 records with 980,776 edge-triggered waits gave 0
+ * stalls ({@code -Djringbuf.seed000.controlRecords=3000000}, 2026-11-25). The same store-buffering
+ * shape with both sides in Java is observed by the jcstress negative control
+ * ({@code Seed000NegativeControl}: the "1, 0" outcome, about 0.04% of samples), which is the
+ * evidence that the fence is needed; this test is the evidence that, with it, the real kernel
+ * path never stalls. The control here therefore asserts only that its harness delivers every
+ * record once, and prints its stall count.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class Seed000KernelTest {
     private static final int RECORDS = Integer.getInteger("jringbuf.seed000.records", 200_000);
-    private static final int CONTROL_RECORDS = Integer.getInteger("jringbuf.seed000.controlRecords", 200_000);
+    private static final int CONTROL_RECORDS = Integer.getInteger("jringbuf.seed000.controlRecords", 100_000);
     private static final int STALL_MS = 200;
 
     @BeforeAll
