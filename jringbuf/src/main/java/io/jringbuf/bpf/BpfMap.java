@@ -217,6 +217,24 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks the type of any map fd.
+     *
+     * @param fd a map file descriptor
+     * @param expected the type the caller needs
+     * @return its info
+     * @throws ErrnoException EINVAL naming both types if it is another kind of map, EBADF/EINVAL if
+     *     the fd is not a map
+     */
+    public static MapInfo requireType(int fd, MapType expected) {
+        MapInfo info = info(fd);
+        if (info.type() != expected.number()) {
+            throw new ErrnoException(Errno.EINVAL, "map fd " + fd + " ('" + info.name() + "', id " + info.id()
+                    + ") is a " + info.typeName() + " map, expected " + expected);
+        }
+        return info;
+    }
+
     // ---------------------------------------------------------------- use
 
     /** @return the file descriptor (valid until {@link #close()}) */
@@ -248,10 +266,7 @@ public final class BpfMap implements AutoCloseable {
      * @throws ErrnoException EINVAL naming both types if it is another kind of map
      */
     public BpfMap requireType(MapType expected) {
-        if (info.type() != expected.number()) {
-            throw new ErrnoException(Errno.EINVAL, "map '" + info.name() + "' (id " + info.id() + ") is a "
-                    + info.typeName() + " map, expected " + expected);
-        }
+        requireType(fd(), expected);
         return this;
     }
 
