@@ -64,6 +64,8 @@ public final class Soak {
         }
     }
 
+    private static final long KILL_MIN = Long.getLong("soak.killMinMs", 200) * 1_000_000L;
+    private static final int KILL_SPREAD = (int) (Long.getLong("soak.killSpreadMs", 1800) * 1_000_000L);
     private static final List<String> violations = new ArrayList<>();
 
     private static void violation(String s) {
@@ -88,6 +90,11 @@ public final class Soak {
 
     private static Incarnation start(Path ring, Path dir, int id, int epoch) throws IOException {
         Path progress = dir.resolve("progress-" + id + "-" + epoch);
+        // Written before the process starts: "nothing committed yet" (-1), so that a producer
+        // killed before its first commit can never look like one that committed record 0.
+        byte[] none = new byte[16];
+        java.util.Arrays.fill(none, (byte) 0xFF);
+        Files.write(progress, none);
         List<String> cmd = List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx64m",
                 "-cp", System.getProperty("java.class.path"), SoakProducer.class.getName(),
@@ -106,6 +113,25 @@ public final class Soak {
             return -1;
         }
         return java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.nativeOrder()).getLong(0);
+    }
+
+    private static long readFirstOffset(Path progress) throws IOException {
+        byte[] b = Files.exists(progress) ? Files.readAllBytes(progress) : new byte[0];
+        return b.length < 16 ? -1 : java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.nativeOrder()).getLong(8);
+    }
+
+    // Diagnostics: the last HISTORY deliveries (data offset, incarnation key, seq).
+    private static final int HISTORY = 1 << 21;
+    private static final long[] histOff = new long[HISTORY];
+    private static final long[] histKey = new long[HISTORY];
+    private static final long[] histSeq = new long[HISTORY];
+    private static long histN;
+
+    private static void remember(long off, long key, long seq) {
+        int i = (int) (histN++ & (HISTORY - 1));
+        histOff[i] = off;
+        histKey[i] = key;
+        histSeq[i] = seq;
     }
 
     static void jvmRingSoak(long seconds, int producers) throws Exception {
@@ -127,7 +153,7 @@ public final class Soak {
                 all.add(inc);
             }
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            long nextKill = System.nanoTime() + 200_000_000L + random.nextInt(1_800_000_000);
+            long nextKill = System.nanoTime() + KILL_MIN + random.nextInt(KILL_SPREAD);
             long[] stats = new long[3]; // records, bytes, max latency
             while (System.nanoTime() < end) {
                 consumer.poll((buf, off, len) -> {
@@ -135,6 +161,7 @@ public final class Soak {
                     int epoch = buf.get(ValueLayout.JAVA_INT, off + 4);
                     long seq = buf.get(ValueLayout.JAVA_LONG, off + 8);
                     long sent = buf.get(ValueLayout.JAVA_LONG, off + 16);
+                    remember(off, key(id, epoch), seq);
                     Incarnation inc = live.get(key(id, epoch));
                     if (inc == null) {
                         violation("record from unknown incarnation " + id + "/" + epoch);
@@ -169,7 +196,7 @@ public final class Soak {
                     Incarnation next = start(ringPath, dir, id, epochs[id]);
                     live.put(key(id, epochs[id]), next);
                     all.add(next);
-                    nextKill = System.nanoTime() + 200_000_000L + random.nextInt(1_800_000_000);
+                    nextKill = System.nanoTime() + KILL_MIN + random.nextInt(KILL_SPREAD);
                 }
             }
             for (Incarnation inc : live.values()) {
@@ -206,7 +233,16 @@ public final class Soak {
                 if (last < inc.progressAtKill) {
                     lost += inc.progressAtKill - last;
                     violation("incarnation " + inc.id + "/" + inc.epoch + " lost committed records: last delivered "
-                            + last + ", progress " + inc.progressAtKill);
+                            + last + ", progress " + inc.progressAtKill + ", first record at data offset "
+                            + readFirstOffset(inc.progress));
+                    long first = readFirstOffset(inc.progress);
+                    for (long h = Math.max(0, histN - HISTORY); h < histN; h++) {
+                        int i = (int) (h & (HISTORY - 1));
+                        if (histOff[i] == first) {
+                            System.err.printf("   delivery #%d at offset %d: incarnation %d/%d seq %d%n", h, first,
+                                    histKey[i] >>> 32, histKey[i] & 0xffffffffL, histSeq[i]);
+                        }
+                    }
                 } else if (last > inc.progressAtKill + 1) {
                     violation("incarnation " + inc.id + "/" + inc.epoch + " delivered past its progress + 1: " + last
                             + " vs " + inc.progressAtKill);

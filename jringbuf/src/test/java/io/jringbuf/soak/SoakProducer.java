@@ -19,7 +19,8 @@ import java.time.Duration;
  * One soak producer process: {@code SoakProducer RING PROGRESS_FILE ID EPOCH}. Writes records
  * {@code [id u32][epoch u32][seq u64][commit nanos u64][pattern...]} of random length 24–280 bytes
  * with a pattern derived from (id, epoch, seq), as fast as the ring allows, and after each commit
- * stores its last committed seq in the progress file (a side channel the soak reads after a kill).
+ * stores its last committed seq in the progress file (a side channel the soak reads after a kill;
+ * the soak creates it holding -1).
  * Runs until killed or until its standard input closes.
  */
 public final class SoakProducer {
@@ -49,9 +50,8 @@ public final class SoakProducer {
         stdinWatch.start();
         try (RandomAccessFile raf = new RandomAccessFile(progressPath.toFile(), "rw");
              JvmRing ring = JvmRing.open(ringPath, RingType.RINGBUF)) {
-            MappedByteBuffer progress = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, 8);
+            MappedByteBuffer progress = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, 16);
             MemorySegment p = MemorySegment.ofBuffer(progress);
-            p.set(ValueLayout.JAVA_LONG, 0, -1);
             Producer producer = ring.producer();
             MemorySegment data = producer.buffer();
             long rnd = 0x9E3779B97F4A7C15L * (id + 1) + epoch;
@@ -73,6 +73,9 @@ public final class SoakProducer {
                     data.set(ValueLayout.JAVA_BYTE, off + i, pattern(id, epoch, seq, i));
                 }
                 data.set(ValueLayout.JAVA_LONG, off + 16, System.nanoTime());
+                if (seq == 0) {
+                    p.set(ValueLayout.JAVA_LONG, 8, off); // diagnostics: where the first record went
+                }
                 producer.submit(off, 0);
                 // Release-ordered so that a reader after our death sees it no earlier than the commit.
                 ValueLayout.JAVA_LONG.varHandle().setRelease(p, 0L, seq);
