@@ -78,15 +78,18 @@ final class CatCommand implements Callable<Integer> {
                     progress.tick(printer.records, source.backlogBytes());
                 }
             } finally {
-                printer.flush();
-                progress.done();
-                if (format == Format.none) {
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    io.err().printf("cat: %d records, %d bytes, %.3f s, %.0f records/s%n", printer.records,
-                            printer.bytes, seconds, printer.records / Math.max(seconds, 1e-9));
-                    io.err().flush();
+                try {
+                    printer.flush();
+                } finally {
+                    progress.done();
+                    if (format == Format.none) {
+                        double seconds = (System.nanoTime() - start) / 1e9;
+                        io.err().printf("cat: %d records, %d bytes, %.3f s, %.0f records/s%n", printer.records,
+                                printer.bytes, seconds, printer.records / Math.max(seconds, 1e-9));
+                        io.err().flush();
+                    }
+                    stop.finished();
                 }
-                stop.finished();
             }
         }
         if (count != null && printer.records < limit) {

@@ -55,14 +55,17 @@ public interface Signals {
             final class HookStop implements Stop {
                 volatile boolean requested;
                 final Thread hook = new Thread(() -> {
-                    requested = true;
-                    wakeUp.run();
                     try {
+                        requested = true;
+                        wakeUp.run();
                         flushed.await(5, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
+                    } catch (RuntimeException e) {
+                        // The command may have closed its ring already (EBADF): it is stopping anyway.
+                    } finally {
+                        Runtime.getRuntime().halt(0);
                     }
-                    Runtime.getRuntime().halt(0);
                 }, "jringbuf-stop");
 
                 @Override
