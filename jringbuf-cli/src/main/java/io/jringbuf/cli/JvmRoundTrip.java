@@ -48,6 +48,10 @@ final class JvmRoundTrip {
         Path dir = Files.createTempDirectory(ringDirectory(), "jringbuf-demo-");
         Path requestPath = dir.resolve("request.ring");
         Path replyPath = dir.resolve("reply.ring");
+        // Also removed when the demo is stopped by SIGINT/SIGTERM (registered first, deleted last).
+        dir.toFile().deleteOnExit();
+        requestPath.toFile().deleteOnExit();
+        replyPath.toFile().deleteOnExit();
         Process child = null;
         try (JvmRing request = JvmRing.create(requestPath, RingType.RINGBUF, RING_SIZE);
              JvmRing reply = JvmRing.create(replyPath, RingType.RINGBUF, RING_SIZE)) {
