@@ -43,7 +43,8 @@ final class CatCommand implements Callable<Integer> {
     Long count;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
-            description = "Give up after DURATION (e.g. 500ms, 10s, 2m). Default: wait forever.")
+            description = "Give up after DURATION (e.g. 500ms, 10s, 2m; 0ms: print what is there now). "
+                    + "Default: wait forever.")
     Duration timeout;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "hex",
@@ -60,20 +61,26 @@ final class CatCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--count must be at least 1, not " + count);
         }
         long limit = count == null ? Long.MAX_VALUE : count;
-        long start = System.nanoTime();
-        long deadline = timeout == null ? Long.MAX_VALUE : start + timeout.toNanos();
         Printer printer = new Printer(new BufferedOutputStream(io.out(), 1 << 16), format == Format.hex, limit);
         Progress progress = new Progress(io, format == Format.none, "cat");
         try (Target t = target.open()) {
             RecordSource source = t.openSource();
+            // The clock starts once the ring is open: JVM start-up and mapping do not count.
+            long start = System.nanoTime();
+            long deadline = timeout == null ? Long.MAX_VALUE : start + timeout.toNanos();
             Signals.Stop stop = io.signals().register(source::wakeUp);
             try {
-                while (printer.records < limit && !stop.requested()) {
-                    long left = deadline == Long.MAX_VALUE ? SLICE_NANOS : deadline - System.nanoTime();
-                    if (left <= 0) {
-                        break;
+                boolean last = false;
+                while (!last && printer.records < limit && !stop.requested()) {
+                    long wait = SLICE_NANOS;
+                    if (deadline != Long.MAX_VALUE) {
+                        long left = deadline - System.nanoTime();
+                        // Past the deadline: one last look without waiting, so that records already
+                        // in the ring are printed (--timeout 0ms prints what is there and exits).
+                        last = left <= 0;
+                        wait = Math.min(Math.max(left, 0), SLICE_NANOS);
                     }
-                    source.poll(printer, Math.min(left, SLICE_NANOS));
+                    source.poll(printer, wait);
                     printer.flush();
                     progress.tick(printer.records, source.backlogBytes());
                 }

@@ -117,6 +117,20 @@ class CommandsTest {
         assertEquals(List.of("ab"), cat.lines());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ringbuf", "user_ringbuf"})
+    void aTimeoutThatHasPassedStillPrintsTheRecordsAlreadyInTheRing(String type) {
+        Path ring = create(type, 4096);
+        assertEquals(0, Cli.runWithInput("0a\n0b\n", "send", ring.toString()).exit());
+        Cli.Result counted = Cli.run("cat", ring.toString(), "--count", "2", "--timeout", "0ms");
+        assertEquals(0, counted.exit(), counted.toString());
+        assertEquals(List.of("0a", "0b"), counted.lines());
+        assertEquals(0, Cli.runWithInput("0c\n", "send", ring.toString()).exit());
+        Cli.Result uncounted = Cli.run("cat", ring.toString(), "--timeout", "0ms");
+        assertEquals(0, uncounted.exit(), uncounted.toString());
+        assertEquals(List.of("0c"), uncounted.lines());
+    }
+
     @Test
     void catTimesOutBeforeCountWithExitOneAndSaysHowManyArrived() {
         Path ring = create("user_ringbuf", 4096);
