@@ -89,7 +89,9 @@ final class JvmRoundTrip {
             if (!child.waitFor(5, TimeUnit.SECONDS)) {
                 io.err().println("demo: the echo process did not stop within 5 s; killing it");
             }
-            report(histogram, (now - measuredStart) / 1e9, child.pid());
+            long self = ProcessHandle.current().pid();
+            DemoReport.print(io, "jvm-rings", self + " -> " + child.pid() + " -> " + self, histogram,
+                    (now - measuredStart) / 1e9);
         } finally {
             if (child != null && child.isAlive()) {
                 child.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -98,21 +100,6 @@ final class JvmRoundTrip {
             Files.deleteIfExists(replyPath);
             Files.deleteIfExists(dir);
         }
-    }
-
-    private void report(LatencyHistogram h, double seconds, long childPid) {
-        PrintStream out = new PrintStream(io.out(), false, StandardCharsets.UTF_8);
-        out.println("mode: jvm-rings");
-        out.println("processes: " + ProcessHandle.current().pid() + " -> " + childPid + " -> "
-                + ProcessHandle.current().pid());
-        out.println("round_trips: " + h.count());
-        out.printf("round_trips_per_s: %.0f%n", h.count() / Math.max(seconds, 1e-9));
-        out.printf("latency_p50_us: %.1f%n", h.percentile(50) / 1e3);
-        out.printf("latency_p90_us: %.1f%n", h.percentile(90) / 1e3);
-        out.printf("latency_p99_us: %.1f%n", h.percentile(99) / 1e3);
-        out.printf("latency_p99.9_us: %.1f%n", h.percentile(99.9) / 1e3);
-        out.printf("latency_max_us: %.1f%n", h.max() / 1e3);
-        out.flush();
     }
 
     private static void send(Producer out, long seq, long time) {

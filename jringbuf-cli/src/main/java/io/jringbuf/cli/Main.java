@@ -19,8 +19,8 @@ import java.lang.reflect.Constructor;
  * 2 usage error. Every error is one line on stderr, prefixed with the command name.
  */
 @Command(name = "jringbuf", mixinStandardHelpOptions = true, version = "jringbuf 0.1.0",
-        description = "Read, write, inspect and create BPF-format ring buffers (ring files; kernel maps in builds "
-                + "with the kernel layer).",
+        description = "Read, write, inspect and create BPF ring buffers: kernel maps (pinned or by id) and "
+                + "JVM ring files.",
         subcommands = {CatCommand.class, SendCommand.class, StatCommand.class, CreateCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 run-time failure (timeout, errno), 2 usage error."})

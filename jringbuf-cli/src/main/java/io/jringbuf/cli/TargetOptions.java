@@ -13,8 +13,6 @@ import java.nio.file.Path;
 
 /** The TARGET of {@code cat}, {@code send} and {@code stat}: a ring file or a kernel map. */
 final class TargetOptions {
-    static volatile KernelTargets kernel = KernelTargets.UNAVAILABLE;
-
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
@@ -40,8 +38,8 @@ final class TargetOptions {
             return FileTarget.open(file);
         }
         if (pinned != null) {
-            return kernel.openPinned(pinned);
+            return KernelTarget.openPinned(pinned);
         }
-        return kernel.openMapId(mapId);
+        return KernelTarget.openMapId(mapId);
     }
 }

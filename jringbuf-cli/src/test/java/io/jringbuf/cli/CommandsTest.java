@@ -216,16 +216,6 @@ class CommandsTest {
     }
 
     @Test
-    void kernelTargetsAreAUsageErrorInThisBuild() {
-        for (String[] args : List.of(new String[] {"cat", "--pinned", "/sys/fs/bpf/events"},
-                new String[] {"send", "--map-id", "7"}, new String[] {"stat", "--map-id", "7"})) {
-            Cli.Result r = Cli.run(args);
-            assertEquals(2, r.exit(), r.toString());
-            assertEquals("jringbuf " + args[0] + ": kernel targets: not available in this build\n", r.err());
-        }
-    }
-
-    @Test
     void usageErrorsExitTwoWithOneLine() {
         Path ring = create("ringbuf", 4096);
         List<String[]> cases = List.of(

@@ -3,8 +3,7 @@
  */
 package io.jringbuf.kernel;
 
-import io.jringbuf.ErrnoException;
-import io.jringbuf.bpf.BpfMap;
+import io.jringbuf.bpf.BpfSupport;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -16,17 +15,7 @@ final class KernelSupport {
     private KernelSupport() {
     }
 
-    private static final String REFUSAL = probe();
-
-    private static String probe() {
-        try (BpfMap probe = BpfMap.createArray("probe", 8, 1)) {
-            return null;
-        } catch (ErrnoException e) {
-            return e.getMessage();
-        } catch (Throwable t) {
-            return t.toString();
-        }
-    }
+    private static final String REFUSAL = BpfSupport.refusal();
 
     /** Skips (or fails under JRINGBUF_REQUIRE_BPF=1) when {@code bpf()} is refused here. */
     static void requireBpf() {
