@@ -253,17 +253,31 @@ public final class KernelBench {
              BpfProgram producer = BpfProgram.openPinned(dir.resolve("producer"));
              BpfProgram drain = BpfProgram.openPinned(dir.resolve("drain"))) {
             Sink sink = new Sink();
-            for (boolean batch : new boolean[] {false, true}) {
+            // -Dkb.only=K1,K2,K3 (default all): a subset, for profiling one scenario
+            String only = System.getProperty("kb.only", "K1,K2,K3");
+            // -Dkb.k1=per-record|batch-commit|both (default both, per-record first)
+            String k1 = System.getProperty("kb.k1", "both");
+            boolean[] modes = switch (k1) {
+                case "per-record" -> new boolean[] {false};
+                case "batch-commit" -> new boolean[] {true};
+                case "batch-first" -> new boolean[] {true, false};
+                default -> new boolean[] {false, true};
+            };
+            for (boolean batch : only.contains("K1") ? modes : new boolean[0]) {
                 try (RingBuffer rb = RingBuffer.create(ring.fd(), sink, RingBuffer.Options.DEFAULT.withBatchCommit(batch))) {
                     k1(p, rb, sink, ring, state, producer, batch ? "batch-commit" : "per-record");
                 }
             }
             try (RingBuffer rb = RingBuffer.create(ring.fd(), sink)) {
-                k2(p, rb, sink, state, producer, false);
-                k2(p, rb, sink, state, producer, true);
+                if (only.contains("K2")) {
+                    k2(p, rb, sink, state, producer, false);
+                    k2(p, rb, sink, state, producer, true);
+                }
             }
-            try (UserRingBuffer urb = UserRingBuffer.create(uring.fd())) {
-                k3(p, urb, ustate, drain);
+            if (only.contains("K3")) {
+                try (UserRingBuffer urb = UserRingBuffer.create(uring.fd())) {
+                    k3(p, urb, ustate, drain);
+                }
             }
         }
     }
