@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 
 mode=${1:-quick}
 case "$mode" in
-  quick) runs=5; warm=20; cycles=5;  k2_attempts=1000000 ;;
-  full)  runs=9; warm=40; cycles=20; k2_attempts=4000000 ;;
+  # warm/timed: records per run for K1 and K3 (rounded up to whole ring fills)
+  quick) runs=5; warm=5000000;  timed=2000000;  k2_attempts=1000000 ;;
+  full)  runs=9; warm=20000000; timed=10000000; k2_attempts=4000000 ;;
   *) echo "usage: bench/kernel.sh [quick|full]" >&2; exit 2 ;;
 esac
 k2_chunk=10000          # test_run repeat per producer call in K2
@@ -62,7 +63,7 @@ stamp=$(date -u +%Y-%m-%d-%H%M%S)
 raw=bench/results/kernel-$stamp.csv
 json=bench/results/kernel-$stamp.json
 "${java[@]}" header > "$raw"
-params=("$warm" "$cycles" "$k2_attempts" "$k2_chunk" "$force_every")
+params=("$warm" "$timed" "$k2_attempts" "$k2_chunk" "$force_every")
 echo "== $mode: $runs runs x payloads {$payloads}, jringbuf and libbpf alternately"
 for run in $(seq 1 "$runs"); do
   for p in $payloads; do
@@ -78,11 +79,11 @@ echo "== results (M records/s; ratio = jringbuf median / libbpf median; K1 batch
 echo "   ring $ring_bytes bytes; K1: ring prefilled by test_run with NO_WAKEUP, timed drain with consume();"
 echo "   K2: producer thread test_run(repeat=$k2_chunk) x $k2_attempts attempts, consumer poll(10 ms);"
 echo "   K3: reserve+submit until full, then BPF drain (bpf_user_ringbuf_drain flags 0) via test_run;"
-echo "   handlers read the payload's first 8 bytes into a sink; $warm warm-up + $cycles timed cycles per run (K1, K3)"
+echo "   handlers read the payload's first 8 bytes into a sink; K1/K3: >= $warm warm-up then >= $timed timed records per run"
 "${java[@]}" report "$raw" "$json" mode="$mode" date="$stamp" kernel="$(uname -r)" cpu="$cpu" cpus="$(nproc)" \
   loadavg="$(cut -d' ' -f1-3 /proc/loadavg)" jdk="$("$jdk25/bin/java" -version 2>&1 | head -1)" \
   libbpf="$(dpkg-query -W -f='${Version}' libbpf-dev 2>/dev/null || echo unknown)" gcc="$(gcc -dumpfullversion)" \
-  ring_bytes="$ring_bytes" runs="$runs" warm="$warm" cycles="$cycles" k2_attempts="$k2_attempts" \
+  ring_bytes="$ring_bytes" runs="$runs" warm_records="$warm" timed_records="$timed" k2_attempts="$k2_attempts" \
   k2_chunk="$k2_chunk" k2_force_every="$force_every"
 echo
 echo "raw rows: $raw"

@@ -3,7 +3,7 @@
 // The libbpf half of bench/kernel.sh: the same scenarios as io.jringbuf.bench.KernelBench, on the
 // same pinned maps and programs (opened with bpf_obj_get), printing rows in the same CSV format.
 //
-//   libbpf_bench PINDIR PAYLOAD RUN WARM CYCLES K2_ATTEMPTS K2_CHUNK K2_FORCE_EVERY
+//   libbpf_bench PINDIR PAYLOAD RUN WARM_RECORDS TIMED_RECORDS K2_ATTEMPTS K2_CHUNK K2_FORCE_EVERY
 //
 // Build: gcc -O2 -Wall -o libbpf_bench libbpf_bench.c -lbpf -lpthread
 #define _GNU_SOURCE
@@ -25,8 +25,11 @@ enum { DR_RET = 0, DR_SUM = 1, DR_COUNT = 2, DR_FLAGS = 3, DR_CALLS = 4, DR_FIEL
 #define NO_WAKEUP 1
 #define MAX_FIELDS 8
 
-static int run_index, payload, warm, cycles, k2_chunk, force_every;
-static long long k2_attempts;
+static int run_index, payload, k2_chunk, force_every;
+static long long warm_records, timed_records, k2_attempts;
+
+// Whole ring fills needed to reach a record count.
+static int cycles(long long records, long long per_cycle) { return (int)((records + per_cycle - 1) / per_cycle); }
 
 static void die(const char *what) {
     fprintf(stderr, "libbpf_bench: %s: %s (errno %d)\n", what, strerror(errno), errno);
@@ -109,7 +112,8 @@ static void k1(struct ring_buffer *rb, struct sink *sink, int ring, int state, i
     set_field(state, ST_MASK, 0);
     int cap = (int)((info.max_entries - 1) / record_bytes());
     long long records = 0, ns = 0;
-    for (int c = 0; c < warm + cycles; c++) {
+    int warm = cycles(warm_records, cap);
+    for (int c = 0; c < warm + cycles(timed_records, cap); c++) {
         long long seq0 = field(state, ST_SEQ), drop0 = field(state, ST_DROPPED);
         test_run(producer, cap);
         check(field(state, ST_DROPPED) == drop0, "K1 prefill without drops");
@@ -207,7 +211,9 @@ static void k3(int uring, int ustate, int drain) {
     set_field(ustate, DR_FLAGS, 0);
     drain_all(ustate, drain);
     long long p_records = 0, p_ns = 0, d_ns = 0;
-    for (int c = 0; c < warm + cycles; c++) {
+    long long cap = info.max_entries / record_bytes();
+    int warm = cycles(warm_records, cap);
+    for (int c = 0; c < warm + cycles(timed_records, cap); c++) {
         long long count0 = field(ustate, DR_COUNT), sum0 = field(ustate, DR_SUM);
         uint64_t t0 = now_ns();
         long long n = 0;
@@ -220,7 +226,7 @@ static void k3(int uring, int ustate, int drain) {
         check(errno == ENOSPC, "K3 reserve stopped on ENOSPC");
         drain_all(ustate, drain);
         uint64_t t2 = now_ns();
-        check(n == (long long)(info.max_entries / record_bytes()), "K3 filled the ring");
+        check(n == cap, "K3 filled the ring");
         check(field(ustate, DR_COUNT) - count0 == n && field(ustate, DR_SUM) - sum0 == seq_sum(0, n),
               "K3 drain saw every record with the expected sum");
         if (c >= warm) {
@@ -236,14 +242,14 @@ static void k3(int uring, int ustate, int drain) {
 
 int main(int argc, char **argv) {
     if (argc != 9) {
-        fprintf(stderr, "usage: %s PINDIR PAYLOAD RUN WARM CYCLES K2_ATTEMPTS K2_CHUNK K2_FORCE_EVERY\n", argv[0]);
+        fprintf(stderr, "usage: %s PINDIR PAYLOAD RUN WARM_RECORDS TIMED_RECORDS K2_ATTEMPTS K2_CHUNK K2_FORCE_EVERY\n", argv[0]);
         return 2;
     }
     const char *dir = argv[1];
     payload = atoi(argv[2]);
     run_index = atoi(argv[3]);
-    warm = atoi(argv[4]);
-    cycles = atoi(argv[5]);
+    warm_records = atoll(argv[4]);
+    timed_records = atoll(argv[5]);
     k2_attempts = atoll(argv[6]);
     k2_chunk = atoi(argv[7]);
     force_every = atoi(argv[8]);

@@ -49,8 +49,10 @@ import static io.jringbuf.bpf.Reg.R9;
  *   <li>{@code setup PINDIR RING_BYTES PAYLOAD...}: per payload, creates a RINGBUF, a USER_RINGBUF,
  *       their ARRAY state maps, the BPF producer and drain programs, and pins all six under
  *       {@code PINDIR/p<payload>/} (mounting bpffs at /sys/fs/bpf first if needed).</li>
- *   <li>{@code run PINDIR PAYLOAD RUN WARM CYCLES K2_ATTEMPTS K2_CHUNK K2_FORCE_EVERY}: one run of
- *       every scenario for one payload, CSV rows on stdout.</li>
+ *   <li>{@code run PINDIR PAYLOAD RUN WARM_RECORDS TIMED_RECORDS K2_ATTEMPTS K2_CHUNK K2_FORCE_EVERY}:
+ *       one run of every scenario for one payload, CSV rows on stdout. K1 and K3 fill and empty
+ *       the ring as many times as it takes to reach WARM_RECORDS untimed, then TIMED_RECORDS
+ *       timed (whole fills).</li>
  *   <li>{@code report RAW.csv OUT.json KEY=VALUE...}: medians/min/max per figure and the
  *       jringbuf/libbpf ratios as a table on stdout, everything as JSON.</li>
  *   <li>{@code teardown PINDIR}: removes the pins (the kernel frees the objects).</li>
@@ -84,7 +86,7 @@ public final class KernelBench {
     }
 
     private static void usage() {
-        System.err.println("usage: KernelBench setup PINDIR RING_BYTES PAYLOAD... | run PINDIR PAYLOAD RUN WARM CYCLES "
+        System.err.println("usage: KernelBench setup PINDIR RING_BYTES PAYLOAD... | run PINDIR PAYLOAD RUN WARM_RECORDS TIMED_RECORDS "
                 + "K2_ATTEMPTS K2_CHUNK K2_FORCE_EVERY | report RAW.csv OUT.json [KEY=VALUE...] | teardown PINDIR | header");
         System.exit(2);
     }
@@ -233,16 +235,21 @@ public final class KernelBench {
         }
     }
 
-    private record Params(int run, int payload, int warm, int cycles, long k2Attempts, int k2Chunk, int forceEvery) {
+    /** warm and timed are record counts for K1 and K3, rounded up to whole ring fills (cycles). */
+    private record Params(int run, int payload, long warm, long timed, long k2Attempts, int k2Chunk, int forceEvery) {
         int recordBytes() {
             return (payload + 8 + 7) & ~7;
+        }
+
+        static int cycles(long records, long perCycle) {
+            return (int) ((records + perCycle - 1) / perCycle);
         }
     }
 
     private static void run(String[] args) throws Exception {
         Path dir = Path.of(args[1]).resolve("p" + args[2]);
-        Params p = new Params(Integer.parseInt(args[3]), Integer.parseInt(args[2]), Integer.parseInt(args[4]),
-                Integer.parseInt(args[5]), Long.parseLong(args[6]), Integer.parseInt(args[7]), Integer.parseInt(args[8]));
+        Params p = new Params(Integer.parseInt(args[3]), Integer.parseInt(args[2]), Long.parseLong(args[4]),
+                Long.parseLong(args[5]), Long.parseLong(args[6]), Integer.parseInt(args[7]), Integer.parseInt(args[8]));
         if (Integer.bitCount(p.forceEvery()) != 1) {
             throw new IllegalArgumentException("K2_FORCE_EVERY must be a power of two: " + p.forceEvery());
         }
@@ -309,7 +316,8 @@ public final class KernelBench {
         long size = ring.info().maxEntries();
         int cap = (int) ((size - 1) / p.recordBytes()); // prod - cons must stay <= size - 1
         long records = 0, ns = 0;
-        for (int c = 0; c < p.warm() + p.cycles(); c++) {
+        int warm = Params.cycles(p.warm(), cap);
+        for (int c = 0; c < warm + Params.cycles(p.timed(), cap); c++) {
             long seq0 = field(state, ST_SEQ), drop0 = field(state, ST_DROPPED);
             producer.testRun(cap);
             check(field(state, ST_DROPPED) == drop0, "K1 prefill without drops");
@@ -319,7 +327,7 @@ public final class KernelBench {
             long t1 = System.nanoTime();
             check(n == cap && sink.count == cap && sink.sum == seqSum(seq0, cap),
                     "K1 consumed " + n + "/" + cap + " records with the expected sequence sum");
-            if (c >= p.warm()) {
+            if (c >= warm) {
                 records += n;
                 ns += t1 - t0;
             }
@@ -395,7 +403,9 @@ public final class KernelBench {
         MemorySegment buf = urb.buffer();
         int payload = p.payload();
         long pRecords = 0, pNs = 0, dNs = 0;
-        for (int c = 0; c < p.warm() + p.cycles(); c++) {
+        long cap = urb.size() / p.recordBytes();
+        int warm = Params.cycles(p.warm(), cap);
+        for (int c = 0; c < warm + Params.cycles(p.timed(), cap); c++) {
             long count0 = field(ustate, DR_COUNT), sum0 = field(ustate, DR_SUM);
             long t0 = System.nanoTime();
             long n = 0;
@@ -407,10 +417,10 @@ public final class KernelBench {
             long t1 = System.nanoTime();
             drainAll(ustate, drain);
             long t2 = System.nanoTime();
-            check(n == urb.size() / p.recordBytes(), "K3 filled the ring: " + n + " records");
+            check(n == cap, "K3 filled the ring: " + n + " records");
             check(field(ustate, DR_COUNT) - count0 == n && field(ustate, DR_SUM) - sum0 == seqSum(0, n),
                     "K3 drain saw every record with the expected sum");
-            if (c >= p.warm()) {
+            if (c >= warm) {
                 pRecords += n;
                 pNs += t1 - t0;
                 dNs += t2 - t1;
