@@ -59,6 +59,7 @@ echo "== setup (pins in $pins)"
 "${java[@]}" setup "$pins" "$ring_bytes" $payloads
 trap '"${java[@]}" teardown "$pins" || true' EXIT
 
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 stamp=$(date -u +%Y-%m-%d-%H%M%S)
 raw=bench/results/kernel-$stamp.csv
 json=bench/results/kernel-$stamp.json
@@ -75,13 +76,14 @@ done
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 echo
+echo "   load average at start: $load_start, now: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 echo "== results (M records/s; ratio = jringbuf median / libbpf median; K1 batch-commit is compared with libbpf per-record)"
 echo "   ring $ring_bytes bytes; K1: ring prefilled by test_run with NO_WAKEUP, timed drain with consume();"
 echo "   K2: producer thread test_run(repeat=$k2_chunk) x $k2_attempts attempts, consumer poll(10 ms);"
 echo "   K3: reserve+submit until full, then BPF drain (bpf_user_ringbuf_drain flags 0) via test_run;"
 echo "   handlers read the payload's first 8 bytes into a sink; K1/K3: >= $warm warm-up then >= $timed timed records per run"
 "${java[@]}" report "$raw" "$json" mode="$mode" date="$stamp" kernel="$(uname -r)" cpu="$cpu" cpus="$(nproc)" \
-  loadavg="$(cut -d' ' -f1-3 /proc/loadavg)" jdk="$("$jdk25/bin/java" -version 2>&1 | head -1)" \
+  loadavg_start="$load_start" loadavg_end="$(cut -d' ' -f1-3 /proc/loadavg)" jdk="$("$jdk25/bin/java" -version 2>&1 | head -1)" \
   libbpf="$(dpkg-query -W -f='${Version}' libbpf-dev 2>/dev/null || echo unknown)" gcc="$(gcc -dumpfullversion)" \
   ring_bytes="$ring_bytes" runs="$runs" warm_records="$warm" timed_records="$timed" k2_attempts="$k2_attempts" \
   k2_chunk="$k2_chunk" k2_force_every="$force_every"
