@@ -152,6 +152,16 @@ public final class RingBuffer implements AutoCloseable {
     }
 
     /**
+     * Waits without a time limit until a ring is ready (or {@link #wakeUp()}/{@link #close()}),
+     * then drains the ready rings: {@code ring_buffer__poll(rb, -1)}.
+     *
+     * @return records delivered (0 if woken without records)
+     */
+    public int poll() {
+        return poll(null);
+    }
+
+    /**
      * Waits up to {@code timeout} for a ring to have data, then consumes the rings that are ready
      * ({@code ring_buffer__poll}).
      *

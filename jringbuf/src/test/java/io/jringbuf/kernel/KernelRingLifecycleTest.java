@@ -61,7 +61,7 @@ class KernelRingLifecycleTest {
             CountDownLatch entered = new CountDownLatch(1);
             CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> {
                 entered.countDown();
-                return rb.poll(null); // forever
+                return rb.poll(); // forever
             });
             assertTrue(entered.await(10, TimeUnit.SECONDS));
             rb.wakeUp();
