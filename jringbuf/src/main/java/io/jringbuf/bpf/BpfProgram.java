@@ -179,6 +179,11 @@ public final class BpfProgram implements AutoCloseable {
         return fd;
     }
 
+    /** @return the program name given at load (or read back by {@link #openPinned}) */
+    public String name() {
+        return name;
+    }
+
     /** @return the program type */
     public ProgType type() {
         return type;
@@ -294,6 +299,83 @@ public final class BpfProgram implements AutoCloseable {
                 Sys.check(r, "ioctl(PERF_EVENT_IOC_ENABLE) tracepoint " + category + "/" + event);
             }
             return new BpfLink(pfd, -1, "tracepoint/" + category + "/" + event);
+        }
+    }
+
+    /**
+     * Pins the program in a BPF file system ({@code BPF_OBJ_PIN}), so that it outlives this
+     * descriptor and other processes can open it ({@link #openPinned}, libbpf's
+     * {@code bpf_obj_get}); see {@link BpfFs#ensureMounted}. Remove the pin by deleting the file.
+     *
+     * @param path the pin path; its directory must be on a bpf file system
+     * @throws ErrnoException EEXIST if the path exists, EPERM if the directory is not on bpffs,
+     *     EBADF if this program is closed
+     */
+    public void pin(Path path) {
+        Objects.requireNonNull(path, "path");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = BpfSys.attr(arena);
+            attr.set(ValueLayout.ADDRESS, 0, arena.allocateFrom(path.toString()));
+            attr.set(ValueLayout.JAVA_INT, 8, fd());
+            BpfSys.call(BpfSys.OBJ_PIN, attr, "bpf(BPF_OBJ_PIN) pin program '" + name + "' at " + path);
+        }
+    }
+
+    /**
+     * Opens a program pinned in a BPF file system ({@code BPF_OBJ_GET}). The type and name are
+     * read back from the kernel.
+     *
+     * @param path the pin path
+     * @return the program, owning the new descriptor
+     * @throws ErrnoException ENOENT if nothing is pinned there; EINVAL if the pinned object is not a
+     *     program or is of a type {@link ProgType} does not name
+     */
+    public static BpfProgram openPinned(Path path) {
+        Objects.requireNonNull(path, "path");
+        int fd;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = BpfSys.attr(arena);
+            attr.set(ValueLayout.ADDRESS, 0, arena.allocateFrom(path.toString()));
+            fd = (int) BpfSys.call(BpfSys.OBJ_GET, attr, "bpf(BPF_OBJ_GET) open pinned object " + path);
+        }
+        try {
+            // Maps and programs share BPF_OBJ_GET; only fdinfo says which kind the fd is.
+            int typeNumber = -1;
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
+                    if (line.startsWith("prog_type:")) {
+                        typeNumber = Integer.parseInt(line.substring("prog_type:".length()).strip());
+                    }
+                }
+            } catch (java.io.IOException | NumberFormatException e) {
+                throw new ErrnoException(Errno.EINVAL, "read /proc/self/fdinfo/" + fd + " of pinned object " + path, e);
+            }
+            if (typeNumber < 0) {
+                throw new ErrnoException(Errno.EINVAL, "pinned object " + path + " is not a BPF program");
+            }
+            ProgType type = null;
+            for (ProgType t : ProgType.values()) {
+                if (t.number() == typeNumber) {
+                    type = t;
+                }
+            }
+            if (type == null) {
+                throw new ErrnoException(Errno.EINVAL, "pinned program " + path + " has program type " + typeNumber
+                        + ", which ProgType does not name");
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                // struct bpf_prog_info: type@0, id@4, ..., name[16]@64
+                MemorySegment info = arena.allocate(80, 8);
+                MemorySegment attr = BpfSys.attr(arena);
+                attr.set(ValueLayout.JAVA_INT, 0, fd);
+                attr.set(ValueLayout.JAVA_INT, 4, (int) info.byteSize());
+                attr.set(ValueLayout.JAVA_LONG, 8, info.address());
+                BpfSys.call(BpfSys.OBJ_GET_INFO_BY_FD, attr, "bpf(BPF_OBJ_GET_INFO_BY_FD) on pinned program " + path);
+                return new BpfProgram(fd, info.getString(64, StandardCharsets.US_ASCII), type);
+            }
+        } catch (RuntimeException e) {
+            Sys.rawClose(fd);
+            throw e;
         }
     }
 

@@ -76,6 +76,45 @@ class BpfObjectsTest {
     }
 
     @Test
+    void pinsAProgramAndOpensItPinnedInAnotherDescriptor(@TempDir Path dir) throws Exception {
+        Path fs = Files.createDirectory(dir.resolve("bpffs"));
+        BpfFs.ensureMounted(fs);
+        try (BpfMap state = BpfMap.createArray("pin_state", Programs.SEQ_STATE_SIZE, 1);
+             BpfMap rb = BpfMap.createRingbuf("pin_rb", 1 << 14);
+             BpfProgram p = Programs.sequenceProducer(rb, state, 8)) {
+            Path pin = fs.resolve("producer");
+            p.pin(pin);
+            assertEquals(Errno.EEXIST, assertThrows(ErrnoException.class, () -> p.pin(pin)).errno());
+            rb.pin(fs.resolve("ring"));
+            try (BpfProgram pinned = BpfProgram.openPinned(pin)) {
+                assertTrue(pinned.fd() != p.fd());
+                assertEquals(ProgType.SOCKET_FILTER, pinned.type());
+                assertEquals("rb_seq", pinned.name());
+                // The pinned descriptor runs the same program: it bumps the same sequence.
+                pinned.testRun(3);
+                assertEquals(3, Programs.field(state, Programs.SQ_SEQ));
+            }
+            ErrnoException map = assertThrows(ErrnoException.class, () -> BpfProgram.openPinned(fs.resolve("ring")));
+            assertEquals(Errno.EINVAL, map.errno());
+            assertTrue(map.getMessage().contains("is not a BPF program"), map.getMessage());
+        } finally {
+            BpfFs.unmount(fs);
+        }
+        ErrnoException missing = assertThrows(ErrnoException.class, () -> BpfProgram.openPinned(fs.resolve("producer")));
+        assertEquals(Errno.ENOENT, missing.errno());
+        ErrnoException closed = assertThrows(ErrnoException.class, () -> {
+            BpfProgram p;
+            try (BpfMap state = BpfMap.createArray("pin_state", Programs.SEQ_STATE_SIZE, 1);
+                 BpfMap rb = BpfMap.createRingbuf("pin_rb", 1 << 14)) {
+                p = Programs.sequenceProducer(rb, state, 8);
+            }
+            p.close();
+            p.pin(fs.resolve("x"));
+        });
+        assertEquals(Errno.EBADF, closed.errno());
+    }
+
+    @Test
     void pinsOpensPinnedOpensByIdAndAdopts(@TempDir Path dir) throws Exception {
         Path fs = Files.createDirectory(dir.resolve("bpffs"));
         BpfFs.ensureMounted(fs);

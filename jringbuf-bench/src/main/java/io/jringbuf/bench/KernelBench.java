@@ -1,0 +1,576 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf.bench;
+
+import io.jringbuf.RingBuffer;
+import io.jringbuf.UserRingBuffer;
+import io.jringbuf.bpf.Asm;
+import io.jringbuf.bpf.Asm.Size;
+import io.jringbuf.bpf.BpfFs;
+import io.jringbuf.bpf.BpfMap;
+import io.jringbuf.bpf.BpfProgram;
+import io.jringbuf.bpf.Helper;
+import io.jringbuf.bpf.ProgType;
+import io.jringbuf.protocol.RecordHandler;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static io.jringbuf.bpf.Reg.R0;
+import static io.jringbuf.bpf.Reg.R1;
+import static io.jringbuf.bpf.Reg.R10;
+import static io.jringbuf.bpf.Reg.R2;
+import static io.jringbuf.bpf.Reg.R3;
+import static io.jringbuf.bpf.Reg.R4;
+import static io.jringbuf.bpf.Reg.R5;
+import static io.jringbuf.bpf.Reg.R6;
+import static io.jringbuf.bpf.Reg.R7;
+import static io.jringbuf.bpf.Reg.R9;
+
+/**
+ * Kernel-ring benchmarks, the jringbuf half of {@code bench/kernel.sh}; the libbpf half is
+ * {@code bench/kernel/libbpf_bench.c}, which runs the same scenarios against the same pinned
+ * objects and prints rows in the same CSV format.
+ *
+ * <ul>
+ *   <li>{@code setup PINDIR RING_BYTES PAYLOAD...}: per payload, creates a RINGBUF, a USER_RINGBUF,
+ *       their ARRAY state maps, the BPF producer and drain programs, and pins all six under
+ *       {@code PINDIR/p<payload>/} (mounting bpffs at /sys/fs/bpf first if needed).</li>
+ *   <li>{@code run PINDIR PAYLOAD RUN WARM_RECORDS TIMED_RECORDS K2_ATTEMPTS K2_CHUNK K2_FORCE_EVERY}:
+ *       one run of every scenario for one payload, CSV rows on stdout. K1 and K3 fill and empty
+ *       the ring as many times as it takes to reach WARM_RECORDS untimed, then TIMED_RECORDS
+ *       timed (whole fills).</li>
+ *   <li>{@code report RAW.csv OUT.json KEY=VALUE...}: medians/min/max per figure and the
+ *       jringbuf/libbpf ratios as a table on stdout, everything as JSON.</li>
+ *   <li>{@code teardown PINDIR}: removes the pins (the kernel frees the objects).</li>
+ * </ul>
+ */
+public final class KernelBench {
+    private KernelBench() {
+    }
+
+    // Producer state (ARRAY element 0, 8-byte fields), shared with libbpf_bench.c.
+    static final int ST_SEQ = 0, ST_FLAGS = 1, ST_DROPPED = 2, ST_MASK = 3;
+    static final int STATE_SIZE = 32;
+    // Drain state.
+    static final int DR_RET = 0, DR_SUM = 1, DR_COUNT = 2, DR_FLAGS = 3, DR_CALLS = 4;
+    static final int DRAIN_STATE_SIZE = 40;
+    static final long NO_WAKEUP = 1, FORCE_WAKEUP = 2;
+    static final String HEADER = "run,side,scenario,variant,payload,record_bytes,flags,wait,records,ns,mrps,drops,wakeups";
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage();
+        }
+        switch (args[0]) {
+            case "setup" -> setup(Path.of(args[1]), Long.parseLong(args[2]), args);
+            case "run" -> run(args);
+            case "report" -> Report.report(Path.of(args[1]), Path.of(args[2]), List.of(args).subList(3, args.length));
+            case "teardown" -> teardown(Path.of(args[1]));
+            case "header" -> System.out.println(HEADER);
+            default -> usage();
+        }
+    }
+
+    private static void usage() {
+        System.err.println("usage: KernelBench setup PINDIR RING_BYTES PAYLOAD... | run PINDIR PAYLOAD RUN WARM_RECORDS TIMED_RECORDS "
+                + "K2_ATTEMPTS K2_CHUNK K2_FORCE_EVERY | report RAW.csv OUT.json [KEY=VALUE...] | teardown PINDIR | header");
+        System.exit(2);
+    }
+
+    // ------------------------------------------------------------------ setup
+
+    private static void setup(Path pins, long ringBytes, String[] args) throws IOException {
+        Path parent = pins.toAbsolutePath().getParent();
+        if (!BpfFs.isBpffs(parent)) {
+            Files.createDirectories(parent);
+            BpfFs.ensureMounted(parent);
+        }
+        teardown(pins);
+        Files.createDirectories(pins);
+        for (int i = 3; i < args.length; i++) {
+            int payload = Integer.parseInt(args[i]);
+            Path dir = Files.createDirectories(pins.resolve("p" + payload));
+            try (BpfMap ring = BpfMap.createRingbuf("kb_rb" + payload, ringBytes);
+                 BpfMap state = BpfMap.createArray("kb_st" + payload, STATE_SIZE, 1);
+                 BpfMap uring = BpfMap.createUserRingbuf("kb_urb" + payload, ringBytes);
+                 BpfMap ustate = BpfMap.createArray("kb_ust" + payload, DRAIN_STATE_SIZE, 1);
+                 BpfProgram producer = producer(ring, state, payload);
+                 BpfProgram drain = drain(uring, ustate)) {
+                ring.pin(dir.resolve("ring"));
+                state.pin(dir.resolve("state"));
+                uring.pin(dir.resolve("uring"));
+                ustate.pin(dir.resolve("ustate"));
+                producer.pin(dir.resolve("producer"));
+                drain.pin(dir.resolve("drain"));
+                System.err.printf(Locale.ROOT, "setup: payload %d: RINGBUF id %d, USER_RINGBUF id %d (%d bytes each), pinned in %s%n",
+                        payload, ring.info().id(), uring.info().id(), ringBytes, dir);
+            }
+        }
+    }
+
+    private static void teardown(Path pins) throws IOException {
+        if (!Files.isDirectory(pins)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(pins)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** Loads element 0 of {@code state} into R9, or jumps to {@code out}. */
+    private static Asm stateInto9(Asm a, BpfMap state, String out) {
+        return a.storeImm(Size.W, R10, -4, 0)
+                .ldMap(R1, state)
+                .mov(R2, R10).add(R2, -4)
+                .call(Helper.MAP_LOOKUP_ELEM)
+                .jeq(R0, 0, out)
+                .mov(R9, R0);
+    }
+
+    /**
+     * Each run reserves {@code payload} bytes, writes the next sequence number (state field SEQ,
+     * fetch-added) into the first 8 bytes and submits. Submit flags: if state MASK is 0, state
+     * FLAGS; otherwise sampled notification, FORCE_WAKEUP when {@code (seq & MASK) == MASK} and
+     * NO_WAKEUP otherwise (one forced wakeup every MASK+1 records). A failed reserve counts a drop.
+     */
+    static BpfProgram producer(BpfMap ring, BpfMap state, int payload) {
+        Asm a = new Asm("kb_prod");
+        stateInto9(a, state, "out");
+        a.ldMap(R1, ring).mov(R2, payload).mov(R3, 0)
+                .call(Helper.RINGBUF_RESERVE)
+                .jeq(R0, 0, "dropped")
+                .mov(R6, R0)
+                .mov(R7, 1).atomicFetchAdd(Size.DW, R9, 8 * ST_SEQ, R7)
+                .store(Size.DW, R6, 0, R7)
+                .load(Size.DW, R2, R9, 8 * ST_FLAGS)
+                .load(Size.DW, R1, R9, 8 * ST_MASK)
+                .jeq(R1, 0, "submit")
+                .mov(R3, R7).and(R3, R1)
+                .mov(R2, NO_WAKEUP)
+                .jne(R3, R1, "submit")
+                .mov(R2, FORCE_WAKEUP)
+                .label("submit")
+                .mov(R1, R6)
+                .call(Helper.RINGBUF_SUBMIT)
+                .ja("out")
+                .label("dropped")
+                .mov(R1, 1).atomicAdd(Size.DW, R9, 8 * ST_DROPPED, R1)
+                .label("out")
+                .mov(R0, 0)
+                .exit();
+        return BpfProgram.load(ProgType.SOCKET_FILTER, "kb_prod", a.build());
+    }
+
+    /**
+     * Each run calls {@code bpf_user_ringbuf_drain} once with state FLAGS; the callback adds each
+     * sample's first 8 bytes to a sum and counts; the program stores the helper's return value
+     * (RET) and adds sum and count to the state.
+     */
+    static BpfProgram drain(BpfMap userRing, BpfMap state) {
+        Asm a = new Asm("kb_drain");
+        stateInto9(a, state, "out");
+        a.storeImm(Size.DW, R10, -16, 0)            // ctx: sum
+                .storeImm(Size.DW, R10, -24, 0)     // ctx: count
+                .ldMap(R1, userRing)
+                .ldFunc(R2, "cb")
+                .mov(R3, R10).add(R3, -24)
+                .load(Size.DW, R4, R9, 8 * DR_FLAGS)
+                .call(Helper.USER_RINGBUF_DRAIN)
+                .store(Size.DW, R9, 8 * DR_RET, R0)
+                .load(Size.DW, R1, R10, -16).atomicAdd(Size.DW, R9, 8 * DR_SUM, R1)
+                .load(Size.DW, R1, R10, -24).atomicAdd(Size.DW, R9, 8 * DR_COUNT, R1)
+                .mov(R1, 1).atomicAdd(Size.DW, R9, 8 * DR_CALLS, R1)
+                .label("out")
+                .mov(R0, 0)
+                .exit()
+                .function("cb", 2)
+                .mov(R6, R2)
+                .storeImm(Size.DW, R10, -8, 0)
+                .mov(R3, R1)
+                .mov(R1, R10).add(R1, -8)
+                .mov(R2, 8)
+                .mov(R4, 0).mov(R5, 0)
+                .call(Helper.DYNPTR_READ)
+                .load(Size.DW, R1, R10, -8)
+                .load(Size.DW, R2, R6, 8).add(R2, R1).store(Size.DW, R6, 8, R2)
+                .load(Size.DW, R2, R6, 0).add(R2, 1).store(Size.DW, R6, 0, R2)
+                .mov(R0, 0)
+                .exit();
+        return BpfProgram.load(ProgType.SOCKET_FILTER, "kb_drain", a.build());
+    }
+
+    // ------------------------------------------------------------------ run
+
+    /** The handler of both sides: reads the payload's first 8 bytes into a sink and counts. */
+    static final class Sink implements RecordHandler {
+        long sum;
+        long count;
+
+        @Override
+        public boolean onRecord(MemorySegment buffer, long offset, int length) {
+            sum += buffer.get(ValueLayout.JAVA_LONG, offset);
+            count++;
+            return true;
+        }
+
+        void reset() {
+            sum = 0;
+            count = 0;
+        }
+    }
+
+    /** warm and timed are record counts for K1 and K3, rounded up to whole ring fills (cycles). */
+    private record Params(int run, int payload, long warm, long timed, long k2Attempts, int k2Chunk, int forceEvery) {
+        int recordBytes() {
+            return (payload + 8 + 7) & ~7;
+        }
+
+        static int cycles(long records, long perCycle) {
+            return (int) ((records + perCycle - 1) / perCycle);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
+        Path dir = Path.of(args[1]).resolve("p" + args[2]);
+        Params p = new Params(Integer.parseInt(args[3]), Integer.parseInt(args[2]), Long.parseLong(args[4]),
+                Long.parseLong(args[5]), Long.parseLong(args[6]), Integer.parseInt(args[7]), Integer.parseInt(args[8]));
+        if (Integer.bitCount(p.forceEvery()) != 1) {
+            throw new IllegalArgumentException("K2_FORCE_EVERY must be a power of two: " + p.forceEvery());
+        }
+        try (BpfMap ring = BpfMap.openPinned(dir.resolve("ring"));
+             BpfMap state = BpfMap.openPinned(dir.resolve("state"));
+             BpfMap uring = BpfMap.openPinned(dir.resolve("uring"));
+             BpfMap ustate = BpfMap.openPinned(dir.resolve("ustate"));
+             BpfProgram producer = BpfProgram.openPinned(dir.resolve("producer"));
+             BpfProgram drain = BpfProgram.openPinned(dir.resolve("drain"))) {
+            Sink sink = new Sink();
+            // -Dkb.only=K1,K2,K3 (default all): a subset, for profiling one scenario
+            String only = System.getProperty("kb.only", "K1,K2,K3");
+            // -Dkb.k1=per-record|batch-commit|both (default both, per-record first)
+            String k1 = System.getProperty("kb.k1", "both");
+            boolean[] modes = switch (k1) {
+                case "per-record" -> new boolean[] {false};
+                case "batch-commit" -> new boolean[] {true};
+                case "batch-first" -> new boolean[] {true, false};
+                default -> new boolean[] {false, true};
+            };
+            for (boolean batch : only.contains("K1") ? modes : new boolean[0]) {
+                try (RingBuffer rb = RingBuffer.create(ring.fd(), sink, RingBuffer.Options.DEFAULT.withBatchCommit(batch))) {
+                    k1(p, rb, sink, ring, state, producer, batch ? "batch-commit" : "per-record");
+                }
+            }
+            try (RingBuffer rb = RingBuffer.create(ring.fd(), sink)) {
+                if (only.contains("K2")) {
+                    k2(p, rb, sink, state, producer, false);
+                    k2(p, rb, sink, state, producer, true);
+                }
+            }
+            if (only.contains("K3")) {
+                try (UserRingBuffer urb = UserRingBuffer.create(uring.fd())) {
+                    k3(p, urb, ustate, drain);
+                }
+            }
+        }
+    }
+
+    private static void row(Params p, String scenario, String variant, String flags, String wait, long records, long ns,
+                            long drops, long wakeups) {
+        double mrps = ns == 0 ? 0 : records * 1e3 / ns;
+        System.out.printf(Locale.ROOT, "%d,jringbuf,%s,%s,%d,%d,%s,%s,%d,%d,%.3f,%d,%d%n", p.run(), scenario, variant,
+                p.payload(), p.recordBytes(), flags, wait, records, ns, mrps, drops, wakeups);
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalStateException("check failed: " + what);
+        }
+    }
+
+    /** Sum of seq0 .. seq0+n-1. */
+    private static long seqSum(long seq0, long n) {
+        return n * seq0 + n * (n - 1) / 2;
+    }
+
+    /** K1 consume-only: prefill outside the timed part, time one consume() that drains it all. */
+    private static void k1(Params p, RingBuffer rb, Sink sink, BpfMap ring, BpfMap state, BpfProgram producer,
+                           String variant) {
+        rb.consume();                                    // leftovers of an earlier run, untimed
+        setField(state, ST_FLAGS, NO_WAKEUP);
+        setField(state, ST_MASK, 0);
+        long size = ring.info().maxEntries();
+        int cap = (int) ((size - 1) / p.recordBytes()); // prod - cons must stay <= size - 1
+        long records = 0, ns = 0;
+        int warm = Params.cycles(p.warm(), cap);
+        for (int c = 0; c < warm + Params.cycles(p.timed(), cap); c++) {
+            long seq0 = field(state, ST_SEQ), drop0 = field(state, ST_DROPPED);
+            producer.testRun(cap);
+            check(field(state, ST_DROPPED) == drop0, "K1 prefill without drops");
+            sink.reset();
+            long t0 = System.nanoTime();
+            int n = rb.consume();
+            long t1 = System.nanoTime();
+            check(n == cap && sink.count == cap && sink.sum == seqSum(seq0, cap),
+                    "K1 consumed " + n + "/" + cap + " records with the expected sequence sum");
+            if (c >= warm) {
+                records += n;
+                ns += t1 - t0;
+            }
+        }
+        row(p, "K1", variant, "NO_WAKEUP", "none", records, ns, 0, 0);
+    }
+
+    /**
+     * K2 concurrent: a thread runs the producer with test_run(chunk) until the attempts are made;
+     * this thread polls (10 ms timeout) until then and consumes the rest. Time: from starting the
+     * producer to the last poll/consume that delivered records.
+     */
+    private static void k2(Params p, RingBuffer rb, Sink sink, BpfMap state, BpfProgram producer, boolean sampled)
+            throws InterruptedException {
+        rb.consume();
+        setField(state, ST_FLAGS, 0);
+        setField(state, ST_MASK, sampled ? p.forceEvery() - 1 : 0);
+        Duration timeout = Duration.ofMillis(10);
+        long[] result = new long[4];
+        for (int round = 0; round < 2; round++) {       // round 0: a shorter warm-up
+            long attempts = round == 0 ? Math.max(p.k2Chunk(), p.k2Attempts() / 10) : p.k2Attempts();
+            long seq0 = field(state, ST_SEQ), drop0 = field(state, ST_DROPPED);
+            sink.reset();
+            var done = new java.util.concurrent.atomic.AtomicBoolean();
+            Throwable[] failure = new Throwable[1];
+            Thread t = new Thread(() -> {
+                try {
+                    for (long left = attempts; left > 0; ) {
+                        int r = (int) Math.min(p.k2Chunk(), left);
+                        producer.testRun(r);
+                        left -= r;
+                    }
+                } catch (Throwable e) {
+                    failure[0] = e;
+                } finally {
+                    done.set(true);                     // volatile store; the poll loop's get pairs with it
+                }
+            }, "k2-producer");
+            long wakeups = 0;
+            long t0 = System.nanoTime(), last = t0;
+            t.start();
+            while (!done.get()) {
+                if (rb.poll(timeout) > 0) {
+                    wakeups++;
+                    last = System.nanoTime();
+                }
+            }
+            if (rb.consume() > 0) {
+                last = System.nanoTime();
+            }
+            t.join(60_000);
+            check(!t.isAlive(), "K2 producer finished");
+            if (failure[0] != null) {
+                throw new IllegalStateException("K2 producer failed", failure[0]);
+            }
+            long drops = field(state, ST_DROPPED) - drop0;
+            check(field(state, ST_SEQ) - seq0 == attempts - drops && sink.count == attempts - drops,
+                    "K2 consumed " + sink.count + " + dropped " + drops + " == attempts " + attempts);
+            check(drops != 0 || sink.sum == seqSum(seq0, attempts), "K2 sequence sum");
+            result[0] = sink.count;
+            result[1] = last - t0;
+            result[2] = drops;
+            result[3] = wakeups;
+        }
+        row(p, "K2", sampled ? "sampled-" + p.forceEvery() : "adaptive",
+                sampled ? "NO_WAKEUP+FORCE/" + p.forceEvery() : "0", "epoll-poll", result[0], result[1], result[2], result[3]);
+    }
+
+    /** K3: reserve+submit until the USER_RINGBUF is full (timed), then drain via test_run (timed). */
+    private static void k3(Params p, UserRingBuffer urb, BpfMap ustate, BpfProgram drain) {
+        setField(ustate, DR_FLAGS, 0);
+        drainAll(ustate, drain);
+        MemorySegment buf = urb.buffer();
+        int payload = p.payload();
+        long pRecords = 0, pNs = 0, dNs = 0;
+        long cap = urb.size() / p.recordBytes();
+        int warm = Params.cycles(p.warm(), cap);
+        for (int c = 0; c < warm + Params.cycles(p.timed(), cap); c++) {
+            long count0 = field(ustate, DR_COUNT), sum0 = field(ustate, DR_SUM);
+            long t0 = System.nanoTime();
+            long n = 0;
+            long off;
+            while ((off = urb.reserve(payload)) >= 0) {
+                buf.set(ValueLayout.JAVA_LONG, off, n++);
+                urb.submit(off);
+            }
+            long t1 = System.nanoTime();
+            drainAll(ustate, drain);
+            long t2 = System.nanoTime();
+            check(n == cap, "K3 filled the ring: " + n + " records");
+            check(field(ustate, DR_COUNT) - count0 == n && field(ustate, DR_SUM) - sum0 == seqSum(0, n),
+                    "K3 drain saw every record with the expected sum");
+            if (c >= warm) {
+                pRecords += n;
+                pNs += t1 - t0;
+                dNs += t2 - t1;
+            }
+        }
+        row(p, "K3", "produce", "-", "none", pRecords, pNs, 0, 0);
+        row(p, "K3", "drain", "0", "test_run", pRecords, dNs, 0, 0);
+    }
+
+    /** Runs the drain program until a call drains nothing (each call drains at most 128 Ki samples). */
+    private static void drainAll(BpfMap ustate, BpfProgram drain) {
+        long ret;
+        do {
+            drain.testRun(1);
+            ret = field(ustate, DR_RET);
+            check(ret >= 0, "bpf_user_ringbuf_drain returned " + ret);
+        } while (ret > 0);
+    }
+
+    static long field(BpfMap state, int index) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(4);
+            MemorySegment value = arena.allocate(state.info().valueSize(), 8);
+            check(state.lookup(key, value), "state element 0 exists");
+            return value.get(ValueLayout.JAVA_LONG, 8L * index);
+        }
+    }
+
+    static void setField(BpfMap state, int index, long v) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(4);
+            MemorySegment value = arena.allocate(state.info().valueSize(), 8);
+            check(state.lookup(key, value), "state element 0 exists");
+            value.set(ValueLayout.JAVA_LONG, 8L * index, v);
+            state.update(key, value);
+        }
+    }
+
+    // ------------------------------------------------------------------ report
+
+    /** Median, min and max per figure; jringbuf/libbpf ratios; table and JSON. */
+    static final class Report {
+        private Report() {
+        }
+
+        record Row(int run, String side, String scenario, String variant, int payload, int recordBytes, String flags,
+                   String waitMode, long records, long ns, double mrps, long drops, long wakeups) {
+            String key() {
+                return scenario + "/" + variant + "/" + payload + "/" + side;
+            }
+        }
+
+        record Stat(double median, double min, double max, int n) {
+            static Stat of(List<Double> v) {
+                List<Double> s = v.stream().sorted().toList();
+                int n = s.size();
+                double med = n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+                return new Stat(med, s.get(0), s.get(n - 1), n);
+            }
+        }
+
+        static void report(Path raw, Path json, List<String> meta) throws IOException {
+            List<Row> rows = new ArrayList<>();
+            for (String line : Files.readAllLines(raw)) {
+                if (line.isBlank() || line.startsWith("run,")) {
+                    continue;
+                }
+                String[] f = line.split(",");
+                rows.add(new Row(Integer.parseInt(f[0]), f[1], f[2], f[3], Integer.parseInt(f[4]), Integer.parseInt(f[5]),
+                        f[6], f[7], Long.parseLong(f[8]), Long.parseLong(f[9]), Double.parseDouble(f[10]),
+                        Long.parseLong(f[11]), Long.parseLong(f[12])));
+            }
+            Map<String, List<Row>> groups = new LinkedHashMap<>();
+            rows.stream()
+                    .sorted(Comparator.comparing(Row::scenario).thenComparing(Row::payload).thenComparing(Row::variant)
+                            .thenComparing(Row::side, Comparator.reverseOrder()))
+                    .forEach(r -> groups.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r));
+
+            StringBuilder out = new StringBuilder();
+            out.append(String.format(Locale.ROOT, "%-4s %-14s %4s %4s %-22s %-10s | %-26s | %-26s | %6s | %-22s%n",
+                    "scen", "variant", "pay", "rec", "flags", "wait", "jringbuf M rec/s med [min-max]",
+                    "libbpf M rec/s med [min-max]", "ratio", "drops / wakeups (j | l)"));
+            StringBuilder js = new StringBuilder("{\n  \"meta\": {");
+            for (int i = 0; i < meta.size(); i++) {
+                String[] kv = meta.get(i).split("=", 2);
+                js.append(i == 0 ? "\n" : ",\n").append("    ").append(q(kv[0])).append(": ").append(q(kv.length > 1 ? kv[1] : ""));
+            }
+            js.append("\n  },\n  \"summary\": [");
+            boolean first = true;
+            for (Map.Entry<String, List<Row>> e : groups.entrySet()) {
+                List<Row> j = e.getValue();
+                Row r0 = j.get(0);
+                if (!r0.side().equals("jringbuf")) {
+                    continue;
+                }
+                List<Row> l = groups.get(r0.scenario() + "/" + r0.variant() + "/" + r0.payload() + "/libbpf");
+                if (l == null) {
+                    l = groups.get(r0.scenario() + "/per-record/" + r0.payload() + "/libbpf");
+                }
+                Stat sj = Stat.of(j.stream().map(Row::mrps).toList());
+                Stat sl = l == null ? null : Stat.of(l.stream().map(Row::mrps).toList());
+                double ratio = sl == null || sl.median() == 0 ? Double.NaN : sj.median() / sl.median();
+                Stat dj = Stat.of(j.stream().map(r -> (double) r.drops()).toList());
+                Stat wj = Stat.of(j.stream().map(r -> (double) r.wakeups()).toList());
+                Stat dl = l == null ? null : Stat.of(l.stream().map(r -> (double) r.drops()).toList());
+                Stat wl = l == null ? null : Stat.of(l.stream().map(r -> (double) r.wakeups()).toList());
+                String dw = r0.scenario().equals("K2")
+                        ? String.format(Locale.ROOT, "%.0f/%.0f | %s", dj.median(), wj.median(),
+                                dl == null ? "-" : String.format(Locale.ROOT, "%.0f/%.0f", dl.median(), wl.median()))
+                        : "";
+                out.append(String.format(Locale.ROOT, "%-4s %-14s %4d %4d %-22s %-10s | %-26s | %-26s | %6.2f | %s%n",
+                        r0.scenario(), r0.variant(), r0.payload(), r0.recordBytes(), r0.flags(), r0.waitMode(), fmt(sj),
+                        sl == null ? "-" : fmt(sl), ratio, dw));
+                js.append(first ? "\n" : ",\n");
+                first = false;
+                js.append(String.format(Locale.ROOT, "    {\"scenario\": %s, \"variant\": %s, \"payload\": %d, \"record_bytes\": %d, "
+                                + "\"flags\": %s, \"wait\": %s, \"jringbuf\": %s, \"libbpf\": %s, \"libbpf_variant\": %s, "
+                                + "\"ratio\": %s, \"drops_median\": {\"jringbuf\": %.0f, \"libbpf\": %s}, "
+                                + "\"wakeups_median\": {\"jringbuf\": %.0f, \"libbpf\": %s}}",
+                        q(r0.scenario()), q(r0.variant()), r0.payload(), r0.recordBytes(), q(r0.flags()), q(r0.waitMode()),
+                        statJson(sj), sl == null ? "null" : statJson(sl), l == null ? "null" : q(l.get(0).variant()),
+                        Double.isNaN(ratio) ? "null" : String.format(Locale.ROOT, "%.4f", ratio), dj.median(),
+                        dl == null ? "null" : String.format(Locale.ROOT, "%.0f", dl.median()), wj.median(),
+                        wl == null ? "null" : String.format(Locale.ROOT, "%.0f", wl.median())));
+            }
+            js.append("\n  ],\n  \"raw\": [");
+            for (int i = 0; i < rows.size(); i++) {
+                Row r = rows.get(i);
+                js.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT,
+                        "    {\"run\": %d, \"side\": %s, \"scenario\": %s, \"variant\": %s, \"payload\": %d, \"record_bytes\": %d, "
+                                + "\"flags\": %s, \"wait\": %s, \"records\": %d, \"ns\": %d, \"mrps\": %.3f, \"drops\": %d, \"wakeups\": %d}",
+                        r.run(), q(r.side()), q(r.scenario()), q(r.variant()), r.payload(), r.recordBytes(), q(r.flags()),
+                        q(r.waitMode()), r.records(), r.ns(), r.mrps(), r.drops(), r.wakeups()));
+            }
+            js.append("\n  ]\n}\n");
+            Files.writeString(json, js);
+            System.out.print(out);
+        }
+
+        private static String fmt(Stat s) {
+            return String.format(Locale.ROOT, "%7.2f [%.2f-%.2f] n=%d", s.median(), s.min(), s.max(), s.n());
+        }
+
+        private static String statJson(Stat s) {
+            return String.format(Locale.ROOT, "{\"median\": %.3f, \"min\": %.3f, \"max\": %.3f, \"runs\": %d}",
+                    s.median(), s.min(), s.max(), s.n());
+        }
+
+        private static String q(String s) {
+            return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        }
+    }
+}
