@@ -15,7 +15,6 @@ import java.util.Objects;
 
 import static io.jringbuf.protocol.RingLayout.BUSY_BIT;
 import static io.jringbuf.protocol.RingLayout.DISCARD_BIT;
-import static io.jringbuf.protocol.RingLayout.HEADER_OWNER_OFFSET;
 import static io.jringbuf.protocol.RingLayout.HEADER_SIZE;
 
 /**
@@ -58,6 +57,8 @@ public final class UserProducer {
     private final int owner;
     private final Blocking.IdleCheck idleCheck;
     private long producerPosition;
+    /** The last consumer_pos this producer acquire-loaded; re-read only when it looks too full. */
+    private long cachedConsumerPosition;
 
     /**
      * Creates a user producer.
@@ -84,6 +85,7 @@ public final class UserProducer {
         this.owner = control == null ? 0 : control.ownerToken();
         this.idleCheck = control == null ? Blocking.IdleCheck.NEVER : control::consumerDied;
         this.producerPosition = (long) LONG.getAcquire(producerPage, 0L);
+        this.cachedConsumerPosition = (long) LONG.getAcquire(consumerPage, 0L);
     }
 
     /**
@@ -177,33 +179,62 @@ public final class UserProducer {
 
     private long checkLength(int length) {
         if (length < 0 || length > RingLayout.MAX_RECORD_SIZE || RingLayout.recordSize(length) > size) {
-            throw new ErrnoException(Errno.E2BIG, "reserve " + (length & 0xFFFF_FFFFL)
-                    + " bytes in a USER_RINGBUF of " + size + " bytes: the largest sample is "
-                    + RingLayout.maxUserRingbufPayload(size) + " bytes");
+            throw tooLarge(length);
         }
         return RingLayout.recordSize(length);
     }
 
+    // Cold paths in their own methods keep the hot ones small enough to inline.
+
+    private ErrnoException tooLarge(int length) {
+        return new ErrnoException(Errno.E2BIG, "reserve " + (length & 0xFFFF_FFFFL)
+                + " bytes in a USER_RINGBUF of " + size + " bytes: the largest sample is "
+                + RingLayout.maxUserRingbufPayload(size) + " bytes");
+    }
+
+    private ErrnoException moved(long prod) {
+        return new ErrnoException(Errno.EBUSY, "reserve: producer_pos moved from " + producerPosition + " to "
+                + prod + " behind this producer's back; a USER_RINGBUF has exactly one producer");
+    }
+
+    private static ErrnoException corrupt(long cons, long prod) {
+        return new ErrnoException(Errno.EINVAL, "reserve: corrupt ring positions: consumer_pos " + cons
+                + ", producer_pos " + prod);
+    }
+
+    private static ErrnoException notASample(String operation, long offset, boolean reserved) {
+        return new ErrnoException(Errno.EINVAL, operation + ": " + (reserved
+                ? "the sample at offset " + offset + " is not reserved (committed twice?)"
+                : "offset " + offset + " is not a sample of this ring"));
+    }
+
     private long tryReserve(int length, long recordSize) {
-        // Acquire: pairs with the drainer's release store of consumer_pos, so its reads of the
-        // space we are about to reuse are done.
-        long cons = (long) LONG.getAcquire(consumerPage, 0L);
-        long prod = (long) LONG.getAcquire(producerPage, 0L);
+        // Plain: only this producer writes producer_pos; a different value means another writer
+        // (misuse), detected at the cost of one load.
+        long prod = (long) LONG.get(producerPage, 0L);
         if (prod != producerPosition) {
-            throw new ErrnoException(Errno.EBUSY, "reserve: producer_pos moved from " + producerPosition + " to "
-                    + prod + " behind this producer's back; a USER_RINGBUF has exactly one producer");
+            throw moved(prod);
         }
+        long cons = cachedConsumerPosition;
         long used = prod - cons;
-        if (used < 0 || used > size || ((prod | cons) & 7) != 0) {
-            throw new ErrnoException(Errno.EINVAL, "reserve: corrupt ring positions: consumer_pos " + cons
-                    + ", producer_pos " + prod);
-        }
-        if (recordSize > size - used) {
-            return -1;
+        if (recordSize > size - used || used < 0 || ((prod | cons) & 7) != 0) {
+            // Looks too full (or odd) with the consumer position we last saw: look again.
+            // Acquire: pairs with the drainer's release store of consumer_pos, so its reads of
+            // the space we are about to reuse are done. (Space judged free by an older value was
+            // freed before that older acquire load, which ordered it the same way.)
+            cons = (long) LONG.getAcquire(consumerPage, 0L);
+            used = prod - cons;
+            if (used < 0 || used > size || ((prod | cons) & 7) != 0) {
+                throw corrupt(cons, prod);
+            }
+            cachedConsumerPosition = cons;
+            if (recordSize > size - used) {
+                return -1;
+            }
         }
         long headerOffset = prod & mask;
-        INT.set(data, headerOffset + HEADER_OWNER_OFFSET, owner);
-        INT.set(data, headerOffset, length | BUSY_BIT);
+        // One 8-byte store writes the BUSY header and the owner word together.
+        LONG.set(data, headerOffset, headerWords(length | BUSY_BIT, owner));
         long newProd = prod + recordSize;
         producerPosition = newProd;
         // Release: the BUSY header is visible before the position that covers it; pairs with the
@@ -212,16 +243,24 @@ public final class UserProducer {
         return headerOffset + HEADER_SIZE;
     }
 
+    private static final boolean LITTLE_ENDIAN = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
+
+    /** The 8 header bytes as one native-order long: header word at offset 0, owner at offset 4. */
+    private static long headerWords(int header, int owner) {
+        long h = header & 0xFFFF_FFFFL;
+        long o = owner & 0xFFFF_FFFFL;
+        return LITTLE_ENDIAN ? (o << 32) | h : (h << 32) | o;
+    }
+
     private void commit(long offset, boolean discard, String operation) {
         long headerOffset = offset - HEADER_SIZE;
         if (headerOffset < 0 || headerOffset >= size || (headerOffset & 7) != 0) {
-            throw new ErrnoException(Errno.EINVAL, operation + ": offset " + offset + " is not a sample of this ring");
+            throw notASample(operation, offset, false);
         }
         try {
             int header = (int) INT.get(data, headerOffset);
             if (header >= 0) {
-                throw new ErrnoException(Errno.EINVAL, operation + ": the sample at offset " + offset
-                        + " is not reserved (committed twice?)");
+                throw notASample(operation, offset, true);
             }
             // Atomic exchange (full barrier): the sample's bytes happen before the header update;
             // pairs with the drainer's acquire load of the header.
