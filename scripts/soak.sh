@@ -14,11 +14,11 @@ for home in ${JAVA_HOME:-} /usr/lib/jvm/*; do
   fi
 done
 [ -n "$java" ] || { echo "soak.sh: no JDK 25 found" >&2; exit 1; }
-mvn -q -B -ntp -pl jringbuf test-compile
+mvn -q -B -ntp -pl jringbuf-core test-compile
 # Run from a private copy of the classes, so that a build in this checkout during a long soak
 # cannot pull them from under the producer processes it restarts.
 cp_dir=$(mktemp -d /tmp/jringbuf-soak-classes.XXXXXX)
 trap 'rm -rf "$cp_dir"' EXIT
-cp -r jringbuf/target/classes "$cp_dir/main"
-cp -r jringbuf/target/test-classes "$cp_dir/test"
+cp -r jringbuf-core/target/classes "$cp_dir/main"
+cp -r jringbuf-core/target/test-classes "$cp_dir/test"
 "$java" --enable-native-access=ALL-UNNAMED -cp "$cp_dir/main:$cp_dir/test" io.jringbuf.soak.Soak "$seconds" "$producers"
