@@ -32,7 +32,10 @@ import static io.jringbuf.protocol.RingLayout.PENDING_POS_OFFSET;
  * records up to the first BUSY one, and a reservation succeeds only if the new producer position
  * is at most {@code size - 1} bytes ahead of both {@code consumer_pos} and {@code pending_pos}
  * (the second check, kernel 2024, stops a reservation from overlapping a record still being
- * written). The header is written BUSY, with this process's id in its second word, before the
+ * written). {@code consumer_pos} is loaded again only when the value this producer loaded last
+ * leaves too little room (the consumer stores it per record; re-reading it on every reservation
+ * would bounce its cache line between cores). The header is written BUSY, with this process's id
+ * in its second word, before the
  * release store of {@code producer_pos}. Reservation never blocks in {@link #reserve(int)}; a
  * failure returns -1 and counts a drop ({@link #drops()}).
  *
@@ -61,6 +64,13 @@ public final class Producer {
     private final Notifier dataNotifier;
     private final Waiter spaceWaiter;
     private final int owner;
+    /**
+     * The last {@code consumer_pos} this object acquire-loaded. Read and written only under the
+     * reservation lock (whose acquire/release orders it between this process's threads); each
+     * process has its own. Never ahead of the real position, so a check against it is
+     * conservative; it is reloaded only when it says the ring is too full.
+     */
+    private long cachedConsumerPosition;
 
     /**
      * Creates a producer.
@@ -84,6 +94,8 @@ public final class Producer {
         this.dataNotifier = Objects.requireNonNull(dataNotifier, "dataNotifier");
         this.spaceWaiter = spaceWaiter;
         this.owner = control.ownerToken();
+        // Acquire: pairs with the consumer's release store of consumer_pos.
+        this.cachedConsumerPosition = (long) LONG.getAcquire(consumerPage, 0L);
     }
 
     /**
@@ -237,9 +249,6 @@ public final class Producer {
         final MemorySegment pp = producerPage;
         final MemorySegment d = data;
         final long mask = this.mask;
-        // Acquire, before the lock as in the kernel: pairs with the consumer's release store of
-        // consumer_pos, so the consumer's reads of the space we may reuse are done.
-        long cons = (long) LONG.getAcquire(consumerPage, 0L);
         if (!control.lockReservation()) {
             return -1;
         }
@@ -257,6 +266,17 @@ public final class Producer {
             }
             LONG.set(pp, PENDING_POS_OFFSET, pending);
             long newProd = prod + recordSize;
+            // Unlike the kernel, consumer_pos is not loaded on every reservation: the consumer
+            // stores it once per record, so loading it each time would move its cache line
+            // between the cores on every record. A cached value that leaves room is enough: the
+            // acquire load that produced it already ordered the consumer's reads of that space.
+            long cons = cachedConsumerPosition;
+            if (Long.compareUnsigned(newProd - cons, mask) > 0) {
+                // Acquire: pairs with the consumer's release store of consumer_pos, so the
+                // consumer's reads of the space we may reuse are done.
+                cons = (long) LONG.getAcquire(consumerPage, 0L);
+                cachedConsumerPosition = cons;
+            }
             if (Long.compareUnsigned(newProd - cons, mask) > 0 || Long.compareUnsigned(newProd - pending, mask) > 0) {
                 return -1;
             }
