@@ -65,7 +65,7 @@ public class AgronaManyToOneBench {
         }
     }
 
-    private void produce(Control control) {
+    private void produce(Control control, FullRing full) {
         int failures = 0;
         int index;
         while ((index = ring.tryClaim(MSG_TYPE, payload)) < 0) {
@@ -74,6 +74,7 @@ public class AgronaManyToOneBench {
             }
             Shared.backOff(++failures);
         }
+        full.fullRetries += failures;
         ringData.putBytes(index, source, 0, payload);
         ring.commit(index);
     }
@@ -92,8 +93,8 @@ public class AgronaManyToOneBench {
     @Benchmark
     @Group("p1")
     @GroupThreads(1)
-    public void produce1(Control control) {
-        produce(control);
+    public void produce1(Control control, FullRing full) {
+        produce(control, full);
     }
 
     @Benchmark
@@ -106,8 +107,8 @@ public class AgronaManyToOneBench {
     @Benchmark
     @Group("p2")
     @GroupThreads(2)
-    public void produce2(Control control) {
-        produce(control);
+    public void produce2(Control control, FullRing full) {
+        produce(control, full);
     }
 
     @Benchmark

@@ -68,7 +68,7 @@ public class AgronaOneToOneBench {
     @Benchmark
     @Group("p1")
     @GroupThreads(1)
-    public void produce1(Control control) {
+    public void produce1(Control control, FullRing full) {
         int failures = 0;
         int index;
         while ((index = ring.tryClaim(MSG_TYPE, payload)) < 0) {
@@ -77,6 +77,7 @@ public class AgronaOneToOneBench {
             }
             Shared.backOff(++failures);
         }
+        full.fullRetries += failures;
         ringData.putBytes(index, source, 0, payload);
         ring.commit(index);
     }

@@ -72,20 +72,21 @@ public class DisruptorBench {
         }
     }
 
-    private void produce(Control control) {
+    private void produce(Control control, FullRing full) {
         int failures = 0;
         long sequence;
         for (;;) {
             try {
                 sequence = ring.tryNext();
                 break;
-            } catch (InsufficientCapacityException full) {
+            } catch (InsufficientCapacityException noSpace) {
                 if (Shared.stopped(control)) {
                     return;
                 }
                 Shared.backOff(++failures);
             }
         }
+        full.fullRetries += failures;
         long[] words = ring.get(sequence).words;
         System.arraycopy(source, 0, words, 0, words.length);
         ring.publish(sequence);
@@ -107,8 +108,8 @@ public class DisruptorBench {
     @Benchmark
     @Group("p1")
     @GroupThreads(1)
-    public void produce1(Control control) {
-        produce(control);
+    public void produce1(Control control, FullRing full) {
+        produce(control, full);
     }
 
     @Benchmark
@@ -121,8 +122,8 @@ public class DisruptorBench {
     @Benchmark
     @Group("p2")
     @GroupThreads(2)
-    public void produce2(Control control) {
-        produce(control);
+    public void produce2(Control control, FullRing full) {
+        produce(control, full);
     }
 
     @Benchmark

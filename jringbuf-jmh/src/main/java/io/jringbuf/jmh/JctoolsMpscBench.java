@@ -72,7 +72,7 @@ public class JctoolsMpscBench {
         }
     }
 
-    private void produce(Control control, Pool pool) {
+    private void produce(Control control, Pool pool, FullRing full) {
         long[] m = pool.next(this);
         System.arraycopy(source, 0, m, 0, m.length);
         int failures = 0;
@@ -82,6 +82,7 @@ public class JctoolsMpscBench {
             }
             Shared.backOff(++failures);
         }
+        full.fullRetries += failures;
     }
 
     private int consume(Reader reader, Blackhole bh) {
@@ -98,8 +99,8 @@ public class JctoolsMpscBench {
     @Benchmark
     @Group("p1")
     @GroupThreads(1)
-    public void produce1(Control control, Pool pool) {
-        produce(control, pool);
+    public void produce1(Control control, Pool pool, FullRing full) {
+        produce(control, pool, full);
     }
 
     @Benchmark
@@ -112,8 +113,8 @@ public class JctoolsMpscBench {
     @Benchmark
     @Group("p2")
     @GroupThreads(2)
-    public void produce2(Control control, Pool pool) {
-        produce(control, pool);
+    public void produce2(Control control, Pool pool, FullRing full) {
+        produce(control, pool, full);
     }
 
     @Benchmark

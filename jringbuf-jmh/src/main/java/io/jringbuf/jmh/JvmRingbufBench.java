@@ -81,7 +81,7 @@ public class JvmRingbufBench {
         }
     }
 
-    private void produce(Control control) {
+    private void produce(Control control, FullRing full) {
         int failures = 0;
         long offset;
         while ((offset = producer.reserve(payload)) < 0) {
@@ -90,6 +90,7 @@ public class JvmRingbufBench {
             }
             Shared.backOff(++failures);
         }
+        full.fullRetries += failures;
         MemorySegment.copy(source, 0, ringData, offset, payload);
         producer.submit(offset, 0);
     }
@@ -108,8 +109,8 @@ public class JvmRingbufBench {
     @Benchmark
     @Group("p1")
     @GroupThreads(1)
-    public void produce1(Control control) {
-        produce(control);
+    public void produce1(Control control, FullRing full) {
+        produce(control, full);
     }
 
     @Benchmark
@@ -122,8 +123,8 @@ public class JvmRingbufBench {
     @Benchmark
     @Group("p2")
     @GroupThreads(2)
-    public void produce2(Control control) {
-        produce(control);
+    public void produce2(Control control, FullRing full) {
+        produce(control, full);
     }
 
     @Benchmark

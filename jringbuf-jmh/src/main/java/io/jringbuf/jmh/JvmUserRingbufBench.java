@@ -77,7 +77,7 @@ public class JvmUserRingbufBench {
     @Benchmark
     @Group("p1")
     @GroupThreads(1)
-    public void produce1(Control control) {
+    public void produce1(Control control, FullRing full) {
         int failures = 0;
         long offset;
         while ((offset = producer.reserve(payload)) < 0) {
@@ -86,6 +86,7 @@ public class JvmUserRingbufBench {
             }
             Shared.backOff(++failures);
         }
+        full.fullRetries += failures;
         MemorySegment.copy(source, 0, ringData, offset, payload);
         producer.submit(offset);
     }
