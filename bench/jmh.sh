@@ -50,3 +50,7 @@ out=bench/results/jmh-$mode-$(date -u +%Y%m%dT%H%M%SZ).json
 echo
 echo "raw results: $out"
 python3 bench/jmh_report.py "$out"
+# Charts, if some python3 has matplotlib (Debian's python3-matplotlib is for /usr/bin/python3).
+for py in python3 /usr/bin/python3; do
+  if "$py" -c 'import matplotlib' 2>/dev/null; then "$py" bench/plot.py "$out"; break; fi
+done
