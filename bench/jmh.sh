@@ -42,13 +42,15 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 
 mkdir -p bench/results
+# Ratios are only meaningful between runs on a quiet machine: say how busy it was.
+echo "bench/jmh.sh: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
 out=bench/results/jmh-$mode-$(date -u +%Y%m%dT%H%M%SZ).json
 "$java" --enable-native-access=ALL-UNNAMED -jar jringbuf-jmh/target/benchmarks.jar \
   "${JMH_INCLUDE:-io.jringbuf.jmh.*}" "${opts[@]}" -bm thrpt,sample -tu us -prof gc \
   -rf json -rff "$out" "$@"
 
 echo
-echo "raw results: $out"
+echo "raw results: $out (load average after the run: $(cut -d' ' -f1-3 /proc/loadavg))"
 python3 bench/jmh_report.py "$out"
 # Charts, if some python3 has matplotlib (Debian's python3-matplotlib is for /usr/bin/python3).
 for py in python3 /usr/bin/python3; do
