@@ -44,7 +44,9 @@ import static io.jringbuf.protocol.RingLayout.PENDING_POS_OFFSET;
  * barrier), then decide the wakeup like the kernel: {@link RingLayout#FORCE_WAKEUP} always wakes
  * (it wins over {@link RingLayout#NO_WAKEUP}); {@code NO_WAKEUP} never does; otherwise the
  * consumer is woken only if it is parked exactly at the committed record — if it is behind, it
- * will see the record while catching up.
+ * will see the record while catching up. The consumer position is loaded for that test only if the
+ * notifier reports a registered waiter ({@link Notifier#mayHaveWaiters()}): with nobody asleep
+ * the answer would not matter.
  *
  * <h2>Sizes</h2>
  * The largest payload is {@code size - 16} (a RINGBUF never fills completely). A size with one
@@ -312,7 +314,10 @@ public final class Producer {
             INT.getAndSet(data, headerOffset, committed);
             if ((flags & FORCE_WAKEUP) != 0) {
                 dataNotifier.wakeUp();
-            } else if ((flags & NO_WAKEUP) == 0) {
+            } else if ((flags & NO_WAKEUP) == 0 && dataNotifier.mayHaveWaiters()) {
+                // The waiter test first (after the exchange's full barrier, see Notifier): with
+                // nobody waiting, the adaptive rule's answer does not matter and the consumer's
+                // hot consumer_pos line is left alone.
                 // Volatile: stays after the exchange (StoreLoad) under the Java memory model too.
                 long cons = (long) LONG.getVolatile(consumerPage, 0L);
                 if ((cons & mask) == headerOffset) {
