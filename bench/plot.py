@@ -63,7 +63,8 @@ def chart(data, mode, value, ylabel, title, path):
         ax.set_xlabel("payload")
         ax.set_ylabel(ylabel)
         ax.set_title(f"{title}, {group[1:]} producer(s), 1 consumer")
-        ax.legend(fontsize=8)
+        ax.margins(y=0.45)  # room for the legend above the bars
+        ax.legend(fontsize=8, loc="upper left", ncol=2)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
