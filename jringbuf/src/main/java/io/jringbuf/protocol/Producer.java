@@ -35,9 +35,8 @@ import static io.jringbuf.protocol.RingLayout.PENDING_POS_OFFSET;
  * written). {@code consumer_pos} is loaded again only when the value this producer loaded last
  * leaves too little room (the consumer stores it per record; re-reading it on every reservation
  * would bounce its cache line between cores). The header is written BUSY, with this process's id
- * in its second word, before the
- * release store of {@code producer_pos}. Reservation never blocks in {@link #reserve(int)}; a
- * failure returns -1 and counts a drop ({@link #drops()}).
+ * in its second word, before the release store of {@code producer_pos}. Reservation never
+ * blocks in {@link #reserve(int)}; a failure returns -1 and counts a drop ({@link #drops()}).
  *
  * <h2>Commit</h2>
  * {@link #submit} and {@link #discard} publish the header with an atomic exchange (a full
