@@ -261,6 +261,41 @@ class JvmRingTest {
     }
 
     @Test
+    void commitsSkipTheWakeupDecisionOnlyWhileNobodyWaitsAndWakeAParkedPoller() throws Exception {
+        // Producers (RINGBUF) and the user producer (USER_RINGBUF) look at consumer_pos for the
+        // adaptive wakeup only if a waiter is registered; a registered one must still be woken
+        // by the futex (counted in wakeups()), not found by a later timeout slice.
+        for (RingType type : RingType.values()) {
+            try (JvmRing ring = JvmRing.anonymous(type, 4096)) {
+                io.jringbuf.internal.wait.FutexEventCount data =
+                        new io.jringbuf.internal.wait.FutexEventCount(ring.control().dataWakeupWord(), false, null);
+                assertFalse(data.mayHaveWaiters(), type + ": nobody waits yet");
+                boolean user = type == RingType.USER_RINGBUF;
+                AtomicInteger got = new AtomicInteger(-1);
+                RecordHandler h = (b, o, l) -> true;
+                Consumer c = user ? null : ring.consumer();
+                io.jringbuf.protocol.Drainer d = user ? ring.drainer() : null;
+                Thread t = new Thread(() -> got.set(user ? d.drain(h, 0, Duration.ofSeconds(30))
+                        : c.poll(h, Duration.ofSeconds(30))));
+                t.start();
+                Sleepers.awaitRegistered(ring.control().dataWakeupWord(), 1);
+                assertTrue(data.mayHaveWaiters(), type + ": a poller is registered");
+                if (user) {
+                    io.jringbuf.protocol.UserProducer p = ring.userProducer();
+                    p.submit(p.reserve(8));
+                } else {
+                    Producer p = ring.producer();
+                    p.submit(p.reserve(8), 0);
+                }
+                t.join(30_000);
+                assertFalse(t.isAlive(), type + ": the poller returned");
+                assertEquals(1, got.get(), type + ": the record was delivered");
+                assertEquals(1, ring.wakeups(), type + ": woken by the commit, not by a timeout slice");
+            }
+        }
+    }
+
+    @Test
     void wakeUpReturnsABlockedPollWithNothing() throws Exception {
         try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 4096)) {
             Consumer c = ring.consumer();

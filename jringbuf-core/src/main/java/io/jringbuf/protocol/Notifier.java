@@ -19,4 +19,17 @@ public interface Notifier {
 
     /** Wakes whoever waits for this signal. Never blocks. */
     void wakeUp();
+
+    /**
+     * Whether anybody may be waiting for this signal now, so that a caller can skip the work of
+     * deciding whether to call {@link #wakeUp()} (a producer's load of the consumer position,
+     * whose cache line the consumer writes per record). Same contract as {@code wakeUp}: called
+     * after the caller's full barrier; false must mean that {@code wakeUp()} would wake nobody
+     * and that a waiter registering later re-checks the state after its own full barrier.
+     *
+     * @return false only if calling {@link #wakeUp()} now would do nothing; the default is true
+     */
+    default boolean mayHaveWaiters() {
+        return true;
+    }
 }

@@ -32,16 +32,20 @@ import static io.jringbuf.protocol.RingLayout.PENDING_POS_OFFSET;
  * records up to the first BUSY one, and a reservation succeeds only if the new producer position
  * is at most {@code size - 1} bytes ahead of both {@code consumer_pos} and {@code pending_pos}
  * (the second check, kernel 2024, stops a reservation from overlapping a record still being
- * written). The header is written BUSY, with this process's id in its second word, before the
- * release store of {@code producer_pos}. Reservation never blocks in {@link #reserve(int)}; a
- * failure returns -1 and counts a drop ({@link #drops()}).
+ * written). {@code consumer_pos} is loaded again only when the value this producer loaded last
+ * leaves too little room (the consumer stores it per record; re-reading it on every reservation
+ * would bounce its cache line between cores). The header is written BUSY, with this process's id
+ * in its second word, before the release store of {@code producer_pos}. Reservation never
+ * blocks in {@link #reserve(int)}; a failure returns -1 and counts a drop ({@link #drops()}).
  *
  * <h2>Commit</h2>
  * {@link #submit} and {@link #discard} publish the header with an atomic exchange (a full
  * barrier), then decide the wakeup like the kernel: {@link RingLayout#FORCE_WAKEUP} always wakes
  * (it wins over {@link RingLayout#NO_WAKEUP}); {@code NO_WAKEUP} never does; otherwise the
  * consumer is woken only if it is parked exactly at the committed record — if it is behind, it
- * will see the record while catching up.
+ * will see the record while catching up. The consumer position is loaded for that test only if the
+ * notifier reports a registered waiter ({@link Notifier#mayHaveWaiters()}): with nobody asleep
+ * the answer would not matter.
  *
  * <h2>Sizes</h2>
  * The largest payload is {@code size - 16} (a RINGBUF never fills completely). A size with one
@@ -61,6 +65,13 @@ public final class Producer {
     private final Notifier dataNotifier;
     private final Waiter spaceWaiter;
     private final int owner;
+    /**
+     * The last {@code consumer_pos} this object acquire-loaded. Read and written only under the
+     * reservation lock (whose acquire/release orders it between this process's threads); each
+     * process has its own. Never ahead of the real position, so a check against it is
+     * conservative; it is reloaded only when it says the ring is too full.
+     */
+    private long cachedConsumerPosition;
 
     /**
      * Creates a producer.
@@ -84,6 +95,8 @@ public final class Producer {
         this.dataNotifier = Objects.requireNonNull(dataNotifier, "dataNotifier");
         this.spaceWaiter = spaceWaiter;
         this.owner = control.ownerToken();
+        // Acquire: pairs with the consumer's release store of consumer_pos.
+        this.cachedConsumerPosition = (long) LONG.getAcquire(consumerPage, 0L);
     }
 
     /**
@@ -237,9 +250,6 @@ public final class Producer {
         final MemorySegment pp = producerPage;
         final MemorySegment d = data;
         final long mask = this.mask;
-        // Acquire, before the lock as in the kernel: pairs with the consumer's release store of
-        // consumer_pos, so the consumer's reads of the space we may reuse are done.
-        long cons = (long) LONG.getAcquire(consumerPage, 0L);
         if (!control.lockReservation()) {
             return -1;
         }
@@ -257,6 +267,17 @@ public final class Producer {
             }
             LONG.set(pp, PENDING_POS_OFFSET, pending);
             long newProd = prod + recordSize;
+            // Unlike the kernel, consumer_pos is not loaded on every reservation: the consumer
+            // stores it once per record, so loading it each time would move its cache line
+            // between the cores on every record. A cached value that leaves room is enough: the
+            // acquire load that produced it already ordered the consumer's reads of that space.
+            long cons = cachedConsumerPosition;
+            if (Long.compareUnsigned(newProd - cons, mask) > 0) {
+                // Acquire: pairs with the consumer's release store of consumer_pos, so the
+                // consumer's reads of the space we may reuse are done.
+                cons = (long) LONG.getAcquire(consumerPage, 0L);
+                cachedConsumerPosition = cons;
+            }
             if (Long.compareUnsigned(newProd - cons, mask) > 0 || Long.compareUnsigned(newProd - pending, mask) > 0) {
                 return -1;
             }
@@ -292,7 +313,10 @@ public final class Producer {
             INT.getAndSet(data, headerOffset, committed);
             if ((flags & FORCE_WAKEUP) != 0) {
                 dataNotifier.wakeUp();
-            } else if ((flags & NO_WAKEUP) == 0) {
+            } else if ((flags & NO_WAKEUP) == 0 && dataNotifier.mayHaveWaiters()) {
+                // The waiter test first (after the exchange's full barrier, see Notifier): with
+                // nobody waiting, the adaptive rule's answer does not matter and the consumer's
+                // hot consumer_pos line is left alone.
                 // Volatile: stays after the exchange (StoreLoad) under the Java memory model too.
                 long cons = (long) LONG.getVolatile(consumerPage, 0L);
                 if ((cons & mask) == headerOffset) {

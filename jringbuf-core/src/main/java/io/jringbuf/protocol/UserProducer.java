@@ -265,7 +265,7 @@ public final class UserProducer {
             // Atomic exchange (full barrier): the sample's bytes happen before the header update;
             // pairs with the drainer's acquire load of the header.
             INT.getAndSet(data, headerOffset, (header & ~BUSY_BIT) | (discard ? DISCARD_BIT : 0));
-            if (notifiesDrainer) {
+            if (notifiesDrainer && dataNotifier.mayHaveWaiters()) {
                 // Adaptive, like the kernel's RINGBUF rule: wake a Java drainer only if it is
                 // parked at this sample. Volatile: ordered after the exchange (StoreLoad).
                 long cons = (long) LONG.getVolatile(consumerPage, 0L);

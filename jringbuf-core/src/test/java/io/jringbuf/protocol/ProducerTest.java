@@ -92,6 +92,28 @@ class ProducerTest {
     }
 
     @Test
+    void aProducerWhoseConsumerPositionIsStaleReloadsItAndNeverOverwritesUnconsumedRecords() {
+        // Two Producer objects on one ring, as in two processes: each keeps its own copy of the
+        // consumer position.
+        Producer a = producer(4096, Notifier.NONE);
+        Producer b = new Producer(ring.view(), ring.control(), Notifier.NONE, null);
+        Consumer c = new Consumer(ring.view(), false, Notifier.NONE, null, null);
+        a.submit(a.reserve(24), RingLayout.NO_WAKEUP); // a has seen consumer_pos 0
+        assertEquals(1, c.consume((buf, o, l) -> true));
+        int n = 0;
+        long off;
+        while ((off = b.reserve(24)) >= 0) {
+            b.submit(off, RingLayout.NO_WAKEUP);
+            n++;
+        }
+        assertEquals(127, n, "b filled the ring behind the consumed record");
+        assertEquals(-1, a.reserve(24), "a must not reuse space the consumer has not freed");
+        assertEquals(32 + 127 * 32, RawRing.producerPos(ring.view()));
+        assertEquals(1, c.consume((buf, o, l) -> true, 1));
+        assertTrue(a.reserve(24) >= 0, "a sees the freed space after reloading consumer_pos");
+    }
+
+    @Test
     void pendingPositionAdvancesOverCommittedRecords() {
         Producer p = producer(4096, Notifier.NONE);
         long a = p.reserve(8);

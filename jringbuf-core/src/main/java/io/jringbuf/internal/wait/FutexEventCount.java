@@ -63,6 +63,13 @@ public final class FutexEventCount implements Notifier {
         }
     }
 
+    @Override
+    public boolean mayHaveWaiters() {
+        // Volatile load, after the caller's full barrier: pairs with prepare()'s getAndAdd, as in
+        // wakeUp(), which makes the same test first.
+        return (int) INT.getVolatile(word, WAITERS) != 0;
+    }
+
     /**
      * Registers a waiter.
      *

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds the JMH benchmarks jar and runs the JVM-ring comparison: jringbuf's RINGBUF ring vs
+# Agrona's ManyToOneRingBuffer, jringbuf's USER_RINGBUF ring vs Agrona's OneToOneRingBuffer,
+# with the LMAX Disruptor and JCTools' MpscArrayQueue as object-queue reference points.
+#
+#   bench/jmh.sh [quick|full] [extra JMH options...]
+#
+# quick (default): 1 fork, 2 x 1 s warm-up, 3 x 1 s measurement; a few minutes per mode.
+# full: 3 forks, 5 x 2 s warm-up, 5 x 2 s measurement, and the consumer's batch-commit mode.
+# Both modes run Throughput and SampleTime with -prof gc. Raw results go to
+# bench/results/jmh-<mode>-<UTC date>.json; a ratio table (jringbuf / Agrona) is printed.
+# Env: JAVA25 (a JDK 25+ java, default: the first one found), JMH_INCLUDE (benchmark regex),
+# SKIP_BUILD=1 (reuse the jar).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=${1:-quick}
+[ $# -gt 0 ] && shift
+
+find_java25() {
+  for home in ${JAVA_HOME:-} /usr/lib/jvm/*; do
+    if [ -x "$home/bin/java" ]; then
+      v=$("$home/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+      if [ -n "$v" ] && [ "${v%%.*}" -ge 25 ] 2>/dev/null; then echo "$home/bin/java"; return; fi
+    fi
+  done
+}
+java=${JAVA25:-$(find_java25)}
+if [ -z "$java" ]; then
+  echo "bench/jmh.sh: no JDK 25 or newer found (set JAVA25=/path/to/java)" >&2
+  exit 1
+fi
+
+case "$mode" in
+  quick) opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s -p batchCommit=false) ;;
+  full)  opts=(-f 3 -wi 5 -w 2s -i 5 -r 2s -p batchCommit=false,true) ;;
+  *) echo "usage: bench/jmh.sh [quick|full] [extra JMH options...]" >&2; exit 2 ;;
+esac
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  mvn -B -q -ntp -pl jringbuf-jmh -am package -DskipTests
+fi
+
+mkdir -p bench/results
+# Ratios are only meaningful between runs on a quiet machine: say how busy it was.
+echo "bench/jmh.sh: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
+out=bench/results/jmh-$mode-$(date -u +%Y%m%dT%H%M%SZ).json
+"$java" --enable-native-access=ALL-UNNAMED -jar jringbuf-jmh/target/benchmarks.jar \
+  "${JMH_INCLUDE:-io.jringbuf.jmh.*}" "${opts[@]}" -bm thrpt,sample -tu us -prof gc \
+  -rf json -rff "$out" "$@"
+
+echo
+echo "raw results: $out (load average after the run: $(cut -d' ' -f1-3 /proc/loadavg))"
+python3 bench/jmh_report.py "$out"
+# Charts, if some python3 has matplotlib (Debian's python3-matplotlib is for /usr/bin/python3).
+for py in python3 /usr/bin/python3; do
+  if "$py" -c 'import matplotlib' 2>/dev/null; then "$py" bench/plot.py "$out"; break; fi
+done
