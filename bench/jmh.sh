@@ -31,10 +31,13 @@ if [ -z "$java" ]; then
   exit 1
 fi
 
+bm=thrpt,sample
 case "$mode" in
+  # tiny: what './jringbuf bench' runs (8-byte payloads, throughput only, about a minute)
+  tiny)  opts=(-f 1 -wi 1 -w 1s -i 2 -r 1s -p batchCommit=false -p payload=8); bm=thrpt ;;
   quick) opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s -p batchCommit=false) ;;
   full)  opts=(-f 3 -wi 5 -w 2s -i 5 -r 2s -p batchCommit=false,true) ;;
-  *) echo "usage: bench/jmh.sh [quick|full] [extra JMH options...]" >&2; exit 2 ;;
+  *) echo "usage: bench/jmh.sh [tiny|quick|full] [extra JMH options...]" >&2; exit 2 ;;
 esac
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
@@ -46,7 +49,7 @@ mkdir -p bench/results
 echo "bench/jmh.sh: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
 out=bench/results/jmh-$mode-$(date -u +%Y%m%dT%H%M%SZ).json
 "$java" --enable-native-access=ALL-UNNAMED -jar jringbuf-jmh/target/benchmarks.jar \
-  "${JMH_INCLUDE:-io.jringbuf.jmh.*}" "${opts[@]}" -bm thrpt,sample -tu us -prof gc \
+  "${JMH_INCLUDE:-io.jringbuf.jmh.*}" "${opts[@]}" -bm "$bm" -tu us -prof gc \
   -rf json -rff "$out" "$@"
 
 echo

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks of jringbuf and libbpf (C) on real kernel rings, in one run:
-#   bench/kernel.sh [quick|full]
+#   bench/kernel.sh [tiny|quick|full]
 # Needs root (bpf(), bpffs). Builds the jringbuf-bench jar and bench/kernel/libbpf_bench.c
 # (installing libbpf-dev if missing), pins the rings and BPF programs under
 # /sys/fs/bpf/jringbuf-bench, runs jringbuf and libbpf alternately (A B A B ...) on the same
@@ -10,16 +10,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=${1:-quick}
+payloads="8 64 256"
 case "$mode" in
+  # tiny: what './jringbuf bench' runs (8-byte payloads only, about a minute)
+  tiny)  runs=3; warm=2000000;  timed=1000000;  k2_attempts=400000; payloads="8" ;;
   # warm/timed: records per run for K1 and K3 (rounded up to whole ring fills)
   quick) runs=5; warm=5000000;  timed=2000000;  k2_attempts=1000000 ;;
   full)  runs=9; warm=20000000; timed=10000000; k2_attempts=4000000 ;;
-  *) echo "usage: bench/kernel.sh [quick|full]" >&2; exit 2 ;;
+  *) echo "usage: bench/kernel.sh [tiny|quick|full]" >&2; exit 2 ;;
 esac
 k2_chunk=10000          # test_run repeat per producer call in K2
 force_every=512         # K2 sampled: one FORCE_WAKEUP every 512 records, NO_WAKEUP otherwise
 ring_bytes=$((4 << 20)) # every RINGBUF and USER_RINGBUF
-payloads="8 64 256"
 pins=/sys/fs/bpf/jringbuf-bench
 
 if [ "$(id -u)" -ne 0 ]; then
