@@ -92,3 +92,7 @@ echo "   handlers read the payload's first 8 bytes into a sink; K1/K3: >= $warm 
 echo
 echo "raw rows: $raw"
 echo "json:     $json"
+# Chart, if some python3 has matplotlib (Debian's python3-matplotlib is for /usr/bin/python3).
+for py in python3 /usr/bin/python3; do
+  if "$py" -c 'import matplotlib' 2>/dev/null; then "$py" bench/plot_kernel.py "$json"; break; fi
+done
