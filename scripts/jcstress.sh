@@ -77,10 +77,10 @@ summary=$(awk '
 echo "$summary" | grep -v '^INTERESTING' || true
 echo
 echo "$summary" | grep '^INTERESTING' | sed 's/^INTERESTING /interesting outcome: /' || true
-results=$(grep -o 'Results: [0-9]* planned; [0-9]* passed, [0-9]* failed, [0-9]* soft errs, [0-9]* hard errs' "$log" | tail -1)
+results=$(grep -o 'Results: [0-9]* planned; [0-9]* passed, [0-9]* failed, [0-9]* soft errs, [0-9]* hard errs' "$log" | tail -1 || true)
 echo "jcstress: ${results:-no results line} in ${elapsed}s (exit $status); log $log"
 if [ -z "$results" ]; then
-  echo "scripts/jcstress.sh: jcstress produced no results (see $log)" >&2
+  echo "scripts/jcstress.sh: jcstress produced no results: $(grep FATAL "$log" || echo "see $log")" >&2
   exit 1
 fi
 read -r planned passed failed soft hard < <(echo "$results" | sed 's/[^0-9 ]//g' | awk '{print $1, $2, $3, $4, $5}')
