@@ -3,7 +3,9 @@
  */
 package io.jringbuf;
 
-import io.jringbuf.internal.memory.KernelMaps;
+import io.jringbuf.bpf.BpfMap;
+import io.jringbuf.bpf.MapInfo;
+import io.jringbuf.bpf.MapType;
 import io.jringbuf.internal.memory.KernelRingMemory;
 import io.jringbuf.internal.sys.Sys;
 import io.jringbuf.internal.wait.Blocking;
@@ -11,7 +13,6 @@ import io.jringbuf.internal.wait.Epoll;
 import io.jringbuf.protocol.Consumer;
 import io.jringbuf.protocol.Notifier;
 import io.jringbuf.protocol.RecordHandler;
-import io.jringbuf.protocol.RingLayout;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,7 +114,7 @@ public final class RingBuffer implements AutoCloseable {
     public synchronized RingBuffer add(int mapFd, RecordHandler handler) {
         Objects.requireNonNull(handler, "handler");
         checkOpen("add");
-        KernelMaps.Info info = KernelMaps.require(mapFd, RingLayout.MAP_TYPE_RINGBUF, "RINGBUF");
+        MapInfo info = BpfMap.requireType(mapFd, MapType.RINGBUF);
         KernelRingMemory memory = KernelRingMemory.forConsumer(mapFd, info.maxEntries());
         try {
             Consumer consumer = new Consumer(memory.view(), options.batchCommit(), Notifier.NONE, null, null);
@@ -148,6 +149,16 @@ public final class RingBuffer implements AutoCloseable {
     /** @return the epoll fd, to integrate into another event loop; then call {@link #consume()} ({@code ring_buffer__epoll_fd}) */
     public int epollFd() {
         return epoll.fd();
+    }
+
+    /**
+     * Waits without a time limit until a ring is ready (or {@link #wakeUp()}/{@link #close()}),
+     * then drains the ready rings: {@code ring_buffer__poll(rb, -1)}.
+     *
+     * @return records delivered (0 if woken without records)
+     */
+    public int poll() {
+        return poll(null);
     }
 
     /**

@@ -3,13 +3,14 @@
  */
 package io.jringbuf;
 
-import io.jringbuf.internal.memory.KernelMaps;
+import io.jringbuf.bpf.BpfMap;
+import io.jringbuf.bpf.MapInfo;
+import io.jringbuf.bpf.MapType;
 import io.jringbuf.internal.memory.KernelRingMemory;
 import io.jringbuf.internal.sys.Sys;
 import io.jringbuf.internal.wait.Epoll;
 import io.jringbuf.internal.wait.EpollWaiter;
 import io.jringbuf.protocol.Notifier;
-import io.jringbuf.protocol.RingLayout;
 import io.jringbuf.protocol.UserProducer;
 
 import java.lang.foreign.MemorySegment;
@@ -55,7 +56,7 @@ public final class UserRingBuffer implements AutoCloseable {
      * @throws ErrnoException EINVAL if the fd is not a USER_RINGBUF map; the errno of a refused mmap
      */
     public static UserRingBuffer create(int mapFd) {
-        KernelMaps.Info info = KernelMaps.require(mapFd, RingLayout.MAP_TYPE_USER_RINGBUF, "USER_RINGBUF");
+        MapInfo info = BpfMap.requireType(mapFd, MapType.USER_RINGBUF);
         KernelRingMemory memory = KernelRingMemory.forUserProducer(mapFd, info.maxEntries());
         Epoll epoll = null;
         try {

@@ -25,12 +25,15 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * Every {@code ```java} block of the README compiles against the library. Each block becomes the
  * body of a method (with the library's and the JDK's usual packages imported), so the README
- * never shows code that does not build.
+ * never shows code that does not build. Blocks that say "(run by the tests)" are also run; those
+ * that use {@code bpf()} need the kernel (see the kernel tests' gate).
  */
 class ReadmeExamplesTest {
     private static final String IMPORTS = String.join("\n",
             "import io.jringbuf.*;",
             "import io.jringbuf.protocol.*;",
+            "import io.jringbuf.bpf.*;",
+            "import static io.jringbuf.bpf.Reg.*;",
             "import java.lang.foreign.*;",
             "import java.nio.file.*;",
             "import java.time.*;",
@@ -72,12 +75,13 @@ class ReadmeExamplesTest {
             String source = IMPORTS + "\nclass " + name + " {\n  static void example() throws Exception {\n"
                     + blocks.get(i) + "\n  }\n}\n";
             String firstLine = blocks.get(i).strip().lines().findFirst().orElse("");
-            tests.add(DynamicTest.dynamicTest("block " + i + ": " + firstLine, () -> compile(name, source)));
+            boolean run = blocks.get(i).contains("(run by the tests)");
+            tests.add(DynamicTest.dynamicTest("block " + i + ": " + firstLine, () -> compile(name, source, run)));
         }
         return tests.stream();
     }
 
-    private static void compile(String className, String source) throws IOException {
+    private static void compile(String className, String source, boolean run) throws Exception {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         assertNotNull(compiler, "a JDK with javac runs the tests");
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
@@ -94,6 +98,21 @@ class ReadmeExamplesTest {
                     "-proc:none");
             boolean ok = compiler.getTask(null, fm, diagnostics, options, null, List.of(file)).call();
             assertTrue(ok, () -> "README example does not compile:\n" + diagnostics.getDiagnostics() + "\n" + source);
+            if (run) {
+                if (source.contains("Bpf")) {
+                    io.jringbuf.kernel.KernelGate.requireBpf();
+                }
+                try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {out.toUri().toURL()},
+                        ReadmeExamplesTest.class.getClassLoader())) {
+                    java.lang.reflect.Method example = loader.loadClass(className).getDeclaredMethod("example");
+                    example.setAccessible(true);
+                    try {
+                        example.invoke(null);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw new AssertionError("README example failed when run:\n" + source, e.getCause());
+                    }
+                }
+            }
         } finally {
             try (Stream<Path> walk = Files.walk(out)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -178,6 +178,8 @@ public final class Sys {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle MOUNT = link("mount",
             FunctionDescriptor.of(JAVA_INT, PTR, PTR, PTR, JAVA_LONG, PTR));
+    private static final MethodHandle UMOUNT2 = link("umount2",
+            FunctionDescriptor.of(JAVA_INT, PTR, JAVA_INT));
     private static final MethodHandle GETPID = linkNoErrno("getpid",
             FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle GETTID = linkNoErrno("gettid",
@@ -330,6 +332,20 @@ public final class Sys {
         try (Arena arena = Arena.ofConfined()) {
             return (int) result((int) MOUNT.invokeExact(cap, arena.allocateFrom(source),
                     arena.allocateFrom(target), arena.allocateFrom(fsType), flags, MemorySegment.NULL), cap);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code umount2(target, flags)}.
+     *
+     * @return 0 or a negated errno
+     */
+    public static int rawUmount2(String target, int flags) {
+        MemorySegment cap = CAPTURE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) result((int) UMOUNT2.invokeExact(cap, arena.allocateFrom(target), flags), cap);
         } catch (Throwable t) {
             throw rethrow(t);
         }

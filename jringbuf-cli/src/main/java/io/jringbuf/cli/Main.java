@@ -1,0 +1,105 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf.cli;
+
+import io.jringbuf.ErrnoException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Constructor;
+
+/**
+ * The {@code jringbuf} command: {@code cat}, {@code send}, {@code stat}, {@code create},
+ * {@code demo}. Exit codes: 0 success, 1 run-time failure (timeout, errno, bad input data),
+ * 2 usage error. Every error is one line on stderr, prefixed with the command name.
+ */
+@Command(name = "jringbuf", mixinStandardHelpOptions = true, version = "jringbuf 0.1.0",
+        description = "Read, write, inspect and create BPF ring buffers: kernel maps (pinned or by id) and "
+                + "JVM ring files.",
+        subcommands = {CatCommand.class, SendCommand.class, StatCommand.class, CreateCommand.class,
+                DemoCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 run-time failure (timeout, errno), 2 usage error."})
+public final class Main implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    /** Picocli instantiates it. */
+    public Main() {
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: cat, send, stat, create or demo");
+    }
+
+    /**
+     * Runs the command with the process's streams and exits with its exit code.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        System.exit(run(CliIo.system(), args));
+    }
+
+    /**
+     * Runs the command in-process.
+     *
+     * @param io the streams to use
+     * @param args the arguments
+     * @return the exit code
+     */
+    public static int run(CliIo io, String... args) {
+        PrintWriter out = new PrintWriter(io.out(), true);
+        PrintWriter err = new PrintWriter(io.err(), true);
+        CommandLine cl = new CommandLine(new Main(), new Factory(io));
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, args1) -> {
+            CommandLine failed = ex.getCommandLine();
+            String name = failed.getCommandSpec().qualifiedName();
+            err.println(name + ": " + ex.getMessage() + " (see '" + name + " --help')");
+            return CliException.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, failed, parseResult) -> {
+            String name = failed.getCommandSpec().qualifiedName();
+            err.println(name + ": " + describe(ex));
+            return ex instanceof CliException c ? c.exitCode() : CliException.RUNTIME;
+        });
+        try {
+            return cl.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static String describe(Exception ex) {
+        if (ex instanceof CliException || ex instanceof ErrnoException) {
+            return ex.getMessage();
+        }
+        if (ex instanceof UncheckedIOException u) {
+            return "I/O error: " + u.getCause().getMessage();
+        }
+        return ex.toString();
+    }
+
+    /** Gives commands that take a {@link CliIo} their streams. */
+    private record Factory(CliIo io) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            for (Constructor<?> c : type.getDeclaredConstructors()) {
+                if (c.getParameterCount() == 1 && c.getParameterTypes()[0] == CliIo.class) {
+                    c.setAccessible(true);
+                    return type.cast(c.newInstance(io));
+                }
+            }
+            return CommandLine.defaultFactory().create(type);
+        }
+    }
+}

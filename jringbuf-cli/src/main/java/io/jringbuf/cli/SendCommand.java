@@ -1,0 +1,67 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf.cli;
+
+import io.jringbuf.ErrnoException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code jringbuf send}: one record per line of hex on stdin. */
+@Command(name = "send", mixinStandardHelpOptions = true,
+        description = {"Read stdin, one record per line as hex (blank lines ignored), and write the records in order.",
+                "RINGBUF files take any number of concurrent senders; a USER_RINGBUF file takes one. Blocks while "
+                        + "the ring is full, at most --timeout per record."})
+final class SendCommand implements Callable<Integer> {
+    private final CliIo io;
+
+    @Mixin
+    TargetOptions target;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
+            description = "Fail if a record waits longer than DURATION for space (e.g. 500ms, 10s, 2m). "
+                    + "Default: wait forever.")
+    Duration timeout;
+
+    SendCommand(CliIo io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() {
+        long sent = 0;
+        Progress progress = new Progress(io, true, "send");
+        try (Target t = target.open()) {
+            RecordSink sink = t.openSink();
+            HexLineReader reader = new HexLineReader(io.in(), sink.ringSize());
+            try {
+                while (reader.next()) {
+                    boolean written;
+                    try {
+                        written = sink.write(reader.payload(), reader.length(), timeout);
+                    } catch (ErrnoException e) {
+                        throw new CliException(CliException.RUNTIME, "line " + reader.lineNumber() + ": "
+                                + e.getMessage() + "; " + sent + " earlier records submitted", e);
+                    }
+                    if (!written) {
+                        throw new CliException(CliException.RUNTIME, "line " + reader.lineNumber() + ": timeout after "
+                                + Durations.format(timeout) + " waiting for space; " + sent
+                                + " earlier records submitted");
+                    }
+                    sent++;
+                    progress.tick(sent, -1);
+                }
+            } catch (HexLineReader.BadLine bad) {
+                throw new CliException(CliException.RUNTIME, "line " + bad.line + ": " + bad.getMessage() + "; "
+                        + sent + " earlier records submitted");
+            } finally {
+                progress.done();
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,53 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs the command in-process (captured streams) or as a child JVM on the test class path. */
+final class Cli {
+    private Cli() {
+    }
+
+    record Result(int exit, String out, String err) {
+        List<String> lines() {
+            return out.isEmpty() ? List.of() : List.of(out.split("\n"));
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + ", stdout [" + out + "], stderr [" + err + "]";
+        }
+    }
+
+    static Result runWithInput(String stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Main.run(CliIo.of(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.US_ASCII)), out,
+                new PrintStream(err, true, StandardCharsets.UTF_8)), args);
+        return new Result(exit, out.toString(StandardCharsets.US_ASCII), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Result run(String... args) {
+        return runWithInput("", args);
+    }
+
+    /** Starts {@code jringbuf args...} as a child JVM; stdin is a pipe, stdout and stderr are pipes. */
+    static Process start(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).start();
+    }
+
+    static String java() {
+        return ProcessHandle.current().info().command().orElseThrow();
+    }
+}

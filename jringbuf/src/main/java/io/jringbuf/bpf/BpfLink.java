@@ -1,0 +1,42 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf.bpf;
+
+import io.jringbuf.internal.sys.Sys;
+
+/** An attachment of a program to an event; {@link #close()} detaches it. Idempotent. */
+public final class BpfLink implements AutoCloseable {
+    private final int fd;
+    private final int extraFd;
+    private final String description;
+    private boolean closed;
+
+    BpfLink(int fd, int extraFd, String description) {
+        this.fd = fd;
+        this.extraFd = extraFd;
+        this.description = description;
+    }
+
+    /** @return the link (or perf event) file descriptor */
+    public int fd() {
+        return fd;
+    }
+
+    /** Detaches. */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            Sys.rawClose(fd);
+            if (extraFd >= 0) {
+                Sys.rawClose(extraFd);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BpfLink[" + description + " fd=" + fd + (closed ? " closed" : "") + "]";
+    }
+}

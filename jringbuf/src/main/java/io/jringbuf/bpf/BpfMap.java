@@ -1,0 +1,410 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf.bpf;
+
+import io.jringbuf.Errno;
+import io.jringbuf.ErrnoException;
+import io.jringbuf.internal.sys.Sys;
+import io.jringbuf.protocol.RingLayout;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * A BPF map file descriptor: create, inspect, pin, open pinned or by id, adopt.
+ *
+ * <pre>{@code
+ * try (BpfMap ring = BpfMap.createRingbuf("events", 1 << 20)) {
+ *     // load a program that writes into ring.fd(), then RingBuffer.create(ring.fd(), handler)
+ * }
+ * }</pre>
+ *
+ * <p>Closing the descriptor does not destroy the map while other references live (a loaded
+ * program that uses it, an mmap of it, a pin, another process's fd): the kernel counts them.
+ * {@link #close()} is idempotent and thread-safe.
+ */
+public final class BpfMap implements AutoCloseable {
+    private final int fd;
+    private final MapInfo info;
+    private volatile boolean closed;
+
+    private BpfMap(int fd, MapInfo info) {
+        this.fd = fd;
+        this.info = info;
+    }
+
+    // ---------------------------------------------------------------- creation
+
+    /**
+     * Creates a map ({@code BPF_MAP_CREATE}).
+     *
+     * @param type the map type
+     * @param name the map name: up to 15 characters of {@code [A-Za-z0-9_.]}, may be empty
+     * @param keySize key size (0 for rings)
+     * @param valueSize value size (0 for rings)
+     * @param maxEntries entries; for rings, the data size (a power of two and page multiple)
+     * @param flags map flags
+     * @return the new map
+     * @throws ErrnoException EINVAL for a bad name or parameters the kernel refuses, EPERM without
+     *     CAP_BPF, and so on
+     */
+    public static BpfMap create(MapType type, String name, int keySize, int valueSize, long maxEntries, int flags) {
+        Objects.requireNonNull(type, "type");
+        byte[] nameBytes = checkName(name);
+        if (maxEntries < 0 || maxEntries > 0xFFFF_FFFFL) {
+            throw new ErrnoException(Errno.EINVAL, "create " + type + " map '" + name + "': max_entries "
+                    + maxEntries + " is outside 0..2^32-1");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = BpfSys.attr(arena);
+            attr.set(ValueLayout.JAVA_INT, 0, type.number());
+            attr.set(ValueLayout.JAVA_INT, 4, keySize);
+            attr.set(ValueLayout.JAVA_INT, 8, valueSize);
+            attr.set(ValueLayout.JAVA_INT, 12, (int) maxEntries);
+            attr.set(ValueLayout.JAVA_INT, 16, flags);
+            MemorySegment.copy(nameBytes, 0, attr, ValueLayout.JAVA_BYTE, 28, nameBytes.length);
+            int fd = (int) BpfSys.call(BpfSys.MAP_CREATE, attr, "bpf(BPF_MAP_CREATE) " + type + " '" + name
+                    + "' key_size=" + keySize + " value_size=" + valueSize + " max_entries=" + maxEntries
+                    + " flags=0x" + Integer.toHexString(flags));
+            return adoptChecked(fd, null);
+        }
+    }
+
+    /**
+     * Creates a {@code BPF_MAP_TYPE_RINGBUF} map.
+     *
+     * @param name the map name
+     * @param size the data size: a power of two and a multiple of the page size (see
+     *     {@link #roundUpRingSize})
+     * @return the map
+     */
+    public static BpfMap createRingbuf(String name, long size) {
+        requireRingSize(size, "create RINGBUF map '" + name + "'");
+        return create(MapType.RINGBUF, name, 0, 0, size, 0);
+    }
+
+    /**
+     * Creates a {@code BPF_MAP_TYPE_USER_RINGBUF} map.
+     *
+     * @param name the map name
+     * @param size the data size: a power of two and a multiple of the page size
+     * @return the map
+     */
+    public static BpfMap createUserRingbuf(String name, long size) {
+        requireRingSize(size, "create USER_RINGBUF map '" + name + "'");
+        return create(MapType.USER_RINGBUF, name, 0, 0, size, 0);
+    }
+
+    /**
+     * Creates a {@code BPF_MAP_TYPE_ARRAY} map with 4-byte keys.
+     *
+     * @param name the map name
+     * @param valueSize bytes per element
+     * @param entries number of elements
+     * @return the map
+     */
+    public static BpfMap createArray(String name, int valueSize, int entries) {
+        return create(MapType.ARRAY, name, 4, valueSize, entries, 0);
+    }
+
+    /**
+     * libbpf's ring-size adjustment: 0 stays 0, a page multiple that is a power of two stays,
+     * anything else becomes the next larger page-size × 2^k.
+     *
+     * @param size a requested size
+     * @return the size the kernel will accept
+     */
+    public static long roundUpRingSize(long size) {
+        return RingLayout.roundUpRingSize(size, Sys.pageSize());
+    }
+
+    private static void requireRingSize(long size, String what) {
+        if (!RingLayout.isValidRingSize(size, Sys.pageSize())) {
+            throw new ErrnoException(Errno.EINVAL, what + ": size " + size + " is not a power of two and a multiple of "
+                    + "the page size " + Sys.pageSize() + " (BpfMap.roundUpRingSize gives " + roundUpRingSize(Math.max(size, 0)) + ")");
+        }
+    }
+
+    // ---------------------------------------------------------------- opening
+
+    /**
+     * Opens a map pinned in a BPF file system ({@code BPF_OBJ_GET}).
+     *
+     * @param path the pin path, for example {@code /sys/fs/bpf/events}
+     * @return the map
+     * @throws ErrnoException ENOENT if nothing is pinned there, EINVAL if the pinned object is not a
+     *     map, EPERM/EACCES without permission
+     */
+    public static BpfMap openPinned(Path path) {
+        Objects.requireNonNull(path, "path");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = BpfSys.attr(arena);
+            attr.set(ValueLayout.ADDRESS, 0, arena.allocateFrom(path.toString()));
+            int fd = (int) BpfSys.call(BpfSys.OBJ_GET, attr, "bpf(BPF_OBJ_GET) open pinned object " + path);
+            return adoptChecked(fd, "pinned object " + path);
+        }
+    }
+
+    /**
+     * Opens a map by its system-wide id ({@code BPF_MAP_GET_FD_BY_ID}).
+     *
+     * @param id the map id (see {@code bpftool map list} or {@link MapInfo#id()})
+     * @return the map
+     * @throws ErrnoException ENOENT if there is no such map
+     */
+    public static BpfMap openById(int id) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = BpfSys.attr(arena);
+            attr.set(ValueLayout.JAVA_INT, 0, id);
+            int fd = (int) BpfSys.call(BpfSys.MAP_GET_FD_BY_ID, attr, "bpf(BPF_MAP_GET_FD_BY_ID) open map id " + id);
+            return adoptChecked(fd, "map id " + id);
+        }
+    }
+
+    /**
+     * Takes ownership of an existing map fd (for example one received over a Unix socket or
+     * inherited). The fd is closed by {@link #close()}.
+     *
+     * @param fd a map file descriptor
+     * @return the map
+     * @throws ErrnoException EBADF/EINVAL if the fd is not a BPF map
+     */
+    public static BpfMap adopt(int fd) {
+        return adoptChecked(fd, null);
+    }
+
+    private static BpfMap adoptChecked(int fd, String closeOnFailure) {
+        try {
+            return new BpfMap(fd, info(fd));
+        } catch (ErrnoException e) {
+            if (closeOnFailure != null) {
+                Sys.rawClose(fd);
+                throw new ErrnoException(e.errno(), closeOnFailure + " is not a BPF map", e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Asks the kernel about any map fd ({@code BPF_OBJ_GET_INFO_BY_FD}).
+     *
+     * @param fd a map file descriptor
+     * @return its info
+     * @throws ErrnoException EBADF/EINVAL if the fd is not a BPF map
+     */
+    public static MapInfo info(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(88, 8);
+            MemorySegment attr = BpfSys.attr(arena);
+            attr.set(ValueLayout.JAVA_INT, 0, fd);
+            attr.set(ValueLayout.JAVA_INT, 4, (int) info.byteSize());
+            attr.set(ValueLayout.JAVA_LONG, 8, info.address());
+            BpfSys.call(BpfSys.OBJ_GET_INFO_BY_FD, attr, "bpf(BPF_OBJ_GET_INFO_BY_FD) on fd " + fd);
+            byte[] name = info.asSlice(24, 16).toArray(ValueLayout.JAVA_BYTE);
+            int len = 0;
+            while (len < name.length && name[len] != 0) {
+                len++;
+            }
+            return new MapInfo(info.get(ValueLayout.JAVA_INT, 0), info.get(ValueLayout.JAVA_INT, 4),
+                    info.get(ValueLayout.JAVA_INT, 8), info.get(ValueLayout.JAVA_INT, 12),
+                    Integer.toUnsignedLong(info.get(ValueLayout.JAVA_INT, 16)), info.get(ValueLayout.JAVA_INT, 20),
+                    new String(name, 0, len, StandardCharsets.US_ASCII));
+        }
+    }
+
+    /**
+     * Checks the type of any map fd.
+     *
+     * @param fd a map file descriptor
+     * @param expected the type the caller needs
+     * @return its info
+     * @throws ErrnoException EINVAL naming both types if it is another kind of map, EBADF/EINVAL if
+     *     the fd is not a map
+     */
+    public static MapInfo requireType(int fd, MapType expected) {
+        MapInfo info = info(fd);
+        if (info.type() != expected.number()) {
+            throw new ErrnoException(Errno.EINVAL, "map fd " + fd + " ('" + info.name() + "', id " + info.id()
+                    + ") is a " + info.typeName() + " map, expected " + expected);
+        }
+        return info;
+    }
+
+    // ---------------------------------------------------------------- use
+
+    /** @return the file descriptor (valid until {@link #close()}) */
+    public int fd() {
+        checkOpen("fd");
+        return fd;
+    }
+
+    /** @return the map's info as read when this object was made (type, id, sizes, name) */
+    public MapInfo info() {
+        return info;
+    }
+
+    /** @return the map type, or null if this library does not name it */
+    public MapType type() {
+        for (MapType t : MapType.values()) {
+            if (t.number() == info.type()) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Checks the map's type.
+     *
+     * @param expected the type the caller needs
+     * @return this map
+     * @throws ErrnoException EINVAL naming both types if it is another kind of map
+     */
+    public BpfMap requireType(MapType expected) {
+        requireType(fd(), expected);
+        return this;
+    }
+
+    /**
+     * Pins the map in a BPF file system ({@code BPF_OBJ_PIN}); see {@link BpfFs#ensureMounted}.
+     *
+     * @param path the pin path; its directory must be on a bpf file system
+     * @throws ErrnoException EEXIST if the path exists, EPERM if the directory is not on bpffs
+     */
+    public void pin(Path path) {
+        Objects.requireNonNull(path, "path");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = BpfSys.attr(arena);
+            attr.set(ValueLayout.ADDRESS, 0, arena.allocateFrom(path.toString()));
+            attr.set(ValueLayout.JAVA_INT, 8, fd());
+            BpfSys.call(BpfSys.OBJ_PIN, attr, "bpf(BPF_OBJ_PIN) pin map '" + info.name() + "' at " + path);
+        }
+    }
+
+    /**
+     * Reads an element ({@code BPF_MAP_LOOKUP_ELEM}).
+     *
+     * @param key the key bytes ({@code keySize})
+     * @param value receives the value ({@code valueSize} bytes)
+     * @return false if there is no such key (ENOENT)
+     */
+    public boolean lookup(MemorySegment key, MemorySegment value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment k = native_(arena, key);
+            MemorySegment v = arena.allocate(Math.max(1, info.valueSize()), 8);
+            MemorySegment attr = BpfSys.attr(arena);
+            attr.set(ValueLayout.JAVA_INT, 0, fd());
+            attr.set(ValueLayout.JAVA_LONG, 8, k.address());
+            attr.set(ValueLayout.JAVA_LONG, 16, v.address());
+            long r = BpfSys.raw(BpfSys.MAP_LOOKUP_ELEM, attr);
+            if (r == -Errno.ENOENT) {
+                return false;
+            }
+            Sys.check(r, "bpf(BPF_MAP_LOOKUP_ELEM) in map '" + info.name() + "'");
+            MemorySegment.copy(v, 0, value, 0, Math.min(value.byteSize(), info.valueSize()));
+            return true;
+        }
+    }
+
+    /**
+     * Writes an element ({@code BPF_MAP_UPDATE_ELEM} with {@code BPF_ANY}).
+     *
+     * @param key the key bytes
+     * @param value the value bytes
+     */
+    public void update(MemorySegment key, MemorySegment value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment k = native_(arena, key);
+            MemorySegment v = native_(arena, value);
+            MemorySegment attr = BpfSys.attr(arena);
+            attr.set(ValueLayout.JAVA_INT, 0, fd());
+            attr.set(ValueLayout.JAVA_LONG, 8, k.address());
+            attr.set(ValueLayout.JAVA_LONG, 16, v.address());
+            BpfSys.call(BpfSys.MAP_UPDATE_ELEM, attr, "bpf(BPF_MAP_UPDATE_ELEM) in map '" + info.name() + "'");
+        }
+    }
+
+    /**
+     * Reads the first 8 bytes of element {@code index} of an ARRAY map.
+     *
+     * @param index the element index
+     * @return its value as a native-order long
+     */
+    public long lookupLong(int index) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
+            key.set(ValueLayout.JAVA_INT, 0, index);
+            MemorySegment value = arena.allocate(Math.max(8, info.valueSize()), 8);
+            if (!lookup(key, value)) {
+                throw new ErrnoException(Errno.ENOENT, "lookup index " + index + " in map '" + info.name() + "'");
+            }
+            return value.get(ValueLayout.JAVA_LONG, 0);
+        }
+    }
+
+    /**
+     * Writes a long into element {@code index} of an ARRAY map whose values are 8 bytes.
+     *
+     * @param index the element index
+     * @param v the value
+     */
+    public void updateLong(int index, long v) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
+            key.set(ValueLayout.JAVA_INT, 0, index);
+            MemorySegment value = arena.allocate(Math.max(8, info.valueSize()), 8);
+            value.set(ValueLayout.JAVA_LONG, 0, v);
+            update(key, value);
+        }
+    }
+
+    private static MemorySegment native_(Arena arena, MemorySegment s) {
+        if (s.isNative()) {
+            return s;
+        }
+        MemorySegment copy = arena.allocate(Math.max(1, s.byteSize()), 8);
+        MemorySegment.copy(s, 0, copy, 0, s.byteSize());
+        return copy;
+    }
+
+    private void checkOpen(String op) {
+        if (closed) {
+            throw new ErrnoException(Errno.EBADF, op + " on closed map '" + info.name() + "'");
+        }
+    }
+
+    /** Closes the descriptor. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            Sys.rawClose(fd);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BpfMap[" + info.typeName() + " '" + info.name() + "' id=" + info.id() + " fd=" + fd
+                + " max_entries=" + info.maxEntries() + (closed ? " closed" : "") + "]";
+    }
+
+    static byte[] checkName(String name) {
+        Objects.requireNonNull(name, "name");
+        byte[] b = name.getBytes(StandardCharsets.US_ASCII);
+        if (b.length > 15) {
+            throw new ErrnoException(Errno.EINVAL, "name '" + name + "' is longer than 15 characters");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(Character.isLetterOrDigit(c) && c < 128) && c != '_' && c != '.') {
+                throw new ErrnoException(Errno.EINVAL, "name '" + name + "' may hold only [A-Za-z0-9_.]");
+            }
+        }
+        return b;
+    }
+}

@@ -1,0 +1,43 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf.bpf;
+
+import io.jringbuf.ErrnoException;
+
+/**
+ * The kernel refused to load a program or BTF; {@link #log()} holds the verifier's (or the BTF
+ * checker's) explanation, and the message ends with its last lines.
+ */
+public final class BpfVerifierException extends ErrnoException {
+    private static final long serialVersionUID = 1L;
+    private final String log;
+
+    /**
+     * @param errno the errno of the failed load
+     * @param operation what was attempted
+     * @param log the kernel's log, possibly empty
+     */
+    public BpfVerifierException(int errno, String operation, String log) {
+        super(errno, operation + tail(log));
+        this.log = log;
+    }
+
+    /** @return the full verifier log ({@code log_level 1}), empty if the kernel gave none */
+    public String log() {
+        return log;
+    }
+
+    private static String tail(String log) {
+        if (log == null || log.isBlank()) {
+            return "";
+        }
+        String[] lines = log.strip().split("\n");
+        int from = Math.max(0, lines.length - 6);
+        StringBuilder sb = new StringBuilder("; verifier log (last lines):");
+        for (int i = from; i < lines.length; i++) {
+            sb.append("\n  ").append(lines[i]);
+        }
+        return sb.toString();
+    }
+}
