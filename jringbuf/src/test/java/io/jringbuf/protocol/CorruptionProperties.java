@@ -79,7 +79,7 @@ class CorruptionProperties {
             long recordSize = RingLayout.recordSize(length);
             long at = pos[0] + (victim % Math.max(1, (pos[1] - pos[0]) / recordSize + 1)) * recordSize;
             RawRing.writeHeader(ring.view(), at, word, 0);
-            runBounded(() -> consumer.consume(inside(ring.view()), Integer.MAX_VALUE), Set.of(Errno.EINVAL),
+            runBounded("consume", () -> consumer.consume(inside(ring.view()), Integer.MAX_VALUE), Set.of(Errno.EINVAL),
                     ring.view(), pos[1]);
         }
     }
@@ -98,7 +98,7 @@ class CorruptionProperties {
             RawRing.setProducerPos(ring.view(), prod);
             long avail = prod - cons;
             boolean corrupt = avail > 0 && (((cons | prod) & 7) != 0 || avail > SIZE);
-            Outcome outcome = runBounded(() -> consumer.consume(inside(ring.view()), Integer.MAX_VALUE),
+            Outcome outcome = runBounded("consume", () -> consumer.consume(inside(ring.view()), Integer.MAX_VALUE),
                     Set.of(Errno.EINVAL), ring.view(), prod);
             if (avail <= 0) {
                 assertEquals(0, outcome.result, "nothing published: nothing delivered");
@@ -120,7 +120,7 @@ class CorruptionProperties {
             long recordSize = RingLayout.recordSize(length);
             long at = pos[0] + (victim % Math.max(1, (pos[1] - pos[0]) / recordSize + 1)) * recordSize;
             RawRing.writeHeader(ring.view(), at, word, 0);
-            runBounded(() -> drainer.drain(inside(ring.view()), 0), Set.of(Errno.EINVAL, Errno.E2BIG), ring.view(),
+            runBounded("drain", () -> drainer.drain(inside(ring.view()), 0), Set.of(Errno.EINVAL, Errno.E2BIG), ring.view(),
                     pos[1]);
         }
     }
@@ -136,7 +136,7 @@ class CorruptionProperties {
             long prod = corruptProducer ? pos[1] + delta : pos[1];
             RawRing.setConsumerPos(ring.view(), cons);
             RawRing.setProducerPos(ring.view(), prod);
-            Outcome outcome = runBounded(() -> drainer.drain(inside(ring.view()), 0),
+            Outcome outcome = runBounded("drain", () -> drainer.drain(inside(ring.view()), 0),
                     Set.of(Errno.EINVAL, Errno.E2BIG), ring.view(), prod);
             if ((prod & 7) != 0) {
                 assertEquals(Errno.EINVAL, outcome.errno, "§5.2 3a: misaligned producer_pos is EINVAL");
@@ -200,6 +200,7 @@ class CorruptionProperties {
                         reserve.run();
                     } catch (ErrnoException e) {
                         assertEquals(Errno.EINVAL, e.errno(), e.getMessage());
+                        assertTrue(e.operation().startsWith("reserve:"), "names the operation: " + e.operation());
                         break;
                     } catch (Throwable t) {
                         throw new AssertionError("not an ErrnoException: " + t, t);
@@ -246,7 +247,7 @@ class CorruptionProperties {
      * allowed errno (that errno ends the run). Anything else fails. The consumer position never
      * passes the producer position it was given.
      */
-    private static Outcome runBounded(Call call, Set<Integer> allowed, RingView view, long prod) {
+    private static Outcome runBounded(String operation, Call call, Set<Integer> allowed, RingView view, long prod) {
         return assertTimeoutPreemptively(BOUND, () -> {
             Outcome first = null;
             for (int i = 0; i < 3; i++) {
@@ -257,8 +258,8 @@ class CorruptionProperties {
                     assertTrue(o.result >= 0, "a count is never negative");
                 } catch (ErrnoException e) {
                     assertTrue(allowed.contains(e.errno()), "unexpected errno " + e.errnoName() + ": " + e.getMessage());
-                    assertTrue(e.getMessage().contains(e.errnoName()) || !e.operation().isEmpty(),
-                            "the exception names the operation");
+                    assertTrue(e.operation().startsWith(operation + ":"),
+                            "the exception names the operation: " + e.operation());
                     o = new Outcome(-1, e.errno());
                 } catch (AssertionError e) {
                     throw e;
