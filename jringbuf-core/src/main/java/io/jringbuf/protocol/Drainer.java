@@ -31,7 +31,8 @@ import static io.jringbuf.protocol.RingLayout.NO_WAKEUP;
  *   <li>The ring's busy flag is taken once for the whole drain; if another drain holds it: EBUSY,
  *       no wakeup.</li>
  *   <li>Up to {@link RingLayout#MAX_USER_RINGBUF_SAMPLES} iterations, each: a producer position
- *       that is not a multiple of 8 is EINVAL; an empty ring ends the drain; a header whose
+ *       that is not a multiple of 8 is EINVAL; an empty ring ends the drain; a consumer
+ *       position that is not a multiple of 8 (only a corrupt JVM ring has one) is EINVAL; a header whose
  *       record runs past the advertised producer position is EINVAL; a sample larger than the
  *       ring, or than a dynptr can describe, is E2BIG; a DISCARD sample is skipped (checked before
  *       BUSY; it counts toward the iteration limit and the wakeup, not the result); a BUSY sample
@@ -176,6 +177,12 @@ public final class Drainer {
                 long avail = prod - cons;
                 if (avail <= 0) {
                     break;
+                }
+                if ((cons & 7) != 0) {
+                    // The kernel's consumer_pos is its own; a JVM ring's consumer page is shared
+                    // memory that anyone mapping the file can scribble on. A misaligned position
+                    // would make the header load below fail with an IllegalArgumentException.
+                    throw new ErrnoException(Errno.EINVAL, "drain: consumer_pos " + cons + " is not a multiple of 8");
                 }
                 long headerOffset = cons & mask;
                 // Acquire: pairs with the producer's exchange of the header at submit.

@@ -104,7 +104,8 @@ public final class Producer {
      *
      * @return the payload's offset in {@link #buffer()}, or -1 if there is no space now (counted
      *         as a drop)
-     * @throws ErrnoException E2BIG if the length can never fit, EBADF if the ring is closed
+     * @throws ErrnoException E2BIG if the length can never fit, EBADF if the ring is closed,
+     *                        EINVAL if the ring's positions are corrupt
      */
     public long reserve(int length) {
         long recordSize = checkLength(length);
@@ -257,6 +258,13 @@ public final class Producer {
             // Plain reads: the lock's acquire orders them after the previous holder's writes.
             long prod = (long) LONG.get(pp, 0L);
             long pending = (long) LONG.get(pp, PENDING_POS_OFFSET);
+            if (((prod | pending) & 7) != 0 || Long.compareUnsigned(prod - pending, size) > 0) {
+                // Only a corrupt JVM ring file gets here (producers keep pending_pos at most one
+                // ring behind producer_pos). Without this check the loop below could walk 2^60
+                // positions while holding the lock, or read a misaligned header.
+                throw new ErrnoException(Errno.EINVAL, "reserve: corrupt ring positions: producer_pos " + prod
+                        + ", pending_pos " + pending);
+            }
             while (pending - prod < 0) {
                 // Acquire: pairs with the committing producer's exchange of the header.
                 int header = (int) INT.getAcquire(d, pending & mask);
