@@ -165,45 +165,47 @@ public final class Drainer {
         int samples = 0;
         int discarded = 0;
         try {
+            // Only the busy-flag holder writes consumer_pos; the flag's acquire made the last
+            // holder's store visible, so one plain load serves the whole drain.
+            long cons = (long) LONG.get(cp, 0L);
+            long prod = cons;
+            boolean checkedCons = false;
             while (samples < RingLayout.MAX_USER_RINGBUF_SAMPLES) {
-                // Acquire: pairs with the producer's release store of producer_pos at reservation.
-                long prod = (long) LONG.getAcquire(producerPage, 0L);
-                if ((prod & 7) != 0) {
-                    throw new ErrnoException(Errno.EINVAL, "drain: producer_pos " + prod + " is not a multiple of 8");
-                }
-                // Only the busy-flag holder writes consumer_pos; the flag's acquire made the last
-                // holder's store visible.
-                long cons = (long) LONG.get(cp, 0L);
                 long avail = prod - cons;
                 if (avail <= 0) {
-                    break;
+                    // Acquire: pairs with the producer's release store of producer_pos at
+                    // reservation. Loaded again only when the samples it covered are used up;
+                    // the kernel loads it per sample, which sees the same samples in the same
+                    // order (a later load only adds more).
+                    prod = (long) LONG.getAcquire(producerPage, 0L);
+                    if ((prod & 7) != 0) {
+                        throw misaligned("producer_pos", prod);
+                    }
+                    avail = prod - cons;
+                    if (avail <= 0) {
+                        break;
+                    }
                 }
-                if ((cons & 7) != 0) {
-                    // The kernel's consumer_pos is its own; a JVM ring's consumer page is shared
-                    // memory that anyone mapping the file can scribble on. A misaligned position
-                    // would make the header load below fail with an IllegalArgumentException.
-                    throw new ErrnoException(Errno.EINVAL, "drain: consumer_pos " + cons + " is not a multiple of 8");
+                if (!checkedCons) {
+                    if ((cons & 7) != 0) {
+                        // The kernel's consumer_pos is its own; a JVM ring's consumer page is
+                        // shared memory that anyone mapping the file can scribble on.
+                        throw misaligned("consumer_pos", cons);
+                    }
+                    checkedCons = true;
                 }
                 long headerOffset = cons & mask;
                 // Acquire: pairs with the producer's exchange of the header at submit.
                 int header = (int) INT.getAcquire(d, headerOffset);
                 int length = header & LENGTH_MASK;
                 long total = RingLayout.recordSize(length);
-                if (total > avail) {
-                    throw new ErrnoException(Errno.EINVAL, "drain: sample at position " + cons + " needs " + total
-                            + " bytes but the producer advertised only " + avail);
-                }
-                if (total > size) {
-                    throw new ErrnoException(Errno.E2BIG, "drain: sample at position " + cons + " (" + total
-                            + " bytes) is larger than the ring (" + size + ")");
-                }
-                if (length > RingLayout.DYNPTR_MAX_SIZE) {
-                    throw new ErrnoException(Errno.E2BIG, "drain: sample at position " + cons + " has " + length
-                            + " bytes, more than a dynptr can describe (" + RingLayout.DYNPTR_MAX_SIZE + ")");
+                if (total > avail || total > size || length > RingLayout.DYNPTR_MAX_SIZE) {
+                    throw badSample(cons, length, total, avail);
                 }
                 if ((header & DISCARD_BIT) != 0) {
+                    cons += total;
                     // Release: producers may reuse the space once they see the new position.
-                    LONG.setRelease(cp, 0L, cons + total);
+                    LONG.setRelease(cp, 0L, cons);
                     samples++;
                     discarded++;
                     continue;
@@ -223,6 +225,7 @@ public final class Drainer {
                     // reads happen before the producer reuses the space.
                     LONG.setRelease(cp, 0L, cons + total);
                 }
+                cons += total;
                 if (!more) {
                     break;
                 }
@@ -237,5 +240,24 @@ public final class Drainer {
             }
         }
         return samples - discarded;
+    }
+
+    // Cold paths in their own methods keep the drain loop small enough to compile well.
+
+    private static ErrnoException misaligned(String what, long value) {
+        return new ErrnoException(Errno.EINVAL, "drain: " + what + " " + value + " is not a multiple of 8");
+    }
+
+    private ErrnoException badSample(long cons, int length, long total, long avail) {
+        if (total > avail) {
+            return new ErrnoException(Errno.EINVAL, "drain: sample at position " + cons + " needs " + total
+                    + " bytes but the producer advertised only " + avail);
+        }
+        if (total > size) {
+            return new ErrnoException(Errno.E2BIG, "drain: sample at position " + cons + " (" + total
+                    + " bytes) is larger than the ring (" + size + ")");
+        }
+        return new ErrnoException(Errno.E2BIG, "drain: sample at position " + cons + " has " + length
+                + " bytes, more than a dynptr can describe (" + RingLayout.DYNPTR_MAX_SIZE + ")");
     }
 }
