@@ -39,12 +39,43 @@ final class Cli {
         return runWithInput("", args);
     }
 
-    /** Starts {@code jringbuf args...} as a child JVM; stdin is a pipe, stdout and stderr are pipes. */
+    /**
+     * Starts {@code jringbuf args...} as a child JVM; stdin is a pipe, stdout and stderr are pipes.
+     * SIGINT is reset to its default in the child: a test run from a background job of a
+     * non-interactive shell (as CI may be) inherits SIGINT ignored, and a JVM that starts with
+     * SIGINT ignored keeps ignoring it, as POSIX intends for background jobs.
+     */
     static Process start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED",
+        List<String> command = new ArrayList<>();
+        if (ENV_RESETS_SIGNALS) {
+            command.addAll(List.of("/usr/bin/env", "--default-signal=INT,QUIT"));
+        }
+        command.addAll(List.of(java(), "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).start();
+    }
+
+    /** Whether {@code env --default-signal} exists here (GNU coreutils 8.31+). */
+    static final boolean ENV_RESETS_SIGNALS = envResetsSignals();
+
+    private static boolean envResetsSignals() {
+        try {
+            Process p = new ProcessBuilder("/usr/bin/env", "--default-signal=INT", "true").start();
+            return p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    /** @return whether {@code pid} ignores SIGINT (from /proc/PID/status, SigIgn bit 1) */
+    static boolean ignoresSigint(long pid) throws IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0x2) != 0;
+            }
+        }
+        return false;
     }
 
     static String java() {

@@ -23,6 +23,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -172,6 +173,7 @@ class ProcessesTest {
                 Thread.sleep(10); // polling another process's progress: nothing to join on
             }
         }
+        assertFalse(Cli.ignoresSigint(cat.pid()), "precondition: the cat process does not ignore SIGINT");
         assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(cat.pid())).start().waitFor());
         assertTrue(cat.waitFor(10, TimeUnit.SECONDS), "cat stopped on SIGINT");
         String err = new String(cat.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
