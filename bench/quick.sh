@@ -15,4 +15,10 @@ else
 fi
 echo
 echo "== 2/2 JVM rings: jringbuf vs Agrona, Disruptor, JCTools (bench/jmh.sh tiny)"
-bench/jmh.sh tiny
+# JMH's own output is long: keep its progress lines and the ratio table (set VERBOSE=1 for all).
+if [ "${VERBOSE:-0}" = 1 ]; then
+  bench/jmh.sh tiny
+else
+  bench/jmh.sh tiny 2>&1 | grep --line-buffered -E \
+    '^# Run progress|^# Benchmark:|^== |^(RINGBUF|USER_RINGBUF)|^producers|^ +[0-9]+ +[0-9]+ |^raw results|^B/op|^Disruptor|\.png$|^bench/jmh.sh'
+fi
