@@ -8,13 +8,11 @@ import io.jringbuf.internal.sys.Sys;
 /** An attachment of a program to an event; {@link #close()} detaches it. Idempotent. */
 public final class BpfLink implements AutoCloseable {
     private final int fd;
-    private final int extraFd;
     private final String description;
     private boolean closed;
 
-    BpfLink(int fd, int extraFd, String description) {
+    BpfLink(int fd, String description) {
         this.fd = fd;
-        this.extraFd = extraFd;
         this.description = description;
     }
 
@@ -29,9 +27,6 @@ public final class BpfLink implements AutoCloseable {
         if (!closed) {
             closed = true;
             Sys.rawClose(fd);
-            if (extraFd >= 0) {
-                Sys.rawClose(extraFd);
-            }
         }
     }
 

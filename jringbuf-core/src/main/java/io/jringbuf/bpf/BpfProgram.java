@@ -257,7 +257,7 @@ public final class BpfProgram implements AutoCloseable {
             attr.set(ValueLayout.JAVA_INT, 8, fd());
             int link = (int) BpfSys.call(BpfSys.RAW_TRACEPOINT_OPEN, attr, "bpf(BPF_RAW_TRACEPOINT_OPEN) attach '"
                     + name + "' to raw tracepoint " + tracepoint);
-            return new BpfLink(link, -1, "raw_tp/" + tracepoint);
+            return new BpfLink(link, "raw_tp/" + tracepoint);
         }
     }
 
@@ -298,7 +298,7 @@ public final class BpfProgram implements AutoCloseable {
                 Sys.rawClose(pfd);
                 Sys.check(r, "ioctl(PERF_EVENT_IOC_ENABLE) tracepoint " + category + "/" + event);
             }
-            return new BpfLink(pfd, -1, "tracepoint/" + category + "/" + event);
+            return new BpfLink(pfd, "tracepoint/" + category + "/" + event);
         }
     }
 
