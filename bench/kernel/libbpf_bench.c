@@ -260,10 +260,15 @@ int main(int argc, char **argv) {
     struct sink sink = {0};
     struct ring_buffer *rb = ring_buffer__new(ring, on_record, &sink, NULL);
     if (!rb) die("ring_buffer__new");
-    k1(rb, &sink, ring, state, producer);
-    k2(rb, &sink, state, producer, 0);
-    k2(rb, &sink, state, producer, 1);
+    // KB_ONLY=K1,K2,K3 (default all): a subset, like the Java side's -Dkb.only, for profiling
+    const char *only = getenv("KB_ONLY");
+    if (!only) only = "K1,K2,K3";
+    if (strstr(only, "K1")) k1(rb, &sink, ring, state, producer);
+    if (strstr(only, "K2")) {
+        k2(rb, &sink, state, producer, 0);
+        k2(rb, &sink, state, producer, 1);
+    }
     ring_buffer__free(rb);
-    k3(uring, ustate, drain);
+    if (strstr(only, "K3")) k3(uring, ustate, drain);
     return 0;
 }

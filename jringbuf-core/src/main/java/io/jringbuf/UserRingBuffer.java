@@ -15,6 +15,8 @@ import io.jringbuf.protocol.UserProducer;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -33,7 +35,9 @@ import java.util.concurrent.locks.LockSupport;
  * }
  * }</pre>
  *
- * One producer: reserve from one thread at a time (see {@link UserProducer}). Blocking waits on
+ * One producer: reserve from one thread at a time (see {@link UserProducer}). A second
+ * {@code UserRingBuffer} for the same map in this JVM is refused with EBUSY until the first is
+ * closed; a producer in another process is caught by {@link UserProducer}'s checks. Blocking waits on
  * the map fd's EPOLLOUT registered edge-triggered, so a wait ends only when a drain wakes it and
  * never spins while some but not enough space is free; an infinite timeout really waits forever.
  */
@@ -42,33 +46,51 @@ public final class UserRingBuffer implements AutoCloseable {
     private final Epoll epoll;
     private final UserProducer producer;
     private final AtomicInteger activeWaits = new AtomicInteger();
+    private final int mapId;
+    /** Ids of the USER_RINGBUF maps this JVM produces into (one producer per map). */
+    private static final Set<Integer> PRODUCING = ConcurrentHashMap.newKeySet();
 
-    private UserRingBuffer(KernelRingMemory memory, Epoll epoll, UserProducer producer) {
+    private UserRingBuffer(KernelRingMemory memory, Epoll epoll, UserProducer producer, int mapId) {
         this.memory = memory;
         this.epoll = epoll;
         this.producer = producer;
+        this.mapId = mapId;
     }
 
     /**
      * Maps a USER_RINGBUF for producing ({@code user_ring_buffer__new}).
      *
      * @param mapFd a USER_RINGBUF map fd; not owned: close it yourself after this object
-     * @throws ErrnoException EINVAL if the fd is not a USER_RINGBUF map; the errno of a refused mmap
+     * @throws ErrnoException EINVAL if the fd is not a USER_RINGBUF map; EBUSY if another open
+     *                        {@code UserRingBuffer} of this JVM produces into the same map; the
+     *                        errno of a refused mmap
      */
     public static UserRingBuffer create(int mapFd) {
         MapInfo info = BpfMap.requireType(mapFd, MapType.USER_RINGBUF);
-        KernelRingMemory memory = KernelRingMemory.forUserProducer(mapFd, info.maxEntries());
+        if (!PRODUCING.add(info.id())) {
+            throw new ErrnoException(Errno.EBUSY, "create a producer for USER_RINGBUF id " + info.id() + " (fd "
+                    + mapFd + "): another UserRingBuffer of this JVM produces into it; a USER_RINGBUF has exactly"
+                    + " one producer");
+        }
+        KernelRingMemory memory;
+        try {
+            memory = KernelRingMemory.forUserProducer(mapFd, info.maxEntries());
+        } catch (RuntimeException e) {
+            PRODUCING.remove(info.id());
+            throw e;
+        }
         Epoll epoll = null;
         try {
             epoll = new Epoll();
             EpollWaiter space = new EpollWaiter(epoll, mapFd, Sys.EPOLLOUT, "USER_RINGBUF fd " + mapFd);
             UserProducer producer = new UserProducer(memory.view(), Notifier.NONE, space, null);
-            return new UserRingBuffer(memory, epoll, producer);
+            return new UserRingBuffer(memory, epoll, producer, info.id());
         } catch (RuntimeException e) {
             if (epoll != null) {
                 epoll.close();
             }
             memory.close();
+            PRODUCING.remove(info.id());
             throw e;
         }
     }
@@ -151,5 +173,6 @@ public final class UserRingBuffer implements AutoCloseable {
         }
         memory.close();
         epoll.close();
+        PRODUCING.remove(mapId);
     }
 }

@@ -25,9 +25,11 @@ import static io.jringbuf.protocol.RingLayout.HEADER_SIZE;
  * <h2>Single producer</h2>
  * A USER_RINGBUF has exactly one producer: call {@link #reserve} from one thread at a time (or
  * serialise callers yourself). {@link #submit} and {@link #discard} may be called from any thread.
- * Misuse is detected where it costs nothing: this object remembers the producer position it last
- * published and compares it with the one it loads anyway, so another producer writing into the
- * same ring makes {@code reserve} fail with EBUSY instead of corrupting records.
+ * Misuse is detected where it costs almost nothing: this object remembers the producer position
+ * it last published and compares it with {@code producer_pos} on its first reservation, whenever
+ * the ring looks full, and once per {@value #OWNERSHIP_CHECK_INTERVAL} bytes produced, so another
+ * producer writing into the same ring makes {@code reserve} fail with EBUSY (libbpf does not
+ * check). Between two checks a second producer can overwrite at most that many bytes of samples.
  *
  * <h2>Sizes and space</h2>
  * Unlike a RINGBUF, the ring may be filled completely: the largest payload is {@code size - 8}.
@@ -52,11 +54,19 @@ public final class UserProducer {
     private final long size;
     private final long mask;
     private final Notifier dataNotifier;
+    /** The largest payload: fits the header's length field and the ring. */
+    private final int maxLength;
     private final boolean notifiesDrainer;
     private final Waiter spaceWaiter;
     private final int owner;
     private final Blocking.IdleCheck idleCheck;
     private long producerPosition;
+    /**
+     * How often (in produced bytes) a reservation re-reads producer_pos to catch a second producer.
+     * Reading it for every sample (as libbpf does, without checking it) costs about a tenth of the
+     * produce rate; once per 1 KiB bounds what a second producer can overwrite before EBUSY.
+     */
+    public static final long OWNERSHIP_CHECK_INTERVAL = 1024;
     /** The last consumer_pos this producer acquire-loaded; re-read only when it looks too full. */
     private long cachedConsumerPosition;
 
@@ -67,6 +77,9 @@ public final class UserProducer {
      *             data must be writable
      * @param dataNotifier wakes a Java drainer parked at a record this producer commits;
      *                     {@link Notifier#NONE} for kernel rings (a BPF program decides when to drain)
+     *                     and for drainers that never sleep; with NONE a commit is a release store
+     *                     of the header instead of libbpf's atomic exchange, as no wakeup decision
+     *                     follows it
      * @param spaceWaiter what {@link #reserveBlocking} sleeps on, or null if it cannot block
      * @param control the JVM ring's control block, or null for kernel rings. With it, the header's
      *                second word holds this process's id (so that a drainer can reclaim a sample
@@ -79,13 +92,16 @@ public final class UserProducer {
         this.data = view.data();
         this.size = view.size();
         this.mask = view.mask();
+        this.maxLength = (int) Math.min(RingLayout.MAX_RECORD_SIZE, RingLayout.maxUserRingbufPayload(size));
         this.dataNotifier = Objects.requireNonNull(dataNotifier, "dataNotifier");
         this.notifiesDrainer = dataNotifier != Notifier.NONE;
         this.spaceWaiter = spaceWaiter;
         this.owner = control == null ? 0 : control.ownerToken();
         this.idleCheck = control == null ? Blocking.IdleCheck.NEVER : control::consumerDied;
         this.producerPosition = (long) LONG.getAcquire(producerPage, 0L);
-        this.cachedConsumerPosition = (long) LONG.getAcquire(consumerPage, 0L);
+        // Stale on purpose: the first reservation takes the "looks full" path, which checks
+        // producer_pos and loads consumer_pos.
+        this.cachedConsumerPosition = producerPosition - size - 8;
     }
 
     /**
@@ -178,7 +194,8 @@ public final class UserProducer {
     // ------------------------------------------------------------------ internals
 
     private long checkLength(int length) {
-        if (length < 0 || length > RingLayout.MAX_RECORD_SIZE || RingLayout.recordSize(length) > size) {
+        // One unsigned compare: negative lengths (top bits set) are huge unsigned.
+        if (Integer.compareUnsigned(length, maxLength) > 0) {
             throw tooLarge(length);
         }
         return RingLayout.recordSize(length);
@@ -211,9 +228,10 @@ public final class UserProducer {
     private long tryReserve(int length, long recordSize) {
         // Plain: only this producer writes producer_pos; a different value means another writer
         // (misuse), detected at the cost of one load.
-        long prod = (long) LONG.get(producerPage, 0L);
-        if (prod != producerPosition) {
-            throw moved(prod);
+        long prod = producerPosition;
+        if (((prod ^ (prod + recordSize)) & -OWNERSHIP_CHECK_INTERVAL) != 0) {
+            // This sample reaches a new OWNERSHIP_CHECK_INTERVAL-aligned block.
+            checkStillOwner(prod);
         }
         long cons = cachedConsumerPosition;
         long used = prod - cons;
@@ -222,6 +240,7 @@ public final class UserProducer {
             // Acquire: pairs with the drainer's release store of consumer_pos, so its reads of
             // the space we are about to reuse are done. (Space judged free by an older value was
             // freed before that older acquire load, which ordered it the same way.)
+            checkStillOwner(prod);
             cons = (long) LONG.getAcquire(consumerPage, 0L);
             used = prod - cons;
             if (used < 0 || used > size || ((prod | cons) & 7) != 0) {
@@ -243,6 +262,15 @@ public final class UserProducer {
         return headerOffset + HEADER_SIZE;
     }
 
+    /** Loads producer_pos and compares it with the position this producer last published. */
+    private void checkStillOwner(long prod) {
+        // Plain: only this producer writes producer_pos; a different value means another writer.
+        long seen = (long) LONG.get(producerPage, 0L);
+        if (seen != prod) {
+            throw moved(seen);
+        }
+    }
+
     private static final boolean LITTLE_ENDIAN = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
 
     /** The 8 header bytes as one native-order long: header word at offset 0, owner at offset 4. */
@@ -254,7 +282,7 @@ public final class UserProducer {
 
     private void commit(long offset, boolean discard, String operation) {
         long headerOffset = offset - HEADER_SIZE;
-        if (headerOffset < 0 || headerOffset >= size || (headerOffset & 7) != 0) {
+        if ((headerOffset & ~(mask & ~7L)) != 0) { // outside [0, size) or not 8-aligned
             throw notASample(operation, offset, false);
         }
         try {
@@ -262,10 +290,22 @@ public final class UserProducer {
             if (header >= 0) {
                 throw notASample(operation, offset, true);
             }
-            // Atomic exchange (full barrier): the sample's bytes happen before the header update;
-            // pairs with the drainer's acquire load of the header.
-            INT.getAndSet(data, headerOffset, (header & ~BUSY_BIT) | (discard ? DISCARD_BIT : 0));
-            if (notifiesDrainer && dataNotifier.mayHaveWaiters()) {
+            int committed = (header & ~BUSY_BIT) | (discard ? DISCARD_BIT : 0);
+            if (!notifiesDrainer) {
+                // Kernel ring: release store. The sample's bytes happen before the header update;
+                // pairs with the kernel drain's acquire load of the header. Nothing is loaded
+                // after it to decide a wakeup (the BPF program decides when to drain), so the
+                // full barrier of libbpf's exchange buys nothing here and costs a locked
+                // instruction per sample.
+                INT.setRelease(data, headerOffset, committed);
+                return;
+            }
+            // Atomic exchange (full barrier): the sample's bytes happen before the header update
+            // (pairs with the drainer's acquire load of the header), and the header store is
+            // ordered before the loads below that decide the wakeup (StoreLoad: pairs with the
+            // drainer's fence between registering as a waiter and re-reading the header).
+            INT.getAndSet(data, headerOffset, committed);
+            if (dataNotifier.mayHaveWaiters()) {
                 // Adaptive, like the kernel's RINGBUF rule: wake a Java drainer only if it is
                 // parked at this sample. Volatile: ordered after the exchange (StoreLoad).
                 long cons = (long) LONG.getVolatile(consumerPage, 0L);

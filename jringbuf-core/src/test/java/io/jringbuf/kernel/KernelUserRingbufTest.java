@@ -32,6 +32,7 @@ import static io.jringbuf.kernel.Programs.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Ports of the kernel selftest {@code prog_tests/user_ringbuf.c} (spec §7.3): a 4096-byte
@@ -245,6 +246,24 @@ class KernelUserRingbufTest {
             drainer.get(10, TimeUnit.SECONDS);
             long read = field(state, DR_COUNT);
             assertTrue(read > 0 && read <= written + 1, "0 < read <= written: " + read);
+        }
+    }
+
+    @Test
+    void aSecondProducerInThisJvmIsRefusedUntilTheFirstCloses() {
+        try (BpfMap sameMapOtherFd = BpfMap.openById(ring.info().id())) {
+            UserRingBuffer first = UserRingBuffer.create(ring.fd());
+            ErrnoException e = assertThrows(ErrnoException.class, () -> UserRingBuffer.create(sameMapOtherFd.fd()));
+            assertEquals(Errno.EBUSY, e.errno());
+            assertTrue(e.getMessage().contains("exactly one producer"), e.getMessage());
+            long off = first.reserve(8);
+            write(first, off, 5);
+            first.submit(off);
+            first.close();
+            try (UserRingBuffer second = UserRingBuffer.create(sameMapOtherFd.fd())) {
+                second.submit(second.reserve(8)); // continues after the first producer's sample
+                assertEquals(2, drain(), "both samples drained, in order");
+            }
         }
     }
 

@@ -76,6 +76,34 @@ class UserProducerTest {
     }
 
     @Test
+    void aSecondProducerWritingAlongsideIsCaughtWithinOneCheckInterval() {
+        UserProducer mine = ring.userProducer();
+        for (int i = 0; i < 10; i++) {
+            mine.submit(mine.reserve(8)); // to 160: the first reservation's check passed
+        }
+        // Another producer that, like libbpf, takes producer_pos as its truth and writes one
+        // sample after each of ours.
+        int accepted = 0;
+        ErrnoException e = null;
+        while (e == null && accepted < 4096 / 16) {
+            long theirs = RawRing.producerPos(view);
+            RawRing.setProducerPos(view, RawRing.writeLongRecord(view, theirs, 7, 0));
+            try {
+                mine.submit(mine.reserve(8));
+                accepted++;
+            } catch (ErrnoException caught) {
+                e = caught;
+            }
+        }
+        assertNotNull(e, "a second producer was never noticed");
+        assertEquals(Errno.EBUSY, e.errno());
+        assertTrue(e.getMessage().contains("exactly one producer"), e.getMessage());
+        // Ours went on from 160 in steps of 16 (over the other's samples, which is what the check
+        // bounds): the reservation reaching the next 1 KiB block noticed.
+        assertEquals((UserProducer.OWNERSHIP_CHECK_INTERVAL - 160) / 16 - 1, accepted);
+    }
+
+    @Test
     void corruptPositionsAreEinval() {
         RawRing.setConsumerPos(view, 64); // consumer ahead of producer
         UserProducer p = new UserProducer(view, Notifier.NONE, null, null);
