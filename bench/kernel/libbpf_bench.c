@@ -156,8 +156,11 @@ static void k2(struct ring_buffer *rb, struct sink *sink, int state, int produce
     set_field(state, ST_FLAGS, 0);
     set_field(state, ST_MASK, sampled ? force_every - 1 : 0);
     long long result[4] = {0};
-    for (int round = 0; round < 2; round++) {  // round 0: a shorter warm-up
-        long long attempts = round == 0 ? (k2_attempts / 10 > k2_chunk ? k2_attempts / 10 : k2_chunk) : k2_attempts;
+    // warm_rounds (KB_K2WARM, default 3) untimed rounds of the same size first, as on the Java side (where the JIT
+    // needs them; C does not, but both sides do the same work)
+    int warm_rounds = getenv("KB_K2WARM") ? atoi(getenv("KB_K2WARM")) : 3;
+    for (int round = 0; round <= warm_rounds; round++) {
+        long long attempts = k2_attempts;
         long long seq0 = field(state, ST_SEQ), drop0 = field(state, ST_DROPPED);
         sink->sum = sink->count = 0;
         struct producer_arg arg = {.prog = producer, .attempts = attempts};

@@ -340,6 +340,9 @@ public final class KernelBench {
      * this thread polls (10 ms timeout) until then and consumes the rest. Time: from starting the
      * producer to the last poll/consume that delivered records.
      */
+    /** Untimed K2 rounds before the timed one (the C side runs as many). */
+    static final int K2_WARM_ROUNDS = Integer.getInteger("kb.k2warm", 3);
+
     private static void k2(Params p, RingBuffer rb, Sink sink, BpfMap state, BpfProgram producer, boolean sampled)
             throws InterruptedException {
         rb.consume();
@@ -347,8 +350,11 @@ public final class KernelBench {
         setField(state, ST_MASK, sampled ? p.forceEvery() - 1 : 0);
         Duration timeout = Duration.ofMillis(10);
         long[] result = new long[4];
-        for (int round = 0; round < 2; round++) {       // round 0: a shorter warm-up
-            long attempts = round == 0 ? Math.max(p.k2Chunk(), p.k2Attempts() / 10) : p.k2Attempts();
+        // K2_WARM_ROUNDS untimed rounds of the same size first: the JIT compiles the poll path
+        // and recompiles the consume loop once it meets BUSY records, on the other CPU
+        // (measured: shorter warm-ups left the compiler threads busy for most of the timed round)
+        for (int round = 0; round <= K2_WARM_ROUNDS; round++) {
+            long attempts = p.k2Attempts();
             long seq0 = field(state, ST_SEQ), drop0 = field(state, ST_DROPPED);
             sink.reset();
             var done = new java.util.concurrent.atomic.AtomicBoolean();
