@@ -314,6 +314,14 @@ public final class Producer {
                         + " is not reserved (committed twice?)");
             }
             int committed = (header & ~BUSY_BIT) | (discard ? DISCARD_BIT : 0);
+            if ((flags & WAKEUP_DECIDING) == NO_WAKEUP) {
+                // NO_WAKEUP (without FORCE): no load follows that decides a wakeup, so a release
+                // store is enough: the payload writes happen before the header update (pairs with
+                // the consumer's acquire load of the header). The kernel exchanges here too; a
+                // consumer that spins instead of sleeping saves a locked instruction per record.
+                INT.setRelease(data, headerOffset, committed);
+                return;
+            }
             // Atomic exchange, a full barrier: the payload writes happen before the header update
             // (pairs with the consumer's acquire load of the header), and the header update
             // happens before the consumer_pos load below (pairs with the consumer's full fence
@@ -335,6 +343,9 @@ public final class Producer {
             throw Closed.translate(e, data, operation);
         }
     }
+
+    /** The flag bits that decide how a commit wakes the consumer. */
+    private static final int WAKEUP_DECIDING = NO_WAKEUP | FORCE_WAKEUP;
 
     private static void checkFlags(int flags, String operation) {
         if ((flags & ~RingLayout.WAKEUP_FLAGS) != 0) {
