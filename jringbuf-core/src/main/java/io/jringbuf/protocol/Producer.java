@@ -45,7 +45,9 @@ import static io.jringbuf.protocol.RingLayout.PENDING_POS_OFFSET;
  * consumer is woken only if it is parked exactly at the committed record — if it is behind, it
  * will see the record while catching up. The consumer position is loaded for that test only if the
  * notifier reports a registered waiter ({@link Notifier#mayHaveWaiters()}): with nobody asleep
- * the answer would not matter.
+ * the answer would not matter. A {@code NO_WAKEUP} commit (without FORCE) decides nothing after
+ * the header store, so it is a release store instead of the exchange (the kernel exchanges in
+ * every case): the cheaper choice for consumers that spin rather than sleep.
  *
  * <h2>Sizes</h2>
  * The largest payload is {@code size - 16} (a RINGBUF never fills completely). A size with one

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class WakeupStressTest {
     private static final int PRODUCERS = 2;
-    /** Payload: int producer, int 0, long sequence. */
+    /** Payload: int producer, int check word, long sequence. */
     private static final int PAYLOAD = 16;
 
     /** What one run saw. */
@@ -46,10 +46,13 @@ class WakeupStressTest {
         @Override
         public boolean onRecord(MemorySegment buffer, long offset, int length) {
             int producer = buffer.get(ValueLayout.JAVA_INT, offset);
+            int check = buffer.get(ValueLayout.JAVA_INT, offset + 4);
             long seq = buffer.get(ValueLayout.JAVA_LONG, offset + 8);
             if (error == null) {
                 if (length != PAYLOAD || producer < 0 || producer >= PRODUCERS) {
                     error = "record " + received + ": length " + length + ", producer " + producer;
+                } else if (check != checkWord(producer, seq)) {
+                    error = "producer " + producer + " seq " + seq + ": payload not fully visible at commit";
                 } else if (seq != next[producer]) {
                     error = "producer " + producer + ": expected seq " + next[producer] + ", got " + seq;
                 } else {
@@ -61,6 +64,10 @@ class WakeupStressTest {
         }
     }
 
+    private static int checkWord(int producer, long seq) {
+        return (int) (seq * 0x9E3779B1L) ^ producer;
+    }
+
     /**
      * Runs the harness.
      *
@@ -68,8 +75,9 @@ class WakeupStressTest {
      * @param perProducer records per producer
      * @param pollTimeout the consumer's poll timeout
      * @param stopAfterStalls end early once this many stalls were seen (the negative control)
+     * @param spin the consumer never sleeps: it calls {@code consume} in a loop (pollTimeout unused)
      */
-    private static Outcome run(int flags, long perProducer, Duration pollTimeout, long stopAfterStalls)
+    private static Outcome run(int flags, long perProducer, Duration pollTimeout, long stopAfterStalls, boolean spin)
             throws InterruptedException {
         try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 4096)) {
             Producer producer = ring.producer();
@@ -88,7 +96,7 @@ class WakeupStressTest {
                                 throw new AssertionError("producer " + id + ": no space for 10 s at seq " + seq);
                             }
                             buf.set(ValueLayout.JAVA_INT, off, id);
-                            buf.set(ValueLayout.JAVA_INT, off + 4, 0);
+                            buf.set(ValueLayout.JAVA_INT, off + 4, checkWord(id, seq));
                             buf.set(ValueLayout.JAVA_LONG, off + 8, seq);
                             producer.submit(off, flags);
                         }
@@ -109,7 +117,11 @@ class WakeupStressTest {
             long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
             try {
                 while (checker.received < total && stalls < stopAfterStalls) {
-                    if (consumer.poll(checker, 1, pollTimeout) == 0) {
+                    if (spin) {
+                        if (consumer.consume(checker) == 0) {
+                            Thread.onSpinWait();
+                        }
+                    } else if (consumer.poll(checker, 1, pollTimeout) == 0) {
                         timeouts++;
                         // The wait ended by its timeout. A committed record at the head now means the
                         // consumer slept through it: its wakeup was lost (or never sent).
@@ -148,7 +160,7 @@ class WakeupStressTest {
     @Timeout(90)
     void adaptiveWakeupsLoseNoWakeupOverAMillionRecords() throws InterruptedException {
         long perProducer = 500_000;
-        Outcome o = run(0, perProducer, Duration.ofMillis(500), Long.MAX_VALUE);
+        Outcome o = run(0, perProducer, Duration.ofMillis(500), Long.MAX_VALUE, false);
         System.out.println("adaptive wakeups: " + o);
         assertEquals(PRODUCERS * perProducer, o.received(), "every record once, in order per producer");
         assertEquals(0, o.stalls(), "no poll slept through a committed record");
@@ -160,8 +172,22 @@ class WakeupStressTest {
     @Test
     @Timeout(30)
     void negativeControlNoWakeupCommitsAreCaughtAsStalls() throws InterruptedException {
-        Outcome o = run(RingLayout.NO_WAKEUP, 50_000, Duration.ofMillis(10), 20);
+        Outcome o = run(RingLayout.NO_WAKEUP, 50_000, Duration.ofMillis(10), 20, false);
         System.out.println("NO_WAKEUP control: " + o);
         assertTrue(o.stalls() > 0, "the harness sees polls sleeping through committed records: " + o);
+    }
+
+    /**
+     * NO_WAKEUP commits are plain release stores (no exchange): a consumer that spins instead of
+     * sleeping must still see every record once, in order, with its whole payload.
+     */
+    @Test
+    @Timeout(60)
+    void noWakeupReleaseCommitsWithASpinningConsumerDeliverEveryPayload() throws InterruptedException {
+        long perProducer = 1_000_000;
+        Outcome o = run(RingLayout.NO_WAKEUP, perProducer, null, Long.MAX_VALUE, true);
+        System.out.println("NO_WAKEUP, spinning consumer: " + o);
+        assertEquals(PRODUCERS * perProducer, o.received(), "every record once, in order per producer, complete");
+        assertEquals(0, o.drops(), "producers waited for space rather than dropped");
     }
 }
