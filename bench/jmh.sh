@@ -5,7 +5,7 @@
 #
 #   bench/jmh.sh [quick|full] [extra JMH options...]
 #
-# quick (default): 1 fork, 2 x 1 s warm-up, 3 x 1 s measurement; a few minutes per mode.
+# quick (default): 1 fork, 2 x 1 s warm-up, 3 x 1 s measurement, both consumer commit modes.
 # full: 3 forks, 5 x 2 s warm-up, 5 x 2 s measurement, and the consumer's batch-commit mode.
 # Both modes run Throughput and SampleTime with -prof gc. Raw results go to
 # bench/results/jmh-<mode>-<UTC date>.json; a ratio table (jringbuf / Agrona) is printed.
@@ -35,7 +35,7 @@ bm=thrpt,sample
 case "$mode" in
   # tiny: what './jringbuf bench' runs (8-byte payloads, throughput only, about a minute)
   tiny)  opts=(-f 1 -wi 1 -w 1s -i 2 -r 1s -p batchCommit=false -p payload=8); bm=thrpt ;;
-  quick) opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s -p batchCommit=false) ;;
+  quick) opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s -p batchCommit=false,true) ;;
   full)  opts=(-f 3 -wi 5 -w 2s -i 5 -r 2s -p batchCommit=false,true) ;;
   *) echo "usage: bench/jmh.sh [tiny|quick|full] [extra JMH options...]" >&2; exit 2 ;;
 esac

@@ -8,12 +8,15 @@ import io.jringbuf.internal.wait.FutexEventCount;
 import io.jringbuf.internal.wait.FutexWaiter;
 import io.jringbuf.protocol.Consumer;
 import io.jringbuf.protocol.Drainer;
+import io.jringbuf.protocol.Notifier;
 import io.jringbuf.protocol.Producer;
+import io.jringbuf.protocol.RecordHandler;
 import io.jringbuf.protocol.RingControl;
 import io.jringbuf.protocol.RingView;
 import io.jringbuf.protocol.UserProducer;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -49,6 +52,7 @@ public final class JvmRing implements AutoCloseable {
     private Consumer consumer;
     private Consumer batchConsumer;
     private UserProducer userProducer;
+    private boolean userProducerWakesDrainer;
     private Drainer drainer;
 
     private JvmRing(SharedRingMemory memory) {
@@ -162,15 +166,39 @@ public final class JvmRing implements AutoCloseable {
     }
 
     /**
-     * The single producer of a USER_RINGBUF ring. Claims the producer side for this process.
+     * The single producer of a USER_RINGBUF ring, waking a drainer that sleeps in
+     * {@link Drainer#drain(RecordHandler, int, Duration)}. Claims the producer side for this
+     * process.
      *
      * @throws ErrnoException EINVAL if this is a RINGBUF ring; EBUSY if another producer holds it
      */
-    public synchronized UserProducer userProducer() {
+    public UserProducer userProducer() {
+        return userProducer(true);
+    }
+
+    /**
+     * The single producer of a USER_RINGBUF ring. Claims the producer side for this process.
+     *
+     * @param wakesDrainer true: each submit decides, after a full barrier, whether a sleeping
+     *                     drainer is parked at the sample and wakes it. false: a submit is a
+     *                     release store and wakes nobody, as with a kernel ring (where a BPF
+     *                     program decides when to drain); cheaper per sample, for drainers that
+     *                     poll or spin rather than sleep: a drainer sleeping in the waiting
+     *                     {@code drain} then wakes only on its timeout
+     * @throws ErrnoException EINVAL if this is a RINGBUF ring; EBUSY if another producer holds it
+     * @throws IllegalStateException if this process's producer was already created with the other
+     *                               setting (a ring has one producer)
+     */
+    public synchronized UserProducer userProducer(boolean wakesDrainer) {
         require(RingType.USER_RINGBUF, "userProducer()", "producer()");
         if (userProducer == null) {
             memory.control().claimProducer();
-            userProducer = new UserProducer(memory.view(), dataWakeup, spaceWaiter, memory.control());
+            userProducer = new UserProducer(memory.view(), wakesDrainer ? dataWakeup : Notifier.NONE, spaceWaiter,
+                    memory.control());
+            userProducerWakesDrainer = wakesDrainer;
+        } else if (userProducerWakesDrainer != wakesDrainer) {
+            throw new IllegalStateException("this ring's user producer was created with wakesDrainer="
+                    + userProducerWakesDrainer + "; a USER_RINGBUF has one producer");
         }
         return userProducer;
     }

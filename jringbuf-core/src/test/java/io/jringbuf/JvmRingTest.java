@@ -296,6 +296,28 @@ class JvmRingTest {
     }
 
     @Test
+    void aUserProducerThatDoesNotWakeTheDrainerCommitsWithoutAWakeup() throws Exception {
+        try (JvmRing ring = JvmRing.anonymous(RingType.USER_RINGBUF, 4096)) {
+            io.jringbuf.protocol.UserProducer p = ring.userProducer(false);
+            assertSame(p, ring.userProducer(false), "one producer per ring");
+            assertThrows(IllegalStateException.class, ring::userProducer, "the other setting is refused");
+            io.jringbuf.protocol.Drainer d = ring.drainer();
+            AtomicInteger got = new AtomicInteger(-1);
+            RecordHandler h = (b, o, l) -> true;
+            Thread t = new Thread(() -> got.set(d.drain(h, 0, Duration.ofSeconds(30))));
+            t.start();
+            Sleepers.awaitRegistered(ring.control().dataWakeupWord(), 1);
+            p.submit(p.reserve(8));
+            assertEquals(0, ring.wakeups(), "the commit woke nobody although a drainer was parked at it");
+            d.wakeUp();
+            t.join(30_000);
+            assertFalse(t.isAlive(), "the drainer returned after wakeUp()");
+            int late = d.drain(h, 0);
+            assertEquals(1, Math.max(got.get(), 0) + late, "the sample was delivered exactly once");
+        }
+    }
+
+    @Test
     void wakeUpReturnsABlockedPollWithNothing() throws Exception {
         try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 4096)) {
             Consumer c = ring.consumer();

@@ -7,6 +7,7 @@ import io.jringbuf.JvmRing;
 import io.jringbuf.RingType;
 import io.jringbuf.protocol.Drainer;
 import io.jringbuf.protocol.RecordHandler;
+import io.jringbuf.protocol.RingLayout;
 import io.jringbuf.protocol.UserProducer;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -46,7 +47,10 @@ public class JvmUserRingbufBench {
     public void setUp() {
         Shared.checkPayload(payload);
         ring = JvmRing.anonymous(RingType.USER_RINGBUF, Shared.RING_BYTES);
-        producer = ring.userProducer();
+        // Neither side sleeps here (both spin, as with Agrona's rings, which have no wakeups):
+        // the producer does not wake the drainer and the drain does not wake the producer
+        // (NO_WAKEUP), so neither pays for a wakeup decision that can only answer "nobody".
+        producer = ring.userProducer(false);
         drainer = ring.drainer();
         ringData = producer.buffer();
         source = MemorySegment.ofArray(Shared.payload(payload));
@@ -96,7 +100,7 @@ public class JvmUserRingbufBench {
     @GroupThreads(1)
     public int consume1(Reader reader, Blackhole bh) {
         reader.bh = bh;
-        int n = drainer.drain(reader, 0);
+        int n = drainer.drain(reader, RingLayout.NO_WAKEUP);
         if (n == 0) {
             Shared.backOff(++reader.idle);
         } else {
