@@ -13,9 +13,6 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 
-import static io.jringbuf.protocol.RingLayout.DISCARD_BIT;
-import static io.jringbuf.protocol.RingLayout.HEADER_SIZE;
-import static io.jringbuf.protocol.RingLayout.LENGTH_MASK;
 
 /**
  * The consumer of a RINGBUF-format ring: libbpf's {@code ringbuf_process_ring} with the 2026
@@ -62,6 +59,12 @@ import static io.jringbuf.protocol.RingLayout.LENGTH_MASK;
  * wakeup (the consumer is "behind"), which is correct because the consumer re-reads
  * {@code producer_pos} after publishing. Use it when handlers are fast.
  *
+ * <h2>Specialisation</h2>
+ * The loop itself lives in a hidden class defined for each consumer ({@link ConsumerLoopTemplate}),
+ * whose constants are this ring's segments and commit mode: the JIT then folds most of the
+ * memory-safety checks of each access (bounds, alignment, read-only, session identity), which
+ * it otherwise repeats after every acquire load. Each consumer thus costs one small class.
+ *
  * <h2>Threads</h2>
  * One consumer per ring, used by one thread at a time (the protocol is single-consumer).
  */
@@ -74,11 +77,11 @@ public final class Consumer {
     private final MemorySegment data;
     private final long size;
     private final long mask;
-    private final boolean batchCommit;
     private final Notifier spaceNotifier;
     private final Waiter waiter;
     private final AbandonedRecords abandoned;
     private final Blocking.IdleCheck idleCheck;
+    private final Loop loop;
 
     /**
      * Creates a consumer.
@@ -96,12 +99,12 @@ public final class Consumer {
         this.data = view.data();
         this.size = view.size();
         this.mask = view.mask();
-        this.batchCommit = batchCommit;
         this.spaceNotifier = Objects.requireNonNull(spaceNotifier, "spaceNotifier");
         this.waiter = waiter;
         this.abandoned = control == null ? null : new AbandonedRecords(control);
         this.idleCheck = abandoned == null ? Blocking.IdleCheck.NEVER
                 : () -> abandoned.deadPeerAtHead(consumerPage, producerPage, data, mask);
+        this.loop = Specializer.consumerLoop(view, batchCommit);
     }
 
     /**
@@ -219,82 +222,13 @@ public final class Consumer {
     // ------------------------------------------------------------------ the loops
 
     private int consumeLoop(RecordHandler handler, int n) {
-        final MemorySegment cp = consumerPage;
-        final MemorySegment pp = producerPage;
-        final MemorySegment d = data;
-        final long mask = this.mask;
-        final boolean perRecord = !batchCommit;
-        // Acquire: pairs with the release store of whichever consumer published it last.
-        final long start = (long) LONG.getAcquire(cp, 0L);
-        long cons = start;
-        long published = start;
-        int count = 0;
-        for (;;) {
-            // Fenced: every consumer_pos store of this call and of the previous call was followed
-            // by a full fence (seed 000). Acquire pairs with the producer's release store of
-            // producer_pos at reservation time.
-            long prod = (long) LONG.getAcquire(pp, 0L);
-            long avail = prod - cons;
-            if (avail <= 0) {
-                break;
-            }
-            checkPass(cons, prod, avail);
-            do {
-                long headerOffset = cons & mask;
-                // Acquire: pairs with the producer's exchange of the header at commit, so the
-                // payload written before the commit is visible.
-                int header = (int) INT.getAcquire(d, headerOffset);
-                if (header < 0) {
-                    // Park visibly at the BUSY record before the fenced re-check, or its commit
-                    // would see us behind and send no wakeup.
-                    if (cons != published) {
-                        LONG.setRelease(cp, 0L, cons);
-                        published = cons;
-                    }
-                    header = busyHeader(d, headerOffset, cons);
-                    if (header < 0) {
-                        return done(count, published != start);
-                    }
-                }
-                long len = RingLayout.recordSizeOfHeader(header);
-                if (len > avail) {
-                    throw corruptHeader(cons, header, avail);
-                }
-                cons += len;
-                avail -= len;
-                if ((header & DISCARD_BIT) == 0) {
-                    boolean more;
-                    try {
-                        more = handler.onRecord(d, headerOffset + HEADER_SIZE, header & LENGTH_MASK);
-                    } catch (Throwable t) {
-                        // The record is consumed even though its handler failed.
-                        LONG.setRelease(cp, 0L, cons);
-                        VarHandle.fullFence(); // seed 000: fence before an early return
-                        done(count, true);
-                        throw t;
-                    }
-                    count++;
-                    if (!more || count >= n) {
-                        LONG.setRelease(cp, 0L, cons);
-                        VarHandle.fullFence(); // seed 000: fence before an early return
-                        return done(count, true);
-                    }
-                }
-                if (perRecord) {
-                    // Release: the handler's reads of the record happen before producers reuse
-                    // the space (pairs with their acquire loads of consumer_pos).
-                    LONG.setRelease(cp, 0L, cons);
-                    published = cons;
-                }
-            } while (avail > 0);
-            if (cons != published) {
-                // Batch mode: one release store per pass.
-                LONG.setRelease(cp, 0L, cons);
-                published = cons;
-            }
-            VarHandle.fullFence(); // seed 000: publish consumer_pos before reloading producer_pos
-        }
-        return done(count, published != start);
+        return loop.run(this, handler, n);
+    }
+
+    /** The consume loop, defined per ring by {@link Specializer} from {@link ConsumerLoopTemplate}. */
+    interface Loop {
+        /** One consume call: delivers at most {@code n > 0} records. */
+        int run(Consumer owner, RecordHandler handler, int n);
     }
 
     /**
@@ -304,7 +238,7 @@ public final class Consumer {
      *
      * @return the header word now (still negative, i.e. BUSY, if consumption must stop)
      */
-    private int busyHeader(MemorySegment d, long headerOffset, long position) {
+    int busyHeader(MemorySegment d, long headerOffset, long position) {
         VarHandle.fullFence();
         int header = (int) INT.getAcquire(d, headerOffset);
         if (header < 0 && abandoned != null
@@ -314,7 +248,7 @@ public final class Consumer {
         return header;
     }
 
-    private int done(int count, boolean advanced) {
+    int done(int count, boolean advanced) {
         if (advanced) {
             // The caller fenced after its last consumer_pos store, as Notifier requires.
             spaceNotifier.wakeUp();
@@ -322,14 +256,14 @@ public final class Consumer {
         return count;
     }
 
-    private void checkPass(long cons, long prod, long avail) {
+    void checkPass(long cons, long prod, long avail) {
         if (((cons | prod) & 7) != 0 || avail > size) {
             throw new ErrnoException(Errno.EINVAL, "consume: corrupt ring positions: consumer_pos " + cons
                     + ", producer_pos " + prod + " (must be multiples of 8, at most " + size + " apart)");
         }
     }
 
-    private static ErrnoException corruptHeader(long cons, int header, long avail) {
+    static ErrnoException corruptHeader(long cons, int header, long avail) {
         return new ErrnoException(Errno.EINVAL, "consume: corrupt record at position " + cons + ": header 0x"
                 + Integer.toHexString(header) + " claims " + RingLayout.recordSizeOfHeader(header)
                 + " bytes but only " + avail + " were published");
