@@ -60,10 +60,11 @@ import java.util.Objects;
  * {@code producer_pos} after publishing. Use it when handlers are fast.
  *
  * <h2>Specialisation</h2>
- * The loop itself lives in a hidden class defined for each consumer ({@link ConsumerLoopTemplate}),
- * whose constants are this ring's segments and commit mode: the JIT then folds most of the
- * memory-safety checks of each access (bounds, alignment, read-only, session identity), which
- * it otherwise repeats after every acquire load. Each consumer thus costs one small class.
+ * The loop lives in hidden classes defined from {@link ConsumerLoopTemplate}. A new consumer runs
+ * the shared one; after 65,536 calls plus delivered records it switches to a
+ * class of its own whose constants are this ring's segments and commit mode, so that the JIT
+ * folds most of the memory-safety checks of each access (bounds, alignment, read-only, session
+ * identity), which it otherwise repeats after every acquire load. Both run the same bytecode.
  *
  * <h2>Threads</h2>
  * One consumer per ring, used by one thread at a time (the protocol is single-consumer).
@@ -81,7 +82,13 @@ public final class Consumer {
     private final Waiter waiter;
     private final AbandonedRecords abandoned;
     private final Blocking.IdleCheck idleCheck;
-    private final Loop loop;
+    private final RingView view;
+    private final boolean batchCommit;
+    /** The shared loop at first, this ring's own once it has delivered enough to be worth a class. */
+    private Loop loop;
+    /** Calls plus records left before the loop is specialised (Long.MAX_VALUE once tried). */
+    private long untilSpecialized = SPECIALIZE_AFTER;
+    private boolean specialized;
 
     /**
      * Creates a consumer.
@@ -104,7 +111,9 @@ public final class Consumer {
         this.abandoned = control == null ? null : new AbandonedRecords(control);
         this.idleCheck = abandoned == null ? Blocking.IdleCheck.NEVER
                 : () -> abandoned.deadPeerAtHead(consumerPage, producerPage, data, mask);
-        this.loop = Specializer.consumerLoop(view, batchCommit);
+        this.view = view;
+        this.batchCommit = batchCommit;
+        this.loop = Specializer.consumerLoop(view, batchCommit, false);
     }
 
     /**
@@ -222,13 +231,42 @@ public final class Consumer {
     // ------------------------------------------------------------------ the loops
 
     private int consumeLoop(RecordHandler handler, int n) {
-        return loop.run(this, handler, n);
+        int count = loop.run(this, handler, n);
+        if ((untilSpecialized -= count + 1) <= 0) {
+            specialize();
+        }
+        return count;
+    }
+
+    /**
+     * Consume calls plus delivered records after which a consumer gets a loop of its own. Short
+     * lived consumers (tests, tools) never pay for a class; a busy one gets it within a moment.
+     */
+    static final long SPECIALIZE_AFTER = 1 << 16;
+
+    private void specialize() {
+        untilSpecialized = Long.MAX_VALUE; // never again: 2^63 calls and records away
+        try {
+            loop = Specializer.consumerLoop(view, batchCommit, true);
+            specialized = true;
+        } catch (RuntimeException | LinkageError e) {
+            // Only an optimisation: the shared loop goes on working.
+        }
+    }
+
+    /** @return whether this consumer runs a loop specialised for its ring (for tests) */
+    boolean isSpecialized() {
+        return specialized;
     }
 
     /** The consume loop, defined per ring by {@link Specializer} from {@link ConsumerLoopTemplate}. */
     interface Loop {
         /** One consume call: delivers at most {@code n > 0} records. */
         int run(Consumer owner, RecordHandler handler, int n);
+
+        /** @return an instance of this loop's class for another ring (used by the shared class) */
+        Loop copyFor(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment ring, long mask,
+                     boolean perRecord);
     }
 
     /**

@@ -13,14 +13,16 @@ import static io.jringbuf.protocol.RingLayout.HEADER_SIZE;
 import static io.jringbuf.protocol.RingLayout.LENGTH_MASK;
 
 /**
- * The consume loop of {@link Consumer}, specialised per ring. Never loaded under this name: its
- * bytes are defined as a hidden class once per consumer ({@link Specializer}), with the ring's
- * segments, mask and commit mode as class data read into {@code static final} fields. The JIT
- * treats those as constants, and with them the segments' own final fields (base address, size,
- * read-only flag, session): the bounds, alignment and liveness checks that every segment access
- * makes then cost a compare against constants and one load of the session's state, instead of
- * reloading the segment's fields after every acquire load, which the barrier forces when the
- * segments are ordinary instance fields. Each ring also gets its own call site for the handler.
+ * The consume loop of {@link Consumer}. Never loaded under this name: its bytes are defined as
+ * hidden classes ({@link Specializer}) with class data read into {@code static final} fields.
+ * One shared class (class data "not specialised") reads the ring from instance fields, like
+ * ordinary code; a consumer that has delivered enough records to matter gets its own class whose
+ * constants are its ring's segments, mask and commit mode. The JIT treats those as constants, and
+ * with them the segments' own final fields (base address, size, read-only flag, session): the
+ * bounds, alignment and liveness checks of each segment access then cost a compare against
+ * constants and one load of the session's state, instead of reloading the segment's fields after
+ * every acquire load, which the barrier forces when the segments are instance fields. Such a
+ * consumer also gets its own call site for the handler. Both kinds run this same bytecode.
  *
  * <p>Memory ordering: as documented on {@link Consumer}, where the reasoning lives; the comments
  * below name each access's partner.
@@ -30,11 +32,34 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
     private static final Object[] DATA = classData();
-    private static final MemorySegment CONSUMER_PAGE = (MemorySegment) DATA[0];
-    private static final MemorySegment PRODUCER_PAGE = (MemorySegment) DATA[1];
-    private static final MemorySegment RING = (MemorySegment) DATA[2];
-    private static final long MASK = (Long) DATA[3];
-    private static final boolean PER_RECORD = !(Boolean) DATA[4];
+    /** True in a per-ring class (the constants below are the ring's), false in the shared one. */
+    private static final boolean SPECIALIZED = (Boolean) DATA[0];
+    private static final MemorySegment CONSUMER_PAGE = (MemorySegment) DATA[1];
+    private static final MemorySegment PRODUCER_PAGE = (MemorySegment) DATA[2];
+    private static final MemorySegment RING = (MemorySegment) DATA[3];
+    private static final long MASK = (Long) DATA[4];
+    private static final boolean PER_RECORD = !(Boolean) DATA[5];
+
+    private final MemorySegment consumerPage;
+    private final MemorySegment producerPage;
+    private final MemorySegment ring;
+    private final long mask;
+    private final boolean perRecord;
+
+    ConsumerLoopTemplate(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment ring, long mask,
+                         boolean perRecord) {
+        this.consumerPage = consumerPage;
+        this.producerPage = producerPage;
+        this.ring = ring;
+        this.mask = mask;
+        this.perRecord = perRecord;
+    }
+
+    @Override
+    public Consumer.Loop copyFor(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment ring,
+                                 long mask, boolean perRecord) {
+        return new ConsumerLoopTemplate(consumerPage, producerPage, ring, mask, perRecord);
+    }
 
     private static Object[] classData() {
         try {
@@ -50,10 +75,12 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
 
     @Override
     public int run(Consumer owner, RecordHandler handler, int n) {
-        final MemorySegment cp = CONSUMER_PAGE;
-        final MemorySegment pp = PRODUCER_PAGE;
-        final MemorySegment d = RING;
-        final long mask = MASK;
+        // Folded by the JIT: the constants in a per-ring class, the fields in the shared one.
+        final MemorySegment cp = SPECIALIZED ? CONSUMER_PAGE : consumerPage;
+        final MemorySegment pp = SPECIALIZED ? PRODUCER_PAGE : producerPage;
+        final MemorySegment d = SPECIALIZED ? RING : ring;
+        final long mask = SPECIALIZED ? MASK : this.mask;
+        final boolean perRecord = SPECIALIZED ? PER_RECORD : this.perRecord;
         // Acquire: pairs with the release store of whichever consumer published it last.
         final long start = (long) LONG.getAcquire(cp, 0L);
         long cons = start;
@@ -110,7 +137,7 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                         return owner.done(count, true);
                     }
                 }
-                if (PER_RECORD) {
+                if (perRecord) {
                     // Release: the handler's reads of the record happen before producers reuse
                     // the space (pairs with their acquire loads of consumer_pos).
                     LONG.setRelease(cp, 0L, cons);

@@ -5,36 +5,62 @@ package io.jringbuf.protocol;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
- * Defines per-ring copies of the hot loops as hidden classes whose {@code static final} fields
- * hold the ring's segments (see {@link ConsumerLoopTemplate}). A hidden class is not strongly
- * reachable from its loader: it is unloaded with the consumer that uses it.
+ * Defines the hot loops as hidden classes from their templates (see {@link ConsumerLoopTemplate}):
+ * one shared class per loop, and per-ring classes whose {@code static final} fields hold the
+ * ring's segments. A hidden class is not strongly reachable from its loader: a per-ring class is
+ * unloaded with the consumer that uses it.
  */
 final class Specializer {
     private static volatile byte[] consumerLoopBytes;
+    /** An instance of the consume loop class shared by consumers that are not specialised (yet). */
+    private static volatile Consumer.Loop sharedConsumerLoop;
 
     private Specializer() {
     }
 
     /**
-     * A consume loop bound to one ring.
+     * A consume loop for one ring.
      *
      * @param batchCommit store consumer_pos once per pass instead of once per record
+     * @param specialized true: a class of its own, with the ring as constants; false: the shared class
      */
-    static Consumer.Loop consumerLoop(RingView view, boolean batchCommit) {
-        Object[] data = {view.consumerPage(), view.producerPage(), view.data(), view.mask(), batchCommit};
+    static Consumer.Loop consumerLoop(RingView view, boolean batchCommit, boolean specialized) {
+        if (!specialized) {
+            return sharedConsumerLoop().copyFor(view.consumerPage(), view.producerPage(), view.data(), view.mask(),
+                    !batchCommit);
+        }
+        return defineConsumerLoop(new Object[] {true, view.consumerPage(), view.producerPage(), view.data(),
+                view.mask(), batchCommit}).copyFor(view.consumerPage(), view.producerPage(), view.data(), view.mask(),
+                !batchCommit);
+    }
+
+    private static Consumer.Loop sharedConsumerLoop() {
+        Consumer.Loop shared = sharedConsumerLoop;
+        if (shared == null) {
+            // Racy on purpose: a second shared class would be harmless.
+            shared = defineConsumerLoop(new Object[] {false, null, null, null, 0L, false});
+            sharedConsumerLoop = shared;
+        }
+        return shared;
+    }
+
+    /** Defines a loop class with this class data; returns a (placeholder) instance to copy from. */
+    private static Consumer.Loop defineConsumerLoop(Object[] classData) {
         try {
             MethodHandles.Lookup hidden = MethodHandles.lookup()
-                    .defineHiddenClassWithClassData(consumerLoopBytes(), data, true);
-            return (Consumer.Loop) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class))
-                    .invoke();
+                    .defineHiddenClassWithClassData(consumerLoopBytes(), classData, true);
+            return (Consumer.Loop) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class,
+                    MemorySegment.class, MemorySegment.class, MemorySegment.class, long.class, boolean.class))
+                    .invoke(null, null, null, 0L, false);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException("cannot define the consume loop for this ring", e);
+            throw new IllegalStateException("cannot define the consume loop class", e);
         }
     }
 

@@ -58,6 +58,35 @@ class ConsumerTest {
 
     @ParameterizedTest(name = "batchCommit={0}")
     @ValueSource(booleans = {false, true})
+    void aBusyConsumerSwitchesToItsOwnLoopAndGoesOnInOrder(boolean batch) {
+        Consumer c = consumer(batch);
+        Consumer idle = consumer(batch);
+        assertFalse(c.isSpecialized(), "a new consumer runs the shared loop");
+        long[] next = {0};
+        RecordHandler inOrder = (b, o, l) -> {
+            assertEquals(next[0]++, b.get(ValueLayout.JAVA_LONG, o), "record order");
+            return true;
+        };
+        long total = 3 * Consumer.SPECIALIZE_AFTER;
+        boolean switched = false;
+        for (long seq = 0; seq < total; ) {
+            for (int k = 0; k < 100 && seq < total; k++) {
+                produce(seq++, RingLayout.NO_WAKEUP);
+            }
+            c.consume(inOrder);
+            if (c.isSpecialized() && !switched) {
+                switched = true;
+                assertTrue(next[0] <= Consumer.SPECIALIZE_AFTER, "switched after at most the threshold: " + next[0]);
+            }
+        }
+        assertTrue(c.isSpecialized(), "switched after " + Consumer.SPECIALIZE_AFTER + " calls and records");
+        assertEquals(total, next[0], "every record once, in order, across the switch");
+        assertEquals(0, c.consume(inOrder));
+        assertFalse(idle.isSpecialized(), "the switch is per consumer");
+    }
+
+    @ParameterizedTest(name = "batchCommit={0}")
+    @ValueSource(booleans = {false, true})
     void deliversCommittedRecordsInOrderZeroCopy(boolean batch) {
         Consumer c = consumer(batch);
         for (long i = 0; i < 5; i++) {
