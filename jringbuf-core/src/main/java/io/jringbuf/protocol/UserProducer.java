@@ -226,31 +226,43 @@ public final class UserProducer {
     }
 
     private long tryReserve(int length, long recordSize) {
-        // Plain: only this producer writes producer_pos; a different value means another writer
-        // (misuse), detected at the cost of one load.
         long prod = producerPosition;
         if (((prod ^ (prod + recordSize)) & -OWNERSHIP_CHECK_INTERVAL) != 0) {
             // This sample reaches a new OWNERSHIP_CHECK_INTERVAL-aligned block.
             checkStillOwner(prod);
         }
-        long cons = cachedConsumerPosition;
-        long used = prod - cons;
-        if (recordSize > size - used || used < 0 || ((prod | cons) & 7) != 0) {
-            // Looks too full (or odd) with the consumer position we last saw: look again.
-            // Acquire: pairs with the drainer's release store of consumer_pos, so its reads of
-            // the space we are about to reuse are done. (Space judged free by an older value was
-            // freed before that older acquire load, which ordered it the same way.)
-            checkStillOwner(prod);
-            cons = (long) LONG.getAcquire(consumerPage, 0L);
-            used = prod - cons;
-            if (used < 0 || used > size || ((prod | cons) & 7) != 0) {
-                throw corrupt(cons, prod);
-            }
-            cachedConsumerPosition = cons;
-            if (recordSize > size - used) {
-                return -1;
-            }
+        // Both positions were validated by reserveSlow when first seen (the constructor leaves
+        // the cached consumer position stale so that the first reservation goes there), and prod
+        // only grows by record sizes since.
+        if (recordSize > size - (prod - cachedConsumerPosition)) {
+            return reserveSlow(length, recordSize, prod);
         }
+        return publish(length, recordSize, prod);
+    }
+
+    /**
+     * The rare part of a reservation, in its own method so that {@code reserve} stays small
+     * enough for the JIT to inline into the caller's loop: the ring looks too full with the
+     * cached consumer position (or this is the first reservation), so look at it again.
+     */
+    private long reserveSlow(int length, long recordSize, long prod) {
+        checkStillOwner(prod);
+        // Acquire: pairs with the drainer's release store of consumer_pos, so its reads of the
+        // space we are about to reuse are done. (Space judged free by an older value was freed
+        // before that older acquire load, which ordered it the same way.)
+        long cons = (long) LONG.getAcquire(consumerPage, 0L);
+        long used = prod - cons;
+        if (used < 0 || used > size || ((prod | cons) & 7) != 0) {
+            throw corrupt(cons, prod);
+        }
+        cachedConsumerPosition = cons;
+        if (recordSize > size - used) {
+            return -1;
+        }
+        return publish(length, recordSize, prod);
+    }
+
+    private long publish(int length, long recordSize, long prod) {
         long headerOffset = prod & mask;
         // One 8-byte store writes the BUSY header and the owner word together.
         LONG.set(data, headerOffset, headerWords(length | BUSY_BIT, owner));
@@ -300,21 +312,26 @@ public final class UserProducer {
                 INT.setRelease(data, headerOffset, committed);
                 return;
             }
-            // Atomic exchange (full barrier): the sample's bytes happen before the header update
-            // (pairs with the drainer's acquire load of the header), and the header store is
-            // ordered before the loads below that decide the wakeup (StoreLoad: pairs with the
-            // drainer's fence between registering as a waiter and re-reading the header).
-            INT.getAndSet(data, headerOffset, committed);
-            if (dataNotifier.mayHaveWaiters()) {
-                // Adaptive, like the kernel's RINGBUF rule: wake a Java drainer only if it is
-                // parked at this sample. Volatile: ordered after the exchange (StoreLoad).
-                long cons = (long) LONG.getVolatile(consumerPage, 0L);
-                if ((cons & mask) == headerOffset) {
-                    dataNotifier.wakeUp();
-                }
-            }
+            commitAndWake(headerOffset, committed);
         } catch (IllegalStateException e) {
             throw Closed.translate(e, data, operation);
+        }
+    }
+
+    /** A commit that may have to wake a Java drainer; out of line to keep {@code commit} small. */
+    private void commitAndWake(long headerOffset, int committed) {
+        // Atomic exchange (full barrier): the sample's bytes happen before the header update
+        // (pairs with the drainer's acquire load of the header), and the header store is
+        // ordered before the loads below that decide the wakeup (StoreLoad: pairs with the
+        // drainer's fence between registering as a waiter and re-reading the header).
+        INT.getAndSet(data, headerOffset, committed);
+        if (dataNotifier.mayHaveWaiters()) {
+            // Adaptive, like the kernel's RINGBUF rule: wake a Java drainer only if it is
+            // parked at this sample. Volatile: ordered after the exchange (StoreLoad).
+            long cons = (long) LONG.getVolatile(consumerPage, 0L);
+            if ((cons & mask) == headerOffset) {
+                dataNotifier.wakeUp();
+            }
         }
     }
 }
