@@ -16,7 +16,6 @@ import java.util.Objects;
 import static io.jringbuf.protocol.RingLayout.BUSY_BIT;
 import static io.jringbuf.protocol.RingLayout.DISCARD_BIT;
 import static io.jringbuf.protocol.RingLayout.FORCE_WAKEUP;
-import static io.jringbuf.protocol.RingLayout.HEADER_OWNER_OFFSET;
 import static io.jringbuf.protocol.RingLayout.HEADER_SIZE;
 import static io.jringbuf.protocol.RingLayout.NO_WAKEUP;
 import static io.jringbuf.protocol.RingLayout.PENDING_POS_OFFSET;
@@ -250,70 +249,80 @@ public final class Producer {
 
     /** @return the payload offset, or -1 (not counted) */
     private long tryReserve(int length, long recordSize) {
-        final MemorySegment pp = producerPage;
-        final MemorySegment d = data;
-        final long mask = this.mask;
         if (!control.lockReservation()) {
             return -1;
         }
+        long offset;
         try {
-            // Plain reads: the lock's acquire orders them after the previous holder's writes.
-            long prod = (long) LONG.get(pp, 0L);
-            long pending = (long) LONG.get(pp, PENDING_POS_OFFSET);
-            if (((prod | pending) & 7) != 0 || Long.compareUnsigned(prod - pending, size) > 0) {
-                // Only a corrupt JVM ring file gets here (producers keep pending_pos at most one
-                // ring behind producer_pos). Without this check the loop below could walk 2^60
-                // positions while holding the lock, or read a misaligned header.
-                throw new ErrnoException(Errno.EINVAL, "reserve: corrupt ring positions: producer_pos " + prod
-                        + ", pending_pos " + pending);
-            }
-            while (pending - prod < 0) {
-                // Acquire: pairs with the committing producer's exchange of the header.
-                int header = (int) INT.getAcquire(d, pending & mask);
-                if (header < 0) {
-                    break;
-                }
-                pending += RingLayout.recordSizeOfHeader(header);
-            }
-            LONG.set(pp, PENDING_POS_OFFSET, pending);
-            long newProd = prod + recordSize;
-            // Unlike the kernel, consumer_pos is not loaded on every reservation: the consumer
-            // stores it once per record, so loading it each time would move its cache line
-            // between the cores on every record. A cached value that leaves room is enough: the
-            // acquire load that produced it already ordered the consumer's reads of that space.
-            long cons = cachedConsumerPosition;
-            if (Long.compareUnsigned(newProd - cons, mask) > 0) {
-                // Acquire: pairs with the consumer's release store of consumer_pos, so the
-                // consumer's reads of the space we may reuse are done.
-                cons = (long) LONG.getAcquire(consumerPage, 0L);
-                cachedConsumerPosition = cons;
-            }
-            if (Long.compareUnsigned(newProd - cons, mask) > 0 || Long.compareUnsigned(newProd - pending, mask) > 0) {
-                return -1;
-            }
-            long headerOffset = prod & mask;
-            INT.set(d, headerOffset + HEADER_OWNER_OFFSET, owner);
-            INT.set(d, headerOffset, length | BUSY_BIT);
-            // Release: the BUSY header (and owner) are visible before the position that covers
-            // them; pairs with the consumer's acquire load of producer_pos.
-            LONG.setRelease(pp, 0L, newProd);
-            return headerOffset + HEADER_SIZE;
+            offset = reserveLocked(length, recordSize);
         } finally {
             control.unlockReservation();
         }
+        return offset;
+    }
+
+    /** The reservation proper, under the lock (apart from it so that each stays small to inline). */
+    private long reserveLocked(int length, long recordSize) {
+        final MemorySegment pp = producerPage;
+        final MemorySegment d = data;
+        final long mask = this.mask;
+        // Plain reads: the lock's acquire orders them after the previous holder's writes.
+        long prod = (long) LONG.get(pp, 0L);
+        long pending = (long) LONG.get(pp, PENDING_POS_OFFSET);
+        if (((prod | pending) & 7) != 0 || Long.compareUnsigned(prod - pending, size) > 0) {
+            // Only a corrupt JVM ring file gets here (producers keep pending_pos at most one
+            // ring behind producer_pos). Without this check the loop below could walk 2^60
+            // positions while holding the lock, or read a misaligned header.
+            throw corruptPositions(prod, pending);
+        }
+        while (pending - prod < 0) {
+            // Acquire: pairs with the committing producer's exchange of the header.
+            int header = (int) INT.getAcquire(d, pending & mask);
+            if (header < 0) {
+                break;
+            }
+            pending += RingLayout.recordSizeOfHeader(header);
+        }
+        LONG.set(pp, PENDING_POS_OFFSET, pending);
+        long newProd = prod + recordSize;
+        // Unlike the kernel, consumer_pos is not loaded on every reservation: the consumer
+        // stores it once per record, so loading it each time would move its cache line
+        // between the cores on every record. A cached value that leaves room is enough: the
+        // acquire load that produced it already ordered the consumer's reads of that space.
+        long cons = cachedConsumerPosition;
+        if (Long.compareUnsigned(newProd - cons, mask) > 0) {
+            cons = reloadConsumerPosition();
+        }
+        if (Long.compareUnsigned(newProd - cons, mask) > 0 || Long.compareUnsigned(newProd - pending, mask) > 0) {
+            return -1;
+        }
+        long headerOffset = prod & mask;
+        // One 8-byte store writes the BUSY header and the owner word together.
+        LONG.set(d, headerOffset, RingLayout.headerWords(length | BUSY_BIT, owner));
+        // Release: the BUSY header (and owner) are visible before the position that covers
+        // them; pairs with the consumer's acquire load of producer_pos.
+        LONG.setRelease(pp, 0L, newProd);
+        return headerOffset + HEADER_SIZE;
+    }
+
+    private long reloadConsumerPosition() {
+        // Acquire: pairs with the consumer's release store of consumer_pos, so the consumer's
+        // reads of the space we may reuse are done.
+        long cons = (long) LONG.getAcquire(consumerPage, 0L);
+        cachedConsumerPosition = cons;
+        return cons;
     }
 
     private void commit(long offset, int flags, boolean discard, String operation) {
         checkFlags(flags, operation);
         long headerOffset = offset - HEADER_SIZE;
-        if (headerOffset < 0 || headerOffset >= size || (headerOffset & 7) != 0) {
-            throw new ErrnoException(Errno.EINVAL, operation + ": offset " + offset + " is not a record of this ring");
+        if ((headerOffset & ~(mask & ~7L)) != 0) { // outside [0, size) or not 8-aligned
+            throw notARecord(operation, offset, false);
         }
         try {
             int header = (int) INT.get(data, headerOffset);
             if (header >= 0) {
-                throw new ErrnoException(Errno.EINVAL, operation + ": the record at offset " + offset
-                        + " is not reserved (committed twice?)");
+                throw notARecord(operation, offset, true);
             }
             int committed = (header & ~BUSY_BIT) | (discard ? DISCARD_BIT : 0);
             if ((flags & WAKEUP_DECIDING) == NO_WAKEUP) {
@@ -344,6 +353,19 @@ public final class Producer {
         } catch (IllegalStateException e) {
             throw Closed.translate(e, data, operation);
         }
+    }
+
+    // Cold paths in their own methods keep the hot ones small enough for the JIT to inline.
+
+    private static ErrnoException corruptPositions(long prod, long pending) {
+        return new ErrnoException(Errno.EINVAL, "reserve: corrupt ring positions: producer_pos " + prod
+                + ", pending_pos " + pending);
+    }
+
+    private static ErrnoException notARecord(String operation, long offset, boolean reserved) {
+        return new ErrnoException(Errno.EINVAL, operation + ": " + (reserved
+                ? "the record at offset " + offset + " is not reserved (committed twice?)"
+                : "offset " + offset + " is not a record of this ring"));
     }
 
     /** The flag bits that decide how a commit wakes the consumer. */

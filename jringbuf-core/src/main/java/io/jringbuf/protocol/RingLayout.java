@@ -182,4 +182,16 @@ public final class RingLayout {
     public static boolean fitsHeader(long payloadLength) {
         return payloadLength >= 0 && payloadLength <= MAX_RECORD_SIZE;
     }
+
+    private static final boolean LITTLE_ENDIAN = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
+
+    /**
+     * The 8 header bytes as one native-order long, for a producer's single store of a BUSY header:
+     * the header word at offset 0, the owner word at offset {@link #HEADER_OWNER_OFFSET}.
+     */
+    static long headerWords(int header, int owner) {
+        long h = header & 0xFFFF_FFFFL;
+        long o = owner & 0xFFFF_FFFFL;
+        return LITTLE_ENDIAN ? (o << 32) | h : (h << 32) | o;
+    }
 }

@@ -265,7 +265,7 @@ public final class UserProducer {
     private long publish(int length, long recordSize, long prod) {
         long headerOffset = prod & mask;
         // One 8-byte store writes the BUSY header and the owner word together.
-        LONG.set(data, headerOffset, headerWords(length | BUSY_BIT, owner));
+        LONG.set(data, headerOffset, RingLayout.headerWords(length | BUSY_BIT, owner));
         long newProd = prod + recordSize;
         producerPosition = newProd;
         // Release: the BUSY header is visible before the position that covers it; pairs with the
@@ -281,15 +281,6 @@ public final class UserProducer {
         if (seen != prod) {
             throw moved(seen);
         }
-    }
-
-    private static final boolean LITTLE_ENDIAN = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
-
-    /** The 8 header bytes as one native-order long: header word at offset 0, owner at offset 4. */
-    private static long headerWords(int header, int owner) {
-        long h = header & 0xFFFF_FFFFL;
-        long o = owner & 0xFFFF_FFFFL;
-        return LITTLE_ENDIAN ? (o << 32) | h : (h << 32) | o;
     }
 
     private void commit(long offset, boolean discard, String operation) {
