@@ -45,6 +45,12 @@ import static io.jringbuf.protocol.RingLayout.HEADER_SIZE;
  * the next drain.
  */
 public final class UserProducer {
+    /**
+     * How often (in produced bytes) a reservation re-reads producer_pos to catch a second producer.
+     * Reading it for every sample (as libbpf does, without checking it) costs about a tenth of the
+     * produce rate; once per 1 KiB bounds what a second producer can overwrite before EBUSY.
+     */
+    public static final long OWNERSHIP_CHECK_INTERVAL = 1024;
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
@@ -61,12 +67,6 @@ public final class UserProducer {
     private final int owner;
     private final Blocking.IdleCheck idleCheck;
     private long producerPosition;
-    /**
-     * How often (in produced bytes) a reservation re-reads producer_pos to catch a second producer.
-     * Reading it for every sample (as libbpf does, without checking it) costs about a tenth of the
-     * produce rate; once per 1 KiB bounds what a second producer can overwrite before EBUSY.
-     */
-    public static final long OWNERSHIP_CHECK_INTERVAL = 1024;
     /** The last consumer_pos this producer acquire-loaded; re-read only when it looks too full. */
     private long cachedConsumerPosition;
 
