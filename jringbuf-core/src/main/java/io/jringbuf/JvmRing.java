@@ -10,13 +10,11 @@ import io.jringbuf.protocol.Consumer;
 import io.jringbuf.protocol.Drainer;
 import io.jringbuf.protocol.Notifier;
 import io.jringbuf.protocol.Producer;
-import io.jringbuf.protocol.RecordHandler;
 import io.jringbuf.protocol.RingControl;
 import io.jringbuf.protocol.RingView;
 import io.jringbuf.protocol.UserProducer;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -167,7 +165,7 @@ public final class JvmRing implements AutoCloseable {
 
     /**
      * The single producer of a USER_RINGBUF ring, waking a drainer that sleeps in
-     * {@link Drainer#drain(RecordHandler, int, Duration)}. Claims the producer side for this
+     * {@link Drainer#drain(io.jringbuf.protocol.RecordHandler, int, java.time.Duration)}. Claims the producer side for this
      * process.
      *
      * @throws ErrnoException EINVAL if this is a RINGBUF ring; EBUSY if another producer holds it

@@ -30,13 +30,11 @@ final class Specializer {
      * @param specialized true: a class of its own, with the ring as constants; false: the shared class
      */
     static Consumer.Loop consumerLoop(RingView view, boolean batchCommit, boolean specialized) {
-        if (!specialized) {
-            return sharedConsumerLoop().copyFor(view.consumerPage(), view.producerPage(), view.data(), view.mask(),
-                    !batchCommit);
-        }
-        return defineConsumerLoop(new Object[] {true, view.consumerPage(), view.producerPage(), view.data(),
-                view.mask(), batchCommit}).copyFor(view.consumerPage(), view.producerPage(), view.data(), view.mask(),
-                !batchCommit);
+        Consumer.Loop prototype = specialized
+                ? defineConsumerLoop(new Object[] {true, view.consumerPage(), view.producerPage(), view.data(),
+                        view.mask(), batchCommit})
+                : sharedConsumerLoop();
+        return prototype.copyFor(view.consumerPage(), view.producerPage(), view.data(), view.mask(), !batchCommit);
     }
 
     private static Consumer.Loop sharedConsumerLoop() {
