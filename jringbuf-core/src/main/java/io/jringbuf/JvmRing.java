@@ -165,8 +165,8 @@ public final class JvmRing implements AutoCloseable {
 
     /**
      * The single producer of a USER_RINGBUF ring, waking a drainer that sleeps in
-     * {@link Drainer#drain(io.jringbuf.protocol.RecordHandler, int, java.time.Duration)}. Claims the producer side for this
-     * process.
+     * {@link Drainer#drain(io.jringbuf.protocol.RecordHandler, int, java.time.Duration)}. Claims
+     * the producer side for this process.
      *
      * @throws ErrnoException EINVAL if this is a RINGBUF ring; EBUSY if another producer holds it
      */
