@@ -115,6 +115,14 @@ public final class RingControl {
         LONG.setRelease(block, LOCK, 0L);
     }
 
+    /**
+     * The lock word alone (8 bytes), for code that inlines this lock's fast path
+     * ({@link ProducerOpsTemplate}): 0 when free, the holder's process id when held.
+     */
+    MemorySegment lockWord() {
+        return block.asSlice(LOCK, 8);
+    }
+
     // ------------------------------------------------------------------ drain busy flag
 
     /**

@@ -72,6 +72,52 @@ final class Specializer {
         return bytes;
     }
 
+    private static volatile byte[] producerOpsBytes;
+    /** An instance of the producer code class shared by producers that are not specialised (yet). */
+    private static volatile Producer.Ops sharedProducerOps;
+
+    /**
+     * Reservation and commit code for one ring.
+     *
+     * @param specialized true: a class of its own, with the ring as constants; false: the shared class
+     */
+    static Producer.Ops producerOps(RingView view, RingControl control, boolean specialized) {
+        MemorySegment lock = control.lockWord();
+        Producer.Ops prototype = specialized
+                ? defineProducerOps(new Object[] {true, view.consumerPage(), view.producerPage(), view.data(), lock,
+                        view.mask()})
+                : sharedProducerOps();
+        return prototype.copyFor(view.consumerPage(), view.producerPage(), view.data(), lock, view.mask());
+    }
+
+    private static Producer.Ops sharedProducerOps() {
+        Producer.Ops shared = sharedProducerOps;
+        if (shared == null) {
+            // Racy on purpose: a second shared class would be harmless.
+            shared = defineProducerOps(new Object[] {false, null, null, null, null, 0L});
+            sharedProducerOps = shared;
+        }
+        return shared;
+    }
+
+    private static Producer.Ops defineProducerOps(Object[] classData) {
+        byte[] bytes = producerOpsBytes;
+        if (bytes == null) {
+            bytes = read(ProducerOpsTemplate.class.getSimpleName() + ".class");
+            producerOpsBytes = bytes;
+        }
+        try {
+            MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, classData, true);
+            return (Producer.Ops) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class,
+                    MemorySegment.class, MemorySegment.class, MemorySegment.class, MemorySegment.class, long.class))
+                    .invoke(null, null, null, null, 0L);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot define the producer code class", e);
+        }
+    }
+
     private static byte[] read(String resource) {
         try (InputStream in = Specializer.class.getResourceAsStream(resource)) {
             if (in == null) {

@@ -256,4 +256,49 @@ class ProducerTest {
         }
         assertTrue(p.reserve(8) >= 0);
     }
+    @Test
+    void aBusyProducerSwitchesToItsOwnCodeAndInteroperatesWithTheSharedOne() {
+        Producer p = producer(4096, Notifier.NONE);
+        Producer other = new Producer(ring.view(), ring.control(), Notifier.NONE, null);
+        Consumer c = new Consumer(ring.view(), false, Notifier.NONE, null, null);
+        assertFalse(p.isSpecialized(), "a new producer runs the shared code");
+        long[] next = {0};
+        RecordHandler inOrder = (b, o, l) -> {
+            assertEquals(8, l);
+            assertEquals(next[0]++, b.get(ValueLayout.JAVA_LONG, o), "record order and payload");
+            return true;
+        };
+        long total = 3 * Producer.SPECIALIZE_AFTER;
+        long seq = 0;
+        long straddling = -1;
+        long reservations = 0;
+        while (seq < total) {
+            for (int k = 0; k < 50 && seq < total; k++) {
+                boolean before = p.isSpecialized();
+                long off = p.reserve(8);
+                reservations++;
+                assertTrue(off >= 0, "room: the consumer keeps up");
+                p.buffer().set(ValueLayout.JAVA_LONG, off, seq++);
+                if (!before && p.isSpecialized()) {
+                    straddling = reservations; // reserved by the shared code, committed by its own
+                }
+                p.submit(off, RingLayout.NO_WAKEUP);
+            }
+            // Another producer of the same ring, still on the shared code, between them.
+            long off = other.reserve(8);
+            other.buffer().set(ValueLayout.JAVA_LONG, off, seq++);
+            other.submit(off, RingLayout.NO_WAKEUP);
+            c.consume(inOrder);
+        }
+        assertTrue(p.isSpecialized(), "switched after " + Producer.SPECIALIZE_AFTER + " reservations");
+        assertEquals(Producer.SPECIALIZE_AFTER, straddling,
+                "switched at the threshold, between that reservation and its commit");
+        assertFalse(other.isSpecialized(), "the switch is per producer");
+        assertEquals(seq, next[0], "every record once, in order, across the switch");
+        assertEquals(0, p.drops());
+        // The specialised code keeps the shared code's checks.
+        assertThrows(ErrnoException.class, () -> p.submit(8, 0), "committing a committed record");
+        ErrnoException e = assertThrows(ErrnoException.class, () -> p.reserve(4096));
+        assertEquals(Errno.E2BIG, e.errno());
+    }
 }
