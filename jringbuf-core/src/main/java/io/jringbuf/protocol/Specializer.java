@@ -118,6 +118,51 @@ final class Specializer {
         }
     }
 
+    private static volatile byte[] userProducerOpsBytes;
+    /** An instance of the user producer code class shared by producers that are not specialised (yet). */
+    private static volatile UserProducer.Ops sharedUserProducerOps;
+
+    /**
+     * Reservation and commit code for one USER_RINGBUF producer.
+     *
+     * @param specialized true: a class of its own, with the ring as constants; false: the shared class
+     */
+    static UserProducer.Ops userProducerOps(RingView view, boolean specialized) {
+        UserProducer.Ops prototype = specialized
+                ? defineUserProducerOps(new Object[] {true, view.consumerPage(), view.producerPage(), view.data(),
+                        view.mask()})
+                : sharedUserProducerOps();
+        return prototype.copyFor(view.consumerPage(), view.producerPage(), view.data(), view.mask());
+    }
+
+    private static UserProducer.Ops sharedUserProducerOps() {
+        UserProducer.Ops shared = sharedUserProducerOps;
+        if (shared == null) {
+            // Racy on purpose: a second shared class would be harmless.
+            shared = defineUserProducerOps(new Object[] {false, null, null, null, 0L});
+            sharedUserProducerOps = shared;
+        }
+        return shared;
+    }
+
+    private static UserProducer.Ops defineUserProducerOps(Object[] classData) {
+        byte[] bytes = userProducerOpsBytes;
+        if (bytes == null) {
+            bytes = read(UserProducerOpsTemplate.class.getSimpleName() + ".class");
+            userProducerOpsBytes = bytes;
+        }
+        try {
+            MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, classData, true);
+            return (UserProducer.Ops) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class,
+                    MemorySegment.class, MemorySegment.class, MemorySegment.class, long.class))
+                    .invoke(null, null, null, 0L);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot define the user producer code class", e);
+        }
+    }
+
     private static byte[] read(String resource) {
         try (InputStream in = Specializer.class.getResourceAsStream(resource)) {
             if (in == null) {

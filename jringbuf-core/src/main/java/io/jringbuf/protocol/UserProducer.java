@@ -13,9 +13,6 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 
-import static io.jringbuf.protocol.RingLayout.BUSY_BIT;
-import static io.jringbuf.protocol.RingLayout.DISCARD_BIT;
-import static io.jringbuf.protocol.RingLayout.HEADER_SIZE;
 
 /**
  * The producer of a USER_RINGBUF-format ring: libbpf's {@code user_ring_buffer}
@@ -52,23 +49,33 @@ public final class UserProducer {
      */
     public static final long OWNERSHIP_CHECK_INTERVAL = 1024;
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
-    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
     private final MemorySegment consumerPage;
     private final MemorySegment producerPage;
     private final MemorySegment data;
     private final long size;
     private final long mask;
-    private final Notifier dataNotifier;
+    /** Wakes a Java drainer (read by {@link Ops#commit}). */
+    final Notifier dataNotifier;
     /** The largest payload: fits the header's length field and the ring. */
     private final int maxLength;
-    private final boolean notifiesDrainer;
+    /** Whether a commit may have to wake a Java drainer (else it is a release store). */
+    final boolean notifiesDrainer;
     private final Waiter spaceWaiter;
-    private final int owner;
+    /** The header's second word while BUSY: this process's id (JVM rings) or 0 (kernel rings). */
+    final int owner;
     private final Blocking.IdleCheck idleCheck;
-    private long producerPosition;
+    private final RingView view;
+    /** The reservation and commit code shared by producers that are not specialised (yet). */
+    private final Ops generic;
+    /** This ring's own reservation and commit code, once defined. */
+    private Ops special;
+    /** Reservations left before the code is specialised (Long.MAX_VALUE once tried). */
+    private long untilSpecialized = SPECIALIZE_AFTER;
+    /** The producer position this producer last published (read and written by {@link Ops}). */
+    long producerPosition;
     /** The last consumer_pos this producer acquire-loaded; re-read only when it looks too full. */
-    private long cachedConsumerPosition;
+    long cachedConsumerPosition;
 
     /**
      * Creates a user producer.
@@ -102,6 +109,8 @@ public final class UserProducer {
         // Stale on purpose: the first reservation takes the "looks full" path, which checks
         // producer_pos and loads consumer_pos.
         this.cachedConsumerPosition = producerPosition - size - 8;
+        this.view = view;
+        this.generic = Specializer.userProducerOps(view, false);
     }
 
     /**
@@ -209,120 +218,76 @@ public final class UserProducer {
                 + RingLayout.maxUserRingbufPayload(size) + " bytes");
     }
 
-    private ErrnoException moved(long prod) {
+    ErrnoException moved(long prod) {
         return new ErrnoException(Errno.EBUSY, "reserve: producer_pos moved from " + producerPosition + " to "
                 + prod + " behind this producer's back; a USER_RINGBUF has exactly one producer");
     }
 
-    private static ErrnoException corrupt(long cons, long prod) {
+    static ErrnoException corrupt(long cons, long prod) {
         return new ErrnoException(Errno.EINVAL, "reserve: corrupt ring positions: consumer_pos " + cons
                 + ", producer_pos " + prod);
     }
 
-    private static ErrnoException notASample(String operation, long offset, boolean reserved) {
+    static ErrnoException notASample(String operation, long offset, boolean reserved) {
         return new ErrnoException(Errno.EINVAL, operation + ": " + (reserved
                 ? "the sample at offset " + offset + " is not reserved (committed twice?)"
                 : "offset " + offset + " is not a sample of this ring"));
     }
 
     private long tryReserve(int length, long recordSize) {
-        long prod = producerPosition;
-        if (((prod ^ (prod + recordSize)) & -OWNERSHIP_CHECK_INTERVAL) != 0) {
-            // This sample reaches a new OWNERSHIP_CHECK_INTERVAL-aligned block.
-            checkStillOwner(prod);
+        // Two call sites: the shared class's stays monomorphic (see Producer).
+        Ops s = special;
+        if (s != null) {
+            return s.tryReserve(this, length, recordSize);
         }
-        // Both positions were validated by reserveSlow when first seen (the constructor leaves
-        // the cached consumer position stale so that the first reservation goes there), and prod
-        // only grows by record sizes since.
-        if (recordSize > size - (prod - cachedConsumerPosition)) {
-            return reserveSlow(length, recordSize, prod);
+        if (--untilSpecialized <= 0) {
+            specialize();
         }
-        return publish(length, recordSize, prod);
-    }
-
-    /**
-     * The rare part of a reservation, in its own method so that {@code reserve} stays small
-     * enough for the JIT to inline into the caller's loop: the ring looks too full with the
-     * cached consumer position (or this is the first reservation), so look at it again.
-     */
-    private long reserveSlow(int length, long recordSize, long prod) {
-        checkStillOwner(prod);
-        // Acquire: pairs with the drainer's release store of consumer_pos, so its reads of the
-        // space we are about to reuse are done. (Space judged free by an older value was freed
-        // before that older acquire load, which ordered it the same way.)
-        long cons = (long) LONG.getAcquire(consumerPage, 0L);
-        long used = prod - cons;
-        if (used < 0 || used > size || ((prod | cons) & 7) != 0) {
-            throw corrupt(cons, prod);
-        }
-        cachedConsumerPosition = cons;
-        if (recordSize > size - used) {
-            return -1;
-        }
-        return publish(length, recordSize, prod);
-    }
-
-    private long publish(int length, long recordSize, long prod) {
-        long headerOffset = prod & mask;
-        // One 8-byte store writes the BUSY header and the owner word together.
-        LONG.set(data, headerOffset, RingLayout.headerWords(length | BUSY_BIT, owner));
-        long newProd = prod + recordSize;
-        producerPosition = newProd;
-        // Release: the BUSY header is visible before the position that covers it; pairs with the
-        // drainer's acquire load of producer_pos.
-        LONG.setRelease(producerPage, 0L, newProd);
-        return headerOffset + HEADER_SIZE;
-    }
-
-    /** Loads producer_pos and compares it with the position this producer last published. */
-    private void checkStillOwner(long prod) {
-        // Plain: only this producer writes producer_pos; a different value means another writer.
-        long seen = (long) LONG.get(producerPage, 0L);
-        if (seen != prod) {
-            throw moved(seen);
-        }
+        return generic.tryReserve(this, length, recordSize);
     }
 
     private void commit(long offset, boolean discard, String operation) {
-        long headerOffset = offset - HEADER_SIZE;
-        if ((headerOffset & ~(mask & ~7L)) != 0) { // outside [0, size) or not 8-aligned
-            throw notASample(operation, offset, false);
-        }
         try {
-            int header = (int) INT.get(data, headerOffset);
-            if (header >= 0) {
-                throw notASample(operation, offset, true);
+            Ops s = special;
+            if (s != null) {
+                s.commit(this, offset, discard, operation);
+            } else {
+                generic.commit(this, offset, discard, operation);
             }
-            int committed = (header & ~BUSY_BIT) | (discard ? DISCARD_BIT : 0);
-            if (!notifiesDrainer) {
-                // Kernel ring: release store. The sample's bytes happen before the header update;
-                // pairs with the kernel drain's acquire load of the header. Nothing is loaded
-                // after it to decide a wakeup (the BPF program decides when to drain), so the
-                // full barrier of libbpf's exchange buys nothing here and costs a locked
-                // instruction per sample.
-                INT.setRelease(data, headerOffset, committed);
-                return;
-            }
-            commitAndWake(headerOffset, committed);
         } catch (IllegalStateException e) {
             throw Closed.translate(e, data, operation);
         }
     }
 
-    /** A commit that may have to wake a Java drainer; out of line to keep {@code commit} small. */
-    private void commitAndWake(long headerOffset, int committed) {
-        // Atomic exchange (full barrier): the sample's bytes happen before the header update
-        // (pairs with the drainer's acquire load of the header), and the header store is
-        // ordered before the loads below that decide the wakeup (StoreLoad: pairs with the
-        // drainer's fence between registering as a waiter and re-reading the header).
-        INT.getAndSet(data, headerOffset, committed);
-        if (dataNotifier.mayHaveWaiters()) {
-            // Adaptive, like the kernel's RINGBUF rule: wake a Java drainer only if it is
-            // parked at this sample. Volatile: ordered after the exchange (StoreLoad).
-            long cons = (long) LONG.getVolatile(consumerPage, 0L);
-            if ((cons & mask) == headerOffset) {
-                dataNotifier.wakeUp();
-            }
+    /** Reservations after which a producer gets code of its own (see {@link Producer}). */
+    static final long SPECIALIZE_AFTER = 1 << 12;
+
+    private synchronized void specialize() {
+        untilSpecialized = Long.MAX_VALUE; // never again: 2^63 reservations away
+        if (special != null) {
+            return;
         }
+        try {
+            special = Specializer.userProducerOps(view, true);
+        } catch (RuntimeException | LinkageError e) {
+            // Only an optimisation: the shared code goes on working.
+        }
+    }
+
+    /** @return whether this producer runs code specialised for its ring (for tests) */
+    boolean isSpecialized() {
+        return special != null;
+    }
+
+    /** Reservation and commit, defined per ring by {@link Specializer} from {@link UserProducerOpsTemplate}. */
+    interface Ops {
+        /** Reserves: the sample's offset, or -1 if the ring is too full now. */
+        long tryReserve(UserProducer owner, int length, long recordSize);
+
+        /** Commits (or discards) the sample at {@code offset}. */
+        void commit(UserProducer owner, long offset, boolean discard, String operation);
+
+        /** @return an instance of this class for another ring (used by the shared class) */
+        Ops copyFor(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment ring, long mask);
     }
 }

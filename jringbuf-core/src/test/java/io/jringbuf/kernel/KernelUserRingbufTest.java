@@ -205,6 +205,7 @@ class KernelUserRingbufTest {
         }
     }
 
+    /** 8192 samples: the producer switches to its own code at 4096, so the kernel checks both. */
     @Test
     void loop_8192SamplesInBatches() {
         try (UserRingBuffer urb = UserRingBuffer.create(ring.fd())) {

@@ -232,4 +232,52 @@ class UserProducerTest {
         // finds the ring closed (EBADF); both end the wait.
         assertTrue(got.get() == -1 || errno.get() == Errno.EBADF, "got " + got.get() + ", errno " + errno.get());
     }
+    @Test
+    void aBusyProducerSwitchesToItsOwnCodeKeepsOrderAndStillCatchesASecondProducer() {
+        UserProducer p = ring.userProducer(false);
+        Drainer d = ring.drainer();
+        assertFalse(p.isSpecialized(), "a new producer runs the shared code");
+        long[] next = {0};
+        RecordHandler inOrder = (b, o, l) -> {
+            assertEquals(8, l);
+            assertEquals(next[0]++, b.get(ValueLayout.JAVA_LONG, o), "sample order and payload");
+            return true;
+        };
+        long total = 3 * UserProducer.SPECIALIZE_AFTER;
+        long straddling = -1;
+        for (long seq = 0; seq < total; ) {
+            for (int k = 0; k < 100 && seq < total; k++) {
+                boolean before = p.isSpecialized();
+                long off = p.reserve(8);
+                assertTrue(off >= 0, "room: the drainer keeps up");
+                p.buffer().set(ValueLayout.JAVA_LONG, off, seq++);
+                if (!before && p.isSpecialized()) {
+                    straddling = seq; // reserved by the shared code, committed by its own
+                }
+                p.submit(off);
+            }
+            d.drain(inOrder, RingLayout.NO_WAKEUP);
+        }
+        assertTrue(p.isSpecialized(), "switched after " + UserProducer.SPECIALIZE_AFTER + " reservations");
+        assertEquals(UserProducer.SPECIALIZE_AFTER, straddling, "switched at the threshold, between a reservation and its commit");
+        assertEquals(total, next[0], "every sample once, in order, across the switch");
+        // The specialised code keeps the shared code's checks: a second producer is caught
+        // before the next 1 KiB block, and a double commit is EINVAL.
+        ErrnoException e = null;
+        for (int i = 0; i < UserProducer.OWNERSHIP_CHECK_INTERVAL / 16 && e == null; i++) {
+            // The other producer writes a sample after each of ours, as in the test above.
+            d.drain((b, o, l) -> true, RingLayout.NO_WAKEUP);
+            long theirs = RawRing.producerPos(view);
+            RawRing.setProducerPos(view, RawRing.writeLongRecord(view, theirs, 7, 0));
+            try {
+                p.submit(p.reserve(8));
+            } catch (ErrnoException caught) {
+                e = caught;
+            }
+        }
+        assertNotNull(e, "a second producer was never noticed");
+        assertEquals(Errno.EBUSY, e.errno());
+        ErrnoException twice = assertThrows(ErrnoException.class, () -> p.submit(8));
+        assertEquals(Errno.EINVAL, twice.errno());
+    }
 }
