@@ -18,6 +18,10 @@ PAIRS = [
     ("USER_RINGBUF (SPSC) vs OneToOneRingBuffer", "JvmUserRingbufBench", "AgronaOneToOneBench", ("p1",)),
 ]
 REFERENCES = ["DisruptorBench", "JctoolsMpscBench"]
+# One thread produces a batch and consumes it: the rings' own cost, without cache lines moving
+# between cores. (jringbuf method, Agrona method) pairs of SingleThreadBench.
+SINGLE = "SingleThreadBench"
+SINGLE_PAIRS = [("ringbuf", "manyToOne"), ("userRingbuf", "oneToOne")]
 
 
 def load(path):
@@ -29,6 +33,8 @@ def load(path):
         cls, group = r["benchmark"].split(".")[-2:]
         params = r.get("params", {})
         key = (cls, group, r["mode"], int(params.get("payload", 0)), params.get("batchCommit", "-"))
+        if cls == SINGLE:
+            table[key]["primary"] = r["primaryMetric"]["score"]
         for name, m in r.get("secondaryMetrics", {}).items():
             if re.fullmatch(r"produce\d", name):
                 table[key]["produce"] = (m["score"], m.get("scoreError", float("nan")), m["scoreUnit"],
@@ -76,6 +82,17 @@ def main(path):
                                            for ref in REFERENCES)
                             print(f"{group[1:]:>9} {payload:>7} {commit_label(commit):>6} {sa:>10.3g} {sb:>10.3g}"
                                   f" {sa / sb:>7.2f} {fmt(a.get('alloc')):>9} {fmt(b.get('alloc')):>9}{refs}")
+    if any(k[0] == SINGLE and k[2] == "thrpt" for k in t):
+        print("\n== single thread (SingleThreadBench), thrpt: records/us produced and consumed by one thread;"
+              " ratio = jringbuf / Agrona ==")
+        print(f"{'pair':>22} {'payload':>7} {'jringbuf':>10} {'Agrona':>10} {'ratio':>7}")
+        for ours, theirs in SINGLE_PAIRS:
+            for payload in payloads:
+                a = t.get((SINGLE, ours, "thrpt", payload, "-"), {}).get("primary")
+                b = t.get((SINGLE, theirs, "thrpt", payload, "-"), {}).get("primary")
+                if a is None or b is None:
+                    continue
+                print(f"{ours + '/' + theirs:>22} {payload:>7} {a:>10.3g} {b:>10.3g} {a / b:>7.2f}")
     print("\nB/op: gc.alloc.rate.norm of the whole group (producer and consumer operations).")
     print("Disruptor and JctoolsMpsc: multi-producer object queues (reference points), same columns as jringbuf.")
 

@@ -31,7 +31,7 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
-    private static final Object[] DATA = classData();
+    private static final Object[] DATA = Specializer.classData(MethodHandles.lookup());
     /** True in a per-ring class (the constants below are the ring's), false in the shared one. */
     private static final boolean SPECIALIZED = (Boolean) DATA[0];
     private static final MemorySegment CONSUMER_PAGE = (MemorySegment) DATA[1];
@@ -59,18 +59,6 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
     public Consumer.Loop copyFor(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment ring,
                                  long mask, boolean perRecord) {
         return new ConsumerLoopTemplate(consumerPage, producerPage, ring, mask, perRecord);
-    }
-
-    private static Object[] classData() {
-        try {
-            Object[] data = MethodHandles.classData(MethodHandles.lookup(), "_", Object[].class);
-            if (data == null) {
-                throw new IllegalStateException("ConsumerLoopTemplate is a template for hidden classes");
-            }
-            return data;
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -10,15 +10,31 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
- * Defines the hot loops as hidden classes from their templates (see {@link ConsumerLoopTemplate}):
- * one shared class per loop, and per-ring classes whose {@code static final} fields hold the
- * ring's segments. A hidden class is not strongly reachable from its loader: a per-ring class is
- * unloaded with the consumer that uses it.
+ * Defines the hot code as hidden classes from its templates ({@link ConsumerLoopTemplate},
+ * {@link ProducerOpsTemplate}, {@link UserProducerOpsTemplate}): one shared class per template,
+ * and per-ring classes whose {@code static final} fields hold the ring's segments. A hidden
+ * class is not strongly reachable from its loader: a per-ring class is unloaded with the
+ * consumer or producer that uses it.
  */
 final class Specializer {
-    private static volatile byte[] consumerLoopBytes;
-    /** An instance of the consume loop class shared by consumers that are not specialised (yet). */
+    /** The class file bytes of each template, read once. */
+    private static final ClassValue<byte[]> TEMPLATE_BYTES = new ClassValue<>() {
+        @Override
+        protected byte[] computeValue(Class<?> template) {
+            return read(template.getSimpleName() + ".class");
+        }
+    };
+    /** Instances of the shared classes (racy on purpose: a second shared class would be harmless). */
     private static volatile Consumer.Loop sharedConsumerLoop;
+    private static volatile Producer.Ops sharedProducerOps;
+    private static volatile UserProducer.Ops sharedUserProducerOps;
+
+    private static final MethodType CONSUMER_LOOP = MethodType.methodType(void.class,
+            MemorySegment.class, MemorySegment.class, MemorySegment.class, long.class, boolean.class);
+    private static final MethodType PRODUCER_OPS = MethodType.methodType(void.class,
+            MemorySegment.class, MemorySegment.class, MemorySegment.class, MemorySegment.class, long.class);
+    private static final MethodType USER_PRODUCER_OPS = MethodType.methodType(void.class,
+            MemorySegment.class, MemorySegment.class, MemorySegment.class, long.class);
 
     private Specializer() {
     }
@@ -30,97 +46,43 @@ final class Specializer {
      * @param specialized true: a class of its own, with the ring as constants; false: the shared class
      */
     static Consumer.Loop consumerLoop(RingView view, boolean batchCommit, boolean specialized) {
-        Consumer.Loop prototype = specialized
-                ? defineConsumerLoop(new Object[] {true, view.consumerPage(), view.producerPage(), view.data(),
-                        view.mask(), batchCommit})
-                : sharedConsumerLoop();
+        Consumer.Loop prototype;
+        if (specialized) {
+            prototype = (Consumer.Loop) define(ConsumerLoopTemplate.class, new Object[] {true, view.consumerPage(),
+                    view.producerPage(), view.data(), view.mask(), batchCommit}, CONSUMER_LOOP, null, null, null, 0L,
+                    false);
+        } else {
+            prototype = sharedConsumerLoop;
+            if (prototype == null) {
+                prototype = (Consumer.Loop) define(ConsumerLoopTemplate.class,
+                        new Object[] {false, null, null, null, 0L, false}, CONSUMER_LOOP, null, null, null, 0L, false);
+                sharedConsumerLoop = prototype;
+            }
+        }
         return prototype.copyFor(view.consumerPage(), view.producerPage(), view.data(), view.mask(), !batchCommit);
     }
 
-    private static Consumer.Loop sharedConsumerLoop() {
-        Consumer.Loop shared = sharedConsumerLoop;
-        if (shared == null) {
-            // Racy on purpose: a second shared class would be harmless.
-            shared = defineConsumerLoop(new Object[] {false, null, null, null, 0L, false});
-            sharedConsumerLoop = shared;
-        }
-        return shared;
-    }
-
-    /** Defines a loop class with this class data; returns a (placeholder) instance to copy from. */
-    private static Consumer.Loop defineConsumerLoop(Object[] classData) {
-        try {
-            MethodHandles.Lookup hidden = MethodHandles.lookup()
-                    .defineHiddenClassWithClassData(consumerLoopBytes(), classData, true);
-            return (Consumer.Loop) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class,
-                    MemorySegment.class, MemorySegment.class, MemorySegment.class, long.class, boolean.class))
-                    .invoke(null, null, null, 0L, false);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException("cannot define the consume loop class", e);
-        }
-    }
-
-    private static byte[] consumerLoopBytes() {
-        byte[] bytes = consumerLoopBytes;
-        if (bytes == null) {
-            // Racy on purpose: two threads may both read the same bytes.
-            bytes = read(ConsumerLoopTemplate.class.getSimpleName() + ".class");
-            consumerLoopBytes = bytes;
-        }
-        return bytes;
-    }
-
-    private static volatile byte[] producerOpsBytes;
-    /** An instance of the producer code class shared by producers that are not specialised (yet). */
-    private static volatile Producer.Ops sharedProducerOps;
-
     /**
-     * Reservation and commit code for one ring.
+     * Reservation and commit code for one RINGBUF producer.
      *
      * @param specialized true: a class of its own, with the ring as constants; false: the shared class
      */
     static Producer.Ops producerOps(RingView view, RingControl control, boolean specialized) {
         MemorySegment lock = control.lockWord();
-        Producer.Ops prototype = specialized
-                ? defineProducerOps(new Object[] {true, view.consumerPage(), view.producerPage(), view.data(), lock,
-                        view.mask()})
-                : sharedProducerOps();
+        Producer.Ops prototype;
+        if (specialized) {
+            prototype = (Producer.Ops) define(ProducerOpsTemplate.class, new Object[] {true, view.consumerPage(),
+                    view.producerPage(), view.data(), lock, view.mask()}, PRODUCER_OPS, null, null, null, null, 0L);
+        } else {
+            prototype = sharedProducerOps;
+            if (prototype == null) {
+                prototype = (Producer.Ops) define(ProducerOpsTemplate.class,
+                        new Object[] {false, null, null, null, null, 0L}, PRODUCER_OPS, null, null, null, null, 0L);
+                sharedProducerOps = prototype;
+            }
+        }
         return prototype.copyFor(view.consumerPage(), view.producerPage(), view.data(), lock, view.mask());
     }
-
-    private static Producer.Ops sharedProducerOps() {
-        Producer.Ops shared = sharedProducerOps;
-        if (shared == null) {
-            // Racy on purpose: a second shared class would be harmless.
-            shared = defineProducerOps(new Object[] {false, null, null, null, null, 0L});
-            sharedProducerOps = shared;
-        }
-        return shared;
-    }
-
-    private static Producer.Ops defineProducerOps(Object[] classData) {
-        byte[] bytes = producerOpsBytes;
-        if (bytes == null) {
-            bytes = read(ProducerOpsTemplate.class.getSimpleName() + ".class");
-            producerOpsBytes = bytes;
-        }
-        try {
-            MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, classData, true);
-            return (Producer.Ops) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class,
-                    MemorySegment.class, MemorySegment.class, MemorySegment.class, MemorySegment.class, long.class))
-                    .invoke(null, null, null, null, 0L);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException("cannot define the producer code class", e);
-        }
-    }
-
-    private static volatile byte[] userProducerOpsBytes;
-    /** An instance of the user producer code class shared by producers that are not specialised (yet). */
-    private static volatile UserProducer.Ops sharedUserProducerOps;
 
     /**
      * Reservation and commit code for one USER_RINGBUF producer.
@@ -128,38 +90,55 @@ final class Specializer {
      * @param specialized true: a class of its own, with the ring as constants; false: the shared class
      */
     static UserProducer.Ops userProducerOps(RingView view, boolean specialized) {
-        UserProducer.Ops prototype = specialized
-                ? defineUserProducerOps(new Object[] {true, view.consumerPage(), view.producerPage(), view.data(),
-                        view.mask()})
-                : sharedUserProducerOps();
+        UserProducer.Ops prototype;
+        if (specialized) {
+            prototype = (UserProducer.Ops) define(UserProducerOpsTemplate.class, new Object[] {true,
+                    view.consumerPage(), view.producerPage(), view.data(), view.mask()}, USER_PRODUCER_OPS, null, null,
+                    null, 0L);
+        } else {
+            prototype = sharedUserProducerOps;
+            if (prototype == null) {
+                prototype = (UserProducer.Ops) define(UserProducerOpsTemplate.class,
+                        new Object[] {false, null, null, null, 0L}, USER_PRODUCER_OPS, null, null, null, 0L);
+                sharedUserProducerOps = prototype;
+            }
+        }
         return prototype.copyFor(view.consumerPage(), view.producerPage(), view.data(), view.mask());
     }
 
-    private static UserProducer.Ops sharedUserProducerOps() {
-        UserProducer.Ops shared = sharedUserProducerOps;
-        if (shared == null) {
-            // Racy on purpose: a second shared class would be harmless.
-            shared = defineUserProducerOps(new Object[] {false, null, null, null, 0L});
-            sharedUserProducerOps = shared;
+    /**
+     * The class data of a template's hidden class: what {@code static final} fields read at class
+     * initialisation.
+     *
+     * @param lookup the hidden class's own lookup
+     * @throws IllegalStateException if the class is the template itself, loaded by name
+     */
+    static Object[] classData(MethodHandles.Lookup lookup) {
+        try {
+            Object[] data = MethodHandles.classData(lookup, "_", Object[].class);
+            if (data == null) {
+                throw new IllegalStateException(lookup.lookupClass().getSimpleName() + " is a template for hidden classes");
+            }
+            return data;
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
         }
-        return shared;
     }
 
-    private static UserProducer.Ops defineUserProducerOps(Object[] classData) {
-        byte[] bytes = userProducerOpsBytes;
-        if (bytes == null) {
-            bytes = read(UserProducerOpsTemplate.class.getSimpleName() + ".class");
-            userProducerOpsBytes = bytes;
-        }
+    /**
+     * Defines a hidden class from a template's bytes with this class data and returns a
+     * placeholder instance (made with {@code constructorArgs}) to copy from.
+     */
+    private static Object define(Class<?> template, Object[] classData, MethodType constructor,
+                                 Object... constructorArgs) {
         try {
-            MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, classData, true);
-            return (UserProducer.Ops) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class,
-                    MemorySegment.class, MemorySegment.class, MemorySegment.class, long.class))
-                    .invoke(null, null, null, 0L);
+            MethodHandles.Lookup hidden = MethodHandles.lookup()
+                    .defineHiddenClassWithClassData(TEMPLATE_BYTES.get(template), classData, true);
+            return hidden.findConstructor(hidden.lookupClass(), constructor).invokeWithArguments(constructorArgs);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException("cannot define the user producer code class", e);
+            throw new IllegalStateException("cannot define a class from " + template.getSimpleName(), e);
         }
     }
 

@@ -27,7 +27,7 @@ final class UserProducerOpsTemplate implements UserProducer.Ops {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
-    private static final Object[] DATA = classData();
+    private static final Object[] DATA = Specializer.classData(MethodHandles.lookup());
     /** True in a per-ring class (the constants below are the ring's), false in the shared one. */
     private static final boolean SPECIALIZED = (Boolean) DATA[0];
     private static final MemorySegment CONSUMER_PAGE = (MemorySegment) DATA[1];
@@ -51,18 +51,6 @@ final class UserProducerOpsTemplate implements UserProducer.Ops {
     public UserProducer.Ops copyFor(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment ring,
                                     long mask) {
         return new UserProducerOpsTemplate(consumerPage, producerPage, ring, mask);
-    }
-
-    private static Object[] classData() {
-        try {
-            Object[] data = MethodHandles.classData(MethodHandles.lookup(), "_", Object[].class);
-            if (data == null) {
-                throw new IllegalStateException("UserProducerOpsTemplate is a template for hidden classes");
-            }
-            return data;
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override
