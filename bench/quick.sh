@@ -20,5 +20,5 @@ if [ "${VERBOSE:-0}" = 1 ]; then
   bench/jmh.sh tiny
 else
   bench/jmh.sh tiny 2>&1 | grep --line-buffered -E \
-    '^# Run progress|^# Benchmark:|^== |^(RINGBUF|USER_RINGBUF)|^producers|^ +[0-9]+ +[0-9]+ |^raw results|^B/op|^Disruptor|\.png$|^bench/jmh.sh'
+    '^# Run progress|^# Benchmark:|^== |^(RINGBUF|USER_RINGBUF)|^producers|^ +[0-9]+ +[0-9]+ |^ +pair |^ +[a-zA-Z]+/[a-zA-Z]+ +[0-9]+ |^raw results|^B/op|^Disruptor and|\.png$|^bench/jmh.sh'
 fi
