@@ -40,6 +40,9 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
     private static final long MASK = (Long) DATA[4];
     private static final boolean PER_RECORD = !(Boolean) DATA[5];
 
+    /** Records per pass at most: a bound for the inner loop that real rings never reach. */
+    private static final int PASS_LIMIT = Integer.MAX_VALUE - 1;
+
     private final MemorySegment consumerPage;
     private final MemorySegment producerPage;
     private final MemorySegment ring;
@@ -84,7 +87,10 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                 break;
             }
             owner.checkPass(cons, prod, avail);
-            do {
+            // An int-counted loop (the bound is never reached: the outer loop would go on) rather
+            // than do-while (avail > 0): C2 then compiles it as a counted loop. Measured on kernel
+            // rings, per-record commit, 8-byte records: 410-413 -> 448-454 M records/s.
+            for (int i = 0; i < PASS_LIMIT; i++) {
                 long headerOffset = cons & mask;
                 // Acquire: pairs with the producer's exchange (or release store) of the header at
                 // commit, so the payload written before the commit is visible.
@@ -131,7 +137,10 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                     LONG.setRelease(cp, 0L, cons);
                     published = cons;
                 }
-            } while (avail > 0);
+                if (avail <= 0) {
+                    break;
+                }
+            }
             if (cons != published) {
                 // Batch mode: one release store per pass.
                 LONG.setRelease(cp, 0L, cons);
