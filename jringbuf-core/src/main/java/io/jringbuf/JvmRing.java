@@ -191,8 +191,13 @@ public final class JvmRing implements AutoCloseable {
         require(RingType.USER_RINGBUF, "userProducer()", "producer()");
         if (userProducer == null) {
             memory.control().claimProducer();
-            userProducer = new UserProducer(memory.view(), wakesDrainer ? dataWakeup : Notifier.NONE, spaceWaiter,
-                    memory.control());
+            try {
+                userProducer = new UserProducer(memory.view(), wakesDrainer ? dataWakeup : Notifier.NONE,
+                        spaceWaiter, memory.control());
+            } catch (RuntimeException | Error e) {
+                memory.control().releaseProducer(); // nothing was produced: the claim goes back
+                throw e;
+            }
             userProducerWakesDrainer = wakesDrainer;
         } else if (userProducerWakesDrainer != wakesDrainer) {
             throw new IllegalStateException("this ring's user producer was created with wakesDrainer="

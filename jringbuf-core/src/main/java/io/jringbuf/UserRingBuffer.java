@@ -85,7 +85,7 @@ public final class UserRingBuffer implements AutoCloseable {
             EpollWaiter space = new EpollWaiter(epoll, mapFd, Sys.EPOLLOUT, "USER_RINGBUF fd " + mapFd);
             UserProducer producer = new UserProducer(memory.view(), Notifier.NONE, space, null);
             return new UserRingBuffer(memory, epoll, producer, info.id());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (epoll != null) {
                 epoll.close();
             }

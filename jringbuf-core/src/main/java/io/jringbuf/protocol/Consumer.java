@@ -249,7 +249,7 @@ public final class Consumer {
         try {
             loop = Specializer.consumerLoop(view, batchCommit, true);
             specialized = true;
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | Error e) {
             // Only an optimisation: the shared loop goes on working.
         }
     }

@@ -13,8 +13,9 @@ import static io.jringbuf.protocol.RingLayout.HEADER_SIZE;
 import static io.jringbuf.protocol.RingLayout.LENGTH_MASK;
 
 /**
- * The consume loop of {@link Consumer}. Never loaded under this name: its bytes are defined as
- * hidden classes ({@link Specializer}) with class data read into {@code static final} fields.
+ * The consume loop of {@link Consumer}. Never initialised under this name: its class file is
+ * defined as hidden classes ({@link Specializer}) with class data read into {@code static final}
+ * fields.
  * One shared class (class data "not specialised") reads the ring from instance fields, like
  * ordinary code; a consumer that has delivered enough records to matter gets its own class whose
  * constants are its ring's segments, mask and commit mode. The JIT treats those as constants, and

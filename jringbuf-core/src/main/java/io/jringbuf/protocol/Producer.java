@@ -30,7 +30,9 @@ import static io.jringbuf.protocol.RingLayout.PENDING_POS_OFFSET;
  * leaves too little room (the consumer stores it per record; re-reading it on every reservation
  * would bounce its cache line between cores). The header is written BUSY, with this process's id
  * in its second word, before the release store of {@code producer_pos}. Reservation never
- * blocks in {@link #reserve(int)}; a failure returns -1 and counts a drop ({@link #drops()}).
+ * waits for space in {@link #reserve(int)}; a failure returns -1 and counts a drop
+ * ({@link #drops()}). (The 4,096th reservation of a producer also defines its own class, see
+ * below: a one-time cost in that call.)
  *
  * <h2>Commit</h2>
  * {@link #submit} and {@link #discard} publish the header with an atomic exchange (a full
@@ -47,7 +49,8 @@ import static io.jringbuf.protocol.RingLayout.PENDING_POS_OFFSET;
  * Reservation and commit live in hidden classes defined from {@link ProducerOpsTemplate}, like
  * {@link Consumer}'s loop: a new producer runs a shared class, and after 4,096 reservations one
  * of its own whose constants are this ring's segments, so that the JIT folds most of the
- * memory-safety checks of each access. Both run the same bytecode.
+ * memory-safety checks of each access. Both run the same bytecode. If the class cannot be
+ * defined, the producer keeps the shared one.
  *
  * <h2>Sizes</h2>
  * The largest payload is {@code size - 16} (a RINGBUF never fills completely). A size with one
@@ -71,8 +74,10 @@ public final class Producer {
     private final RingView view;
     /** The reservation and commit code shared by producers that are not specialised (yet). */
     private final Ops generic;
-    /** This ring's own reservation and commit code, once defined (see {@link ProducerOpsTemplate}). */
+    /** This producer's own reservation and commit code, once defined (see {@link ProducerOpsTemplate}). */
     private Ops special;
+    /** Guards the definition of {@link #special}. */
+    private final Object specializing = new Object();
     /** Reservations left before the code is specialised (Long.MAX_VALUE once tried); racy on purpose. */
     private long untilSpecialized = SPECIALIZE_AFTER;
     /**
@@ -300,15 +305,18 @@ public final class Producer {
      */
     static final long SPECIALIZE_AFTER = 1 << 12;
 
-    private synchronized void specialize() {
-        untilSpecialized = Long.MAX_VALUE; // never again: 2^63 reservations away
-        if (special != null) {
-            return;
-        }
-        try {
-            special = Specializer.producerOps(view, control, true);
-        } catch (RuntimeException | LinkageError e) {
-            // Only an optimisation: the shared code goes on working.
+    private void specialize() {
+        untilSpecialized = Long.MAX_VALUE; // 2^63 reservations away (a racing decrement may retry)
+        synchronized (specializing) { // not on this object, which callers may lock
+            if (special != null) {
+                return;
+            }
+            try {
+                special = Specializer.producerOps(view, control, true);
+            } catch (RuntimeException | Error e) {
+                // Only an optimisation (a class definition that fails, even for lack of
+                // metaspace): the shared code goes on working.
+            }
         }
     }
 

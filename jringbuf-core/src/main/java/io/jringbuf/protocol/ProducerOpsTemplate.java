@@ -16,13 +16,15 @@ import static io.jringbuf.protocol.RingLayout.NO_WAKEUP;
 import static io.jringbuf.protocol.RingLayout.PENDING_POS_OFFSET;
 
 /**
- * The reservation and commit of {@link Producer}. Never loaded under this name: like
- * {@link ConsumerLoopTemplate}, its bytes are defined as hidden classes ({@link Specializer}).
+ * The reservation and commit of {@link Producer}. Never initialised under this name: like
+ * {@link ConsumerLoopTemplate}, its class file is defined as hidden classes ({@link Specializer}).
  * The shared class (class data "not specialised") reads the ring from instance fields; a
- * producer that has reserved enough gets a class whose {@code static final} fields are its ring's
- * segments, so the JIT folds the segments' fields and most of each access's bounds, alignment and
- * liveness checks, which it otherwise repeats after every barrier (single-thread produce of 8-byte
- * records: about 13 ns with instance fields, 9.5 with constants). Both kinds run this bytecode.
+ * producer that has reserved enough gets a class of its own whose {@code static final} fields are
+ * its ring's segments, so the JIT folds the segments' fields and with them the bounds, alignment
+ * and read-only checks of each access, which it otherwise repeats after every barrier; the
+ * liveness check is left at one load of the session's state (single-thread produce of 8-byte
+ * records: about 13 ns with instance fields, 9.6-10.4 with constants). Both kinds run this
+ * bytecode.
  *
  * <p>Memory ordering: as documented on {@link Producer}, where the reasoning lives; the comments
  * below name each access's partner. The reservation lock is {@link RingControl}'s: its fast path
@@ -34,7 +36,7 @@ final class ProducerOpsTemplate implements Producer.Ops {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
     private static final Object[] DATA = Specializer.classData(MethodHandles.lookup());
-    /** True in a per-ring class (the constants below are the ring's), false in the shared one. */
+    /** True in a producer's own class (the constants below are its ring's), false in the shared one. */
     private static final boolean SPECIALIZED = (Boolean) DATA[0];
     private static final MemorySegment CONSUMER_PAGE = (MemorySegment) DATA[1];
     private static final MemorySegment PRODUCER_PAGE = (MemorySegment) DATA[2];

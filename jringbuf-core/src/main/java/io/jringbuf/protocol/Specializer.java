@@ -12,9 +12,9 @@ import java.lang.invoke.MethodType;
 /**
  * Defines the hot code as hidden classes from its templates ({@link ConsumerLoopTemplate},
  * {@link ProducerOpsTemplate}, {@link UserProducerOpsTemplate}): one shared class per template,
- * and per-ring classes whose {@code static final} fields hold the ring's segments. A hidden
- * class is not strongly reachable from its loader: a per-ring class is unloaded with the
- * consumer or producer that uses it.
+ * and classes of their own for busy consumers and producers, whose {@code static final} fields
+ * hold their ring's segments. A hidden class is not strongly reachable from its loader: such a
+ * class is unloaded with the consumer or producer that uses it.
  */
 final class Specializer {
     /** The class file bytes of each template, read once. */

@@ -68,8 +68,10 @@ public final class UserProducer {
     private final RingView view;
     /** The reservation and commit code shared by producers that are not specialised (yet). */
     private final Ops generic;
-    /** This ring's own reservation and commit code, once defined. */
+    /** This producer's own reservation and commit code, once defined. */
     private Ops special;
+    /** Guards the definition of {@link #special}. */
+    private final Object specializing = new Object();
     /** Reservations left before the code is specialised (Long.MAX_VALUE once tried). */
     private long untilSpecialized = SPECIALIZE_AFTER;
     /** The producer position this producer last published (read and written by {@link Ops}). */
@@ -262,15 +264,18 @@ public final class UserProducer {
     /** Reservations after which a producer gets code of its own (see {@link Producer}). */
     static final long SPECIALIZE_AFTER = 1 << 12;
 
-    private synchronized void specialize() {
-        untilSpecialized = Long.MAX_VALUE; // never again: 2^63 reservations away
-        if (special != null) {
-            return;
-        }
-        try {
-            special = Specializer.userProducerOps(view, true);
-        } catch (RuntimeException | LinkageError e) {
-            // Only an optimisation: the shared code goes on working.
+    private void specialize() {
+        untilSpecialized = Long.MAX_VALUE; // 2^63 reservations away (a racing decrement may retry)
+        synchronized (specializing) { // not on this object, which callers may lock
+            if (special != null) {
+                return;
+            }
+            try {
+                special = Specializer.userProducerOps(view, true);
+            } catch (RuntimeException | Error e) {
+                // Only an optimisation (a class definition that fails, even for lack of
+                // metaspace): the shared code goes on working.
+            }
         }
     }
 
