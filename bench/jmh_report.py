@@ -35,6 +35,10 @@ def load(path):
         key = (cls, group, r["mode"], int(params.get("payload", 0)), params.get("batchCommit", "-"))
         if cls == SINGLE:
             table[key]["primary"] = r["primaryMetric"]["score"]
+        if cls == "CoreToCoreBench":
+            for name, m in r.get("secondaryMetrics", {}).items():
+                if name == "ping":
+                    table[key]["ping"] = m["score"]
         for name, m in r.get("secondaryMetrics", {}).items():
             if re.fullmatch(r"produce\d", name):
                 table[key]["produce"] = (m["score"], m.get("scoreError", float("nan")), m["scoreUnit"],
@@ -82,6 +86,11 @@ def main(path):
                                            for ref in REFERENCES)
                             print(f"{group[1:]:>9} {payload:>7} {commit_label(commit):>6} {sa:>10.3g} {sb:>10.3g}"
                                   f" {sa / sb:>7.2f} {fmt(a.get('alloc')):>9} {fmt(b.get('alloc')):>9}{refs}")
+    rt = t.get(("CoreToCoreBench", "pingpong", "thrpt", 0, "-"), {}).get("ping")
+    if rt:
+        print(f"\n== machine state (CoreToCoreBench): a cache line's round trip between the two threads' cores:"
+              f" {1000 / rt:.0f} ns (one measurement during the run; on the 2-vCPU VM of BENCHMARKS.md about 140 ns"
+              f" in its fast state and 500 ns in its slow one)")
     if any(k[0] == SINGLE and k[2] == "thrpt" for k in t):
         print("\n== single thread (SingleThreadBench), thrpt: records/us produced and consumed by one thread;"
               " ratio = jringbuf / Agrona ==")
