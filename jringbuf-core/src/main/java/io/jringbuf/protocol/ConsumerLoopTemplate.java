@@ -88,10 +88,10 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                 break;
             }
             owner.checkPass(cons, prod, avail);
-            // An int-counted loop (the bound is never reached: the outer loop would go on) rather
-            // than do-while (avail > 0): C2 then compiles it as a counted loop. Measured on kernel
-            // rings, per-record commit, 8-byte records: 410-413 -> 448-454 M records/s.
-            for (int i = 0; i < PASS_LIMIT; i++) {
+            long previous = 0; // the size of the record before (0: none, the smallest is 8)
+            records:
+            for (;;) {
+                // The general step: this record's header gives the next position.
                 long headerOffset = cons & mask;
                 // Acquire: pairs with the producer's exchange (or release store) of the header at
                 // commit, so the payload written before the commit is visible.
@@ -110,27 +110,21 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                 }
                 long len = RingLayout.recordSizeOfHeader(header);
                 if (len > avail) {
+                    if (cons != published) {
+                        // The records delivered before stay consumed (batch mode included).
+                        LONG.setRelease(cp, 0L, cons);
+                        VarHandle.fullFence(); // seed 000: fence before an early return
+                        owner.done(count, true);
+                    }
                     throw Consumer.corruptHeader(cons, header, avail);
                 }
                 cons += len;
                 avail -= len;
                 if ((header & DISCARD_BIT) == 0) {
-                    boolean more;
-                    try {
-                        more = handler.onRecord(d, headerOffset + HEADER_SIZE, header & LENGTH_MASK);
-                    } catch (Throwable t) {
-                        // The record is consumed even though its handler failed.
-                        LONG.setRelease(cp, 0L, cons);
-                        VarHandle.fullFence(); // seed 000: fence before an early return
-                        owner.done(count, true);
-                        throw t;
+                    if (deliver(owner, handler, cp, d, headerOffset, header, cons, count, count + 1 >= n)) {
+                        return owner.done(count + 1, true);
                     }
                     count++;
-                    if (!more || count >= n) {
-                        LONG.setRelease(cp, 0L, cons);
-                        VarHandle.fullFence(); // seed 000: fence before an early return
-                        return owner.done(count, true);
-                    }
                 }
                 if (perRecord) {
                     // Release: the handler's reads of the record happen before producers reuse
@@ -141,6 +135,44 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                 if (avail <= 0) {
                     break;
                 }
+                if (len != previous) {
+                    previous = len;
+                    continue;
+                }
+                // Two records of one size in a row: expect more of it. Below, the next position
+                // is cons + size whatever the header says, and a header of another size is a
+                // branch out (back to the general step, which loads it again), not a data
+                // dependency, so the header loads of consecutive records overlap instead of each
+                // waiting for the one before (the chain load, length, position, load).
+                final long size = len;
+                // An int-counted loop (the bound is never reached: the outer loop would go on)
+                // rather than do-while (avail > 0): C2 then compiles it as a counted loop.
+                for (int i = 0; i < PASS_LIMIT; i++) {
+                    headerOffset = cons & mask;
+                    // Acquire: as in the general step.
+                    header = (int) INT.getAcquire(d, headerOffset);
+                    // BUSY (negative), another size, or past producer_pos: the general step.
+                    if (header < 0 || RingLayout.recordSizeOfHeader(header) != size || size > avail) {
+                        previous = 0;
+                        continue records;
+                    }
+                    cons += size;
+                    avail -= size;
+                    if ((header & DISCARD_BIT) == 0) {
+                        if (deliver(owner, handler, cp, d, headerOffset, header, cons, count, count + 1 >= n)) {
+                            return owner.done(count + 1, true);
+                        }
+                        count++;
+                    }
+                    if (perRecord) {
+                        // Release: as in the general step.
+                        LONG.setRelease(cp, 0L, cons);
+                        published = cons;
+                    }
+                    if (avail <= 0) {
+                        break records;
+                    }
+                }
             }
             if (cons != published) {
                 // Batch mode: one release store per pass.
@@ -150,5 +182,33 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
             VarHandle.fullFence(); // seed 000: publish consumer_pos before reloading producer_pos
         }
         return owner.done(count, published != start);
+    }
+
+    /**
+     * Hands one record to the handler. Returns true when the call must end after it (the handler
+     * asked to stop, or it was the last of the {@code n} asked for), having published
+     * {@code next} as consumer_pos and fenced; the caller then returns. A handler that throws
+     * leaves the record consumed, published the same way.
+     *
+     * @param count the records delivered before this one
+     */
+    private static boolean deliver(Consumer owner, RecordHandler handler, MemorySegment cp, MemorySegment d,
+                                   long headerOffset, int header, long next, int count, boolean last) {
+        boolean more;
+        try {
+            more = handler.onRecord(d, headerOffset + HEADER_SIZE, header & LENGTH_MASK);
+        } catch (Throwable t) {
+            // The record is consumed even though its handler failed.
+            LONG.setRelease(cp, 0L, next);
+            VarHandle.fullFence(); // seed 000: fence before an early return
+            owner.done(count, true);
+            throw t;
+        }
+        if (!more || last) {
+            LONG.setRelease(cp, 0L, next);
+            VarHandle.fullFence(); // seed 000: fence before an early return
+            return true;
+        }
+        return false;
     }
 }

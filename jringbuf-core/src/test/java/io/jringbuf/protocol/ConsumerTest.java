@@ -11,12 +11,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -312,6 +318,103 @@ class ConsumerTest {
         assertEquals(Errno.EINVAL, e.errno());
         assertTrue(got.isEmpty());
         assertEquals(0, RawRing.consumerPos(view));
+    }
+
+    /** What is odd about the record at index {@code k} of a run of records of one size. */
+    enum Odd { BUSY, DISCARDED, HANDLER_STOPS, HANDLER_THROWS, OTHER_SIZE, LIMIT, CUT_BY_PRODUCER_POS }
+
+    static Stream<Arguments> oddRecordsInARun() {
+        return Stream.of(false, true).flatMap(batch -> IntStream.range(0, 8).boxed()
+                .flatMap(k -> Arrays.stream(Odd.values()).map(odd -> Arguments.of(batch, k, odd))));
+    }
+
+    /**
+     * Records of one size are consumed by a loop that computes their positions without waiting
+     * for their headers; an odd record anywhere in such a run (first, second, deep inside, last)
+     * must be handled exactly as anywhere else. Eight 16-byte records, values 0..7, index k odd.
+     */
+    @ParameterizedTest(name = "batchCommit={0}, index {1}: {2}")
+    @MethodSource("oddRecordsInARun")
+    void anOddRecordAnywhereInARunOfOneSizeIsHandledLikeAnywhereElse(boolean batch, int k, Odd odd) {
+        Consumer c = consumer(batch);
+        long[] offsets = new long[8];
+        for (int i = 0; i < 8; i++) {
+            int length = odd == Odd.OTHER_SIZE && i == k ? 24 : 8;
+            offsets[i] = producer.reserve(length);
+            producer.buffer().set(ValueLayout.JAVA_LONG, offsets[i], i);
+            if (odd == Odd.BUSY && i == k) {
+                continue;
+            }
+            if (odd == Odd.DISCARDED && i == k) {
+                producer.discard(offsets[i], 0);
+            } else {
+                producer.submit(offsets[i], 0);
+            }
+        }
+        long end = RawRing.producerPos(view);
+        long positionOfK = offsets[k] - RingLayout.HEADER_SIZE;
+        if (odd == Odd.CUT_BY_PRODUCER_POS) {
+            RawRing.setProducerPos(view, positionOfK + 8); // half of record k published
+        }
+        List<Long> got = new ArrayList<>();
+        RecordHandler handler = (b, o, l) -> {
+            long v = b.get(ValueLayout.JAVA_LONG, o);
+            got.add(v);
+            if (odd == Odd.HANDLER_THROWS && v == k) {
+                throw new IllegalStateException("record " + v);
+            }
+            return !(odd == Odd.HANDLER_STOPS && v == k);
+        };
+        List<Long> before = LongStream.range(0, k).boxed().toList();
+        List<Long> all = LongStream.range(0, 8).boxed().toList();
+        List<Long> allButK = LongStream.range(0, 8).filter(v -> v != k).boxed().toList();
+        switch (odd) {
+            case BUSY -> {
+                assertEquals(k, c.consume(handler));
+                assertEquals(before, got);
+                assertEquals(positionOfK, RawRing.consumerPos(view), "parked at the BUSY record");
+                producer.submit(offsets[k], 0);
+                assertEquals(8 - k, c.consume(handler));
+                assertEquals(all, got);
+            }
+            case DISCARDED -> {
+                assertEquals(7, c.consume(handler));
+                assertEquals(allButK, got);
+            }
+            case HANDLER_STOPS -> {
+                assertEquals(k + 1, c.consume(handler));
+                assertEquals(positionOfK + 16, RawRing.consumerPos(view), "the stopping record is consumed");
+                assertEquals(7 - k, c.consume(handler));
+                assertEquals(all, got);
+            }
+            case HANDLER_THROWS -> {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.consume(handler));
+                assertEquals("record " + k, e.getMessage());
+                assertEquals(positionOfK + 16, RawRing.consumerPos(view), "the failing record is consumed");
+                assertEquals(7 - k, c.consume(handler));
+                assertEquals(all, got);
+            }
+            case OTHER_SIZE -> {
+                assertEquals(8, c.consume(handler));
+                assertEquals(all, got);
+            }
+            case LIMIT -> {
+                assertEquals(k + 1, c.consume(handler, k + 1));
+                assertEquals(positionOfK + 16, RawRing.consumerPos(view));
+                assertEquals(7 - k, c.consume(handler, 100));
+                assertEquals(all, got);
+            }
+            case CUT_BY_PRODUCER_POS -> {
+                ErrnoException e = assertThrows(ErrnoException.class, () -> c.consume(handler));
+                assertEquals(Errno.EINVAL, e.errno());
+                assertTrue(e.getMessage().contains("position " + positionOfK), e.getMessage());
+                assertEquals(before, got, "the records before the cut one are delivered once");
+                assertEquals(positionOfK, RawRing.consumerPos(view), "and stay consumed");
+                assertThrows(ErrnoException.class, () -> c.consume(handler));
+                assertEquals(before, got, "a second call delivers nothing again");
+            }
+        }
+        assertEquals(odd == Odd.CUT_BY_PRODUCER_POS ? positionOfK : end, RawRing.consumerPos(view));
     }
 
     @Test
