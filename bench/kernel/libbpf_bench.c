@@ -169,6 +169,10 @@ static void k2(struct ring_buffer *rb, struct sink *sink, int state, int produce
         long long wakeups = 0;
         uint64_t t0 = now_ns(), last = t0;
         if (pthread_create(&t, NULL, producer_main, &arg)) die("pthread_create");
+        // KB_DIAG=1: polls that timed out and the longest time between two poll returns, on stderr
+        int diag = getenv("KB_DIAG") != NULL;
+        long long timeouts = 0, over1 = 0, over3 = 0;
+        uint64_t prev = t0, longest = 0;
         while (!atomic_load_explicit(&arg.done, memory_order_acquire)) {
             int n = ring_buffer__poll(rb, 10);
             if (n < 0 && n != -EINTR) die("ring_buffer__poll");
@@ -176,7 +180,18 @@ static void k2(struct ring_buffer *rb, struct sink *sink, int state, int produce
                 wakeups++;
                 last = now_ns();
             }
+            if (diag && !atomic_load_explicit(&arg.done, memory_order_acquire)) { // not the last poll, which waits out its timeout
+                uint64_t now = now_ns(), gap = now - prev;
+                if (n == 0) timeouts++;
+                if (gap > longest) longest = gap;
+                over1 += gap > 1000000;
+                over3 += gap > 3000000;
+                prev = now;
+            }
         }
+        if (diag) fprintf(stderr, "diag libbpf K2 %s payload %d round %d: drops %lld polls>0 %lld polls=0 %lld gaps >1ms %lld >3ms %lld longest %.2f ms\n",
+                          sampled ? "sampled" : "adaptive", payload, round, field(state, ST_DROPPED) - drop0, wakeups, timeouts,
+                          over1, over3, longest / 1e6);
         if (ring_buffer__consume(rb) > 0) last = now_ns();
         pthread_join(t, NULL);
         long long drops = field(state, ST_DROPPED) - drop0;

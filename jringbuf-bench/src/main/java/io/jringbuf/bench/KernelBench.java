@@ -335,13 +335,38 @@ public final class KernelBench {
         row(p, "K1", variant, "NO_WAKEUP", "none", records, ns, 0, 0);
     }
 
+    /** Untimed K2 rounds before the timed one at least (the C side runs this many). */
+    static final int K2_WARM_ROUNDS = Integer.getInteger("kb.k2warm", 3);
+    /** Untimed K2 rounds at most: the JIT may still be compiling after this many, the run goes on. */
+    static final int K2_MAX_WARM_ROUNDS = Integer.getInteger("kb.k2warmMax", 12);
+    /** A warm-up round during which the JIT compiled for less than this many ms is a quiet one. */
+    static final long K2_QUIET_JIT_MS = 10;
+    /**
+     * -Dkb.diag=true: K2 prints per round, on stderr, its drops, polls, the gaps between poll
+     * returns longer than 1 and 3 ms and the JIT's compile time.
+     */
+    static final boolean DIAG = Boolean.getBoolean("kb.diag");
+
+    /** @return the JIT's total compile time in ms, or -1 where the JVM does not measure it */
+    private static long jitMillis() {
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    }
+
     /**
      * K2 concurrent: a thread runs the producer with test_run(chunk) until the attempts are made;
      * this thread polls (10 ms timeout) until then and consumes the rest. Time: from starting the
      * producer to the last poll/consume that delivered records.
+     *
+     * <p>Untimed rounds of the same size come first: at least {@link #K2_WARM_ROUNDS} (what the
+     * C side runs), then more until one passes with the JIT compiling for less than
+     * {@link #K2_QUIET_JIT_MS} ms (at most {@link #K2_MAX_WARM_ROUNDS}). On two CPUs a compiler
+     * thread takes one of them from the producer and the consumer: measured with {@code kb.diag},
+     * rounds with 37-150 ms of compilation had 4-12 gaps of more than 3 ms between poll returns
+     * and most of the drops, rounds with under 5 ms had 0-2 gaps, as libbpf's rounds do. The
+     * compilations are of the poll loop of this method (OSR, recompiled after uncommon traps) and
+     * the paths it first meets late (BUSY records, the producer's test_run).
      */
-    /** Untimed K2 rounds before the timed one (the C side runs as many). */
-    static final int K2_WARM_ROUNDS = Integer.getInteger("kb.k2warm", 3);
 
     private static void k2(Params p, RingBuffer rb, Sink sink, BpfMap state, BpfProgram producer, boolean sampled)
             throws InterruptedException {
@@ -350,10 +375,11 @@ public final class KernelBench {
         setField(state, ST_MASK, sampled ? p.forceEvery() - 1 : 0);
         Duration timeout = Duration.ofMillis(10);
         long[] result = new long[4];
-        // K2_WARM_ROUNDS untimed rounds of the same size first: the JIT compiles the poll path
-        // and recompiles the consume loop once it meets BUSY records, on the other CPU
-        // (measured: shorter warm-ups left the compiler threads busy for most of the timed round)
-        for (int round = 0; round <= K2_WARM_ROUNDS; round++) {
+        boolean warmedUp = K2_WARM_ROUNDS == 0;
+        for (int round = 0; ; round++) {
+            // Timed: the first round after a warm-up that ended with a quiet round (or ran out).
+            boolean timed = warmedUp;
+            long jit0 = jitMillis();
             long attempts = p.k2Attempts();
             long seq0 = field(state, ST_SEQ), drop0 = field(state, ST_DROPPED);
             sink.reset();
@@ -375,11 +401,28 @@ public final class KernelBench {
             long wakeups = 0;
             long t0 = System.nanoTime(), last = t0;
             t.start();
+            // -Dkb.diag=true: polls that timed out and the longest time between two poll returns, on stderr
+            long timeouts = 0, prev = t0, longest = 0, over1 = 0, over3 = 0;
             while (!done.get()) {
-                if (rb.poll(timeout) > 0) {
+                int n = rb.poll(timeout);
+                if (n > 0) {
                     wakeups++;
                     last = System.nanoTime();
                 }
+                if (DIAG && !done.get()) { // not the last poll, which waits out its timeout
+                    long now = System.nanoTime(), gap = now - prev;
+                    timeouts += n == 0 ? 1 : 0;
+                    longest = Math.max(longest, gap);
+                    over1 += gap > 1_000_000 ? 1 : 0;
+                    over3 += gap > 3_000_000 ? 1 : 0;
+                    prev = now;
+                }
+            }
+            long jitRound = jitMillis() - jit0;
+            if (DIAG) {
+                System.err.printf("diag jringbuf K2 %s payload %d round %d: drops %d polls>0 %d polls=0 %d gaps >1ms %d >3ms %d longest %.2f ms; JIT %d ms%n",
+                        sampled ? "sampled" : "adaptive", p.payload(), round, field(state, ST_DROPPED) - drop0, wakeups,
+                        timeouts, over1, over3, longest / 1e6, jitRound);
             }
             if (rb.consume() > 0) {
                 last = System.nanoTime();
@@ -397,6 +440,11 @@ public final class KernelBench {
             result[1] = last - t0;
             result[2] = drops;
             result[3] = wakeups;
+            if (timed) {
+                break;
+            }
+            warmedUp = round + 1 >= K2_WARM_ROUNDS
+                    && (jitRound < K2_QUIET_JIT_MS || round + 1 >= K2_MAX_WARM_ROUNDS);
         }
         row(p, "K2", sampled ? "sampled-" + p.forceEvery() : "adaptive",
                 sampled ? "NO_WAKEUP+FORCE/" + p.forceEvery() : "0", "epoll-poll", result[0], result[1], result[2], result[3]);
