@@ -170,6 +170,8 @@ public final class Drainer {
             long cons = (long) LONG.get(cp, 0L);
             long prod = cons;
             boolean checkedCons = false;
+            long previous = 0; // the size of the sample before (0: none, the smallest is 8)
+            samplesLoop:
             while (samples < RingLayout.MAX_USER_RINGBUF_SAMPLES) {
                 long avail = prod - cons;
                 if (avail <= 0) {
@@ -228,6 +230,44 @@ public final class Drainer {
                 cons += total;
                 if (!more) {
                     break;
+                }
+                if (total != previous) {
+                    previous = total;
+                    continue;
+                }
+                // Two samples of one size in a row: expect more of it. As in the RINGBUF consume
+                // loop (ConsumerLoopTemplate), the next position is cons + size whatever the
+                // header says, and a header that is not a plain sample of that size is a branch
+                // back to the general step above (which loads and checks it again), not a data
+                // dependency: the header loads of consecutive samples overlap, and so do the
+                // cache misses of a drainer reading lines the producer has just written.
+                final long sampleSize = total;
+                for (int i = 0; i < Integer.MAX_VALUE; i++) {
+                    if (samples >= RingLayout.MAX_USER_RINGBUF_SAMPLES || prod - cons < sampleSize) {
+                        previous = 0;
+                        continue samplesLoop;
+                    }
+                    headerOffset = cons & mask;
+                    // Acquire: as in the general step.
+                    header = (int) INT.getAcquire(d, headerOffset);
+                    length = header & LENGTH_MASK;
+                    // BUSY or DISCARD, another size, or too long for a dynptr: the general step.
+                    if ((header & (BUSY_BIT | DISCARD_BIT)) != 0 || RingLayout.recordSize(length) != sampleSize
+                            || length > RingLayout.DYNPTR_MAX_SIZE) {
+                        previous = 0;
+                        continue samplesLoop;
+                    }
+                    samples++;
+                    try {
+                        more = handler.onRecord(d, headerOffset + HEADER_SIZE, length);
+                    } finally {
+                        // Release: as in the general step.
+                        LONG.setRelease(cp, 0L, cons + sampleSize);
+                    }
+                    cons += sampleSize;
+                    if (!more) {
+                        break samplesLoop;
+                    }
                 }
             }
         } finally {

@@ -9,12 +9,19 @@ import io.jringbuf.JvmRing;
 import io.jringbuf.RingType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -148,6 +155,102 @@ class DrainerTest {
         }, 0));
         assertEquals(16, RawRing.consumerPos(view));
         assertEquals(1, d.drain((b, o, l) -> true, 0), "the next drain works");
+    }
+
+    /** What is odd about the sample at index {@code k} of a run of samples of one size. */
+    enum Odd { BUSY, DISCARDED, DISCARDED_AND_BUSY, HANDLER_STOPS, HANDLER_THROWS, OTHER_SIZE, CUT_BY_PRODUCER_POS }
+
+    static Stream<Arguments> oddSamplesInARun() {
+        return IntStream.range(0, 8).boxed().flatMap(k -> Arrays.stream(Odd.values()).map(odd -> Arguments.of(k, odd)));
+    }
+
+    /**
+     * Samples of one size are drained by a loop that computes their positions without waiting
+     * for their headers; an odd sample anywhere in such a run must be handled exactly as anywhere
+     * else. Eight samples with values 0..7 (16 bytes each, 32 for OTHER_SIZE), index k odd.
+     */
+    @ParameterizedTest(name = "index {0}: {1}")
+    @MethodSource("oddSamplesInARun")
+    void anOddSampleAnywhereInARunOfOneSizeIsHandledLikeAnywhereElse(int k, Odd odd) {
+        Drainer d = drainer(4096);
+        long pos = 0;
+        long positionOfK = 0;
+        for (int i = 0; i < 8; i++) {
+            if (i == k) {
+                positionOfK = pos;
+            }
+            int flags = i != k ? 0 : switch (odd) {
+                case BUSY -> RingLayout.BUSY_BIT;
+                case DISCARDED -> RingLayout.DISCARD_BIT;
+                case DISCARDED_AND_BUSY -> RingLayout.DISCARD_BIT | RingLayout.BUSY_BIT;
+                default -> 0;
+            };
+            if (odd == Odd.OTHER_SIZE && i == k) {
+                view.data().set(ValueLayout.JAVA_LONG, pos + 8, i);
+                RawRing.writeHeader(view, pos, 24, 0);
+                pos += 32;
+            } else {
+                pos = RawRing.writeLongRecord(view, pos, i, flags);
+            }
+        }
+        if (odd == Odd.BUSY) {
+            view.data().set(ValueLayout.JAVA_INT, positionOfK + 4, (int) ProcessHandle.current().pid()); // a live owner
+        }
+        RawRing.setProducerPos(view, odd == Odd.CUT_BY_PRODUCER_POS ? positionOfK + 8 : pos);
+        List<Long> got = new ArrayList<>();
+        RecordHandler handler = (b, o, l) -> {
+            long v = b.get(ValueLayout.JAVA_LONG, o);
+            got.add(v);
+            if (odd == Odd.HANDLER_THROWS && v == k) {
+                throw new IllegalStateException("sample " + v);
+            }
+            return !(odd == Odd.HANDLER_STOPS && v == k);
+        };
+        List<Long> before = LongStream.range(0, k).boxed().toList();
+        List<Long> all = LongStream.range(0, 8).boxed().toList();
+        List<Long> allButK = LongStream.range(0, 8).filter(v -> v != k).boxed().toList();
+        switch (odd) {
+            case BUSY -> {
+                assertEquals(k, d.drain(handler, 0));
+                assertEquals(before, got);
+                assertEquals(positionOfK, RawRing.consumerPos(view), "stays at the BUSY sample");
+                RawRing.writeHeader(view, positionOfK, 8, 0); // committed
+                assertEquals(8 - k, d.drain(handler, 0));
+                assertEquals(all, got);
+            }
+            case DISCARDED, DISCARDED_AND_BUSY -> {
+                assertEquals(7, d.drain(handler, 0));
+                assertEquals(allButK, got);
+            }
+            case HANDLER_STOPS -> {
+                assertEquals(k + 1, d.drain(handler, 0));
+                assertEquals(positionOfK + 16, RawRing.consumerPos(view), "the stopping sample is consumed");
+                assertEquals(7 - k, d.drain(handler, 0));
+                assertEquals(all, got);
+            }
+            case HANDLER_THROWS -> {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> d.drain(handler, 0));
+                assertEquals("sample " + k, e.getMessage());
+                assertEquals(positionOfK + 16, RawRing.consumerPos(view), "the failing sample is consumed");
+                assertEquals(7 - k, d.drain(handler, 0));
+                assertEquals(all, got);
+            }
+            case OTHER_SIZE -> {
+                assertEquals(8, d.drain(handler, 0));
+                assertEquals(all, got);
+            }
+            case CUT_BY_PRODUCER_POS -> {
+                ErrnoException e = assertThrows(ErrnoException.class, () -> d.drain(handler, 0));
+                assertEquals(Errno.EINVAL, e.errno());
+                assertTrue(e.getMessage().contains("position " + positionOfK), e.getMessage());
+                assertEquals(before, got, "the samples before the cut one are delivered once");
+                assertEquals(positionOfK, RawRing.consumerPos(view), "and stay consumed");
+            }
+        }
+        long end = odd == Odd.CUT_BY_PRODUCER_POS ? positionOfK : pos;
+        assertEquals(end, RawRing.consumerPos(view));
+        assertTrue(ring.control().tryAcquireDrain(), "busy flag released");
+        ring.control().releaseDrain();
     }
 
     @Test
