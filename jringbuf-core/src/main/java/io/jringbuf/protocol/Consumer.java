@@ -33,9 +33,11 @@ import java.util.Objects;
  *       deliver one record; this class does not copy that accident.</li>
  *   <li>Counts saturate at {@link Integer#MAX_VALUE}. Positions are 64-bit and compared by
  *       subtraction, so they are wrap-safe.</li>
- *   <li>A corrupt ring (a position that is not a multiple of 8, more unconsumed bytes than the
- *       ring holds, a header whose record runs past the producer position) fails with
- *       {@link ErrnoException} EINVAL and moves nothing.</li>
+ *   <li>A corrupt ring fails with {@link ErrnoException} EINVAL: corrupt positions (not a
+ *       multiple of 8, more unconsumed bytes than the ring holds) before anything moves; a header
+ *       whose record runs past the producer position after the records before it were delivered,
+ *       which stay consumed ({@code consumer_pos} is published in both commit modes and the
+ *       space notifier told, as when a handler throws).</li>
  * </ul>
  *
  * <h2>Memory ordering and the missed wakeup (seed 000)</h2>
@@ -54,7 +56,7 @@ import java.util.Objects;
  *
  * <h2>Batch commit</h2>
  * With {@code batchCommit}, {@code consumer_pos} is stored once per pass over the records visible
- * at one {@code producer_pos} load (and before any return or BUSY check), instead of once per
+ * at one {@code producer_pos} load (and before any return, throw or BUSY check), instead of once per
  * record. Producers get the space back later, and records committed during a pass cause no
  * wakeup (the consumer is "behind"), which is correct because the consumer re-reads
  * {@code producer_pos} after publishing. Use it when handlers are fast.

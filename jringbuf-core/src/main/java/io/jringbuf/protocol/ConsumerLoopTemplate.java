@@ -41,7 +41,7 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
     private static final long MASK = (Long) DATA[4];
     private static final boolean PER_RECORD = !(Boolean) DATA[5];
 
-    /** Records per pass at most: a bound for the inner loop that real rings never reach. */
+    /** Records per run of one size at most: a bound for the run loop that real rings never reach. */
     private static final int PASS_LIMIT = Integer.MAX_VALUE - 1;
 
     private final MemorySegment consumerPage;
@@ -110,9 +110,13 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                 }
                 long len = RingLayout.recordSizeOfHeader(header);
                 if (len > avail) {
+                    // The records delivered before stay consumed, in both commit modes, and the
+                    // space they freed is announced, as when a handler throws.
                     if (cons != published) {
-                        // The records delivered before stay consumed (batch mode included).
                         LONG.setRelease(cp, 0L, cons);
+                        published = cons;
+                    }
+                    if (published != start) {
                         VarHandle.fullFence(); // seed 000: fence before an early return
                         owner.done(count, true);
                     }
@@ -145,8 +149,8 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                 // dependency, so the header loads of consecutive records overlap instead of each
                 // waiting for the one before (the chain load, length, position, load).
                 final long size = len;
-                // An int-counted loop (the bound is never reached: the outer loop would go on)
-                // rather than do-while (avail > 0): C2 then compiles it as a counted loop.
+                // An int-counted loop (the bound is never reached; if it were, the general step
+                // would go on) rather than do-while (avail > 0): C2 compiles it as a counted loop.
                 for (int i = 0; i < PASS_LIMIT; i++) {
                     headerOffset = cons & mask;
                     // Acquire: as in the general step.

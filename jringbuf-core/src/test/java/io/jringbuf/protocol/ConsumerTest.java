@@ -321,7 +321,7 @@ class ConsumerTest {
     }
 
     /** What is odd about the record at index {@code k} of a run of records of one size. */
-    enum Odd { BUSY, DISCARDED, HANDLER_STOPS, HANDLER_THROWS, OTHER_SIZE, LIMIT, CUT_BY_PRODUCER_POS }
+    enum Odd { BUSY, DISCARDED, HANDLER_STOPS, HANDLER_THROWS, OTHER_SIZE, SHORTER_SAME_SIZE, LIMIT, CUT_BY_PRODUCER_POS }
 
     static Stream<Arguments> oddRecordsInARun() {
         return Stream.of(false, true).flatMap(batch -> IntStream.range(0, 8).boxed()
@@ -336,10 +336,15 @@ class ConsumerTest {
     @ParameterizedTest(name = "batchCommit={0}, index {1}: {2}")
     @MethodSource("oddRecordsInARun")
     void anOddRecordAnywhereInARunOfOneSizeIsHandledLikeAnywhereElse(boolean batch, int k, Odd odd) {
-        Consumer c = consumer(batch);
+        RawRing.CountingNotifier space = new RawRing.CountingNotifier();
+        Consumer c = new Consumer(view, batch, space, null, null);
         long[] offsets = new long[8];
+        int[] lengths = new int[8];
         for (int i = 0; i < 8; i++) {
-            int length = odd == Odd.OTHER_SIZE && i == k ? 24 : 8;
+            // SHORTER_SAME_SIZE: 3 bytes, rounded to the same 16-byte record as the others' 8
+            // (the 8-byte value still fits in the record's padding)
+            int length = i != k ? 8 : odd == Odd.OTHER_SIZE ? 24 : odd == Odd.SHORTER_SAME_SIZE ? 3 : 8;
+            lengths[i] = length;
             offsets[i] = producer.reserve(length);
             producer.buffer().set(ValueLayout.JAVA_LONG, offsets[i], i);
             if (odd == Odd.BUSY && i == k) {
@@ -360,6 +365,7 @@ class ConsumerTest {
         RecordHandler handler = (b, o, l) -> {
             long v = b.get(ValueLayout.JAVA_LONG, o);
             got.add(v);
+            assertEquals(lengths[(int) v], l, "the length of record " + v);
             if (odd == Odd.HANDLER_THROWS && v == k) {
                 throw new IllegalStateException("record " + v);
             }
@@ -394,7 +400,7 @@ class ConsumerTest {
                 assertEquals(7 - k, c.consume(handler));
                 assertEquals(all, got);
             }
-            case OTHER_SIZE -> {
+            case OTHER_SIZE, SHORTER_SAME_SIZE -> {
                 assertEquals(8, c.consume(handler));
                 assertEquals(all, got);
             }
@@ -410,8 +416,10 @@ class ConsumerTest {
                 assertTrue(e.getMessage().contains("position " + positionOfK), e.getMessage());
                 assertEquals(before, got, "the records before the cut one are delivered once");
                 assertEquals(positionOfK, RawRing.consumerPos(view), "and stay consumed");
+                assertEquals(k > 0 ? 1 : 0, space.calls(), "the space they freed is announced");
                 assertThrows(ErrnoException.class, () -> c.consume(handler));
                 assertEquals(before, got, "a second call delivers nothing again");
+                assertEquals(k > 0 ? 1 : 0, space.calls(), "a call that freed nothing announces nothing");
             }
         }
         assertEquals(odd == Odd.CUT_BY_PRODUCER_POS ? positionOfK : end, RawRing.consumerPos(view));

@@ -158,7 +158,7 @@ class DrainerTest {
     }
 
     /** What is odd about the sample at index {@code k} of a run of samples of one size. */
-    enum Odd { BUSY, DISCARDED, DISCARDED_AND_BUSY, HANDLER_STOPS, HANDLER_THROWS, OTHER_SIZE, CUT_BY_PRODUCER_POS }
+    enum Odd { BUSY, DISCARDED, DISCARDED_AND_BUSY, HANDLER_STOPS, HANDLER_THROWS, OTHER_SIZE, SHORTER_SAME_SIZE, CUT_BY_PRODUCER_POS }
 
     static Stream<Arguments> oddSamplesInARun() {
         return IntStream.range(0, 8).boxed().flatMap(k -> Arrays.stream(Odd.values()).map(odd -> Arguments.of(k, odd)));
@@ -189,6 +189,11 @@ class DrainerTest {
                 view.data().set(ValueLayout.JAVA_LONG, pos + 8, i);
                 RawRing.writeHeader(view, pos, 24, 0);
                 pos += 32;
+            } else if (odd == Odd.SHORTER_SAME_SIZE && i == k) {
+                // 3 bytes: the same 16-byte record as the others' 8 (the value fits in its padding)
+                view.data().set(ValueLayout.JAVA_LONG, pos + 8, i);
+                RawRing.writeHeader(view, pos, 3, 0);
+                pos += 16;
             } else {
                 pos = RawRing.writeLongRecord(view, pos, i, flags);
             }
@@ -201,6 +206,8 @@ class DrainerTest {
         RecordHandler handler = (b, o, l) -> {
             long v = b.get(ValueLayout.JAVA_LONG, o);
             got.add(v);
+            int expectedLength = v != k ? 8 : odd == Odd.OTHER_SIZE ? 24 : odd == Odd.SHORTER_SAME_SIZE ? 3 : 8;
+            assertEquals(expectedLength, l, "the length of sample " + v);
             if (odd == Odd.HANDLER_THROWS && v == k) {
                 throw new IllegalStateException("sample " + v);
             }
@@ -235,7 +242,7 @@ class DrainerTest {
                 assertEquals(7 - k, d.drain(handler, 0));
                 assertEquals(all, got);
             }
-            case OTHER_SIZE -> {
+            case OTHER_SIZE, SHORTER_SAME_SIZE -> {
                 assertEquals(8, d.drain(handler, 0));
                 assertEquals(all, got);
             }
@@ -245,6 +252,7 @@ class DrainerTest {
                 assertTrue(e.getMessage().contains("position " + positionOfK), e.getMessage());
                 assertEquals(before, got, "the samples before the cut one are delivered once");
                 assertEquals(positionOfK, RawRing.consumerPos(view), "and stay consumed");
+                assertEquals(k > 0 ? 1 : 0, space.calls(), "the space they freed is announced");
             }
         }
         long end = odd == Odd.CUT_BY_PRODUCER_POS ? positionOfK : pos;
