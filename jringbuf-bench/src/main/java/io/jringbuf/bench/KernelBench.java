@@ -364,8 +364,10 @@ public final class KernelBench {
      * thread takes one of them from the producer and the consumer: measured with {@code kb.diag},
      * rounds with 37-150 ms of compilation had 4-12 gaps of more than 3 ms between poll returns
      * and most of the drops, rounds with under 5 ms had 0-2 gaps, as libbpf's rounds do. The
-     * compilations are of the poll loop of this method (OSR, recompiled after uncommon traps) and
-     * the paths it first meets late (BUSY records, the producer's test_run).
+     * compilations were of the poll loop (on-stack replacement of this whole method, recompiled
+     * after uncommon traps in its per-round code, which is why the loop is now a method of its
+     * own, {@link #pollUntilDone}) and the paths first met late (BUSY records, the producer's
+     * test_run).
      */
 
     private static void k2(Params p, RingBuffer rb, Sink sink, BpfMap state, BpfProgram producer, boolean sampled)
@@ -398,31 +400,16 @@ public final class KernelBench {
                     done.set(true);                     // volatile store; the poll loop's get pairs with it
                 }
             }, "k2-producer");
-            long wakeups = 0;
-            long t0 = System.nanoTime(), last = t0;
+            long[] polled = new long[POLLED_FIELDS];
+            long t0 = System.nanoTime();
             t.start();
-            // -Dkb.diag=true: polls that timed out and the longest time between two poll returns, on stderr
-            long timeouts = 0, prev = t0, longest = 0, over1 = 0, over3 = 0;
-            while (!done.get()) {
-                int n = rb.poll(timeout);
-                if (n > 0) {
-                    wakeups++;
-                    last = System.nanoTime();
-                }
-                if (DIAG && !done.get()) { // not the last poll, which waits out its timeout
-                    long now = System.nanoTime(), gap = now - prev;
-                    timeouts += n == 0 ? 1 : 0;
-                    longest = Math.max(longest, gap);
-                    over1 += gap > 1_000_000 ? 1 : 0;
-                    over3 += gap > 3_000_000 ? 1 : 0;
-                    prev = now;
-                }
-            }
+            pollUntilDone(rb, done, timeout, t0, polled);
+            long wakeups = polled[0], last = polled[1];
             long jitRound = jitMillis() - jit0;
             if (DIAG) {
                 System.err.printf("diag jringbuf K2 %s payload %d round %d: drops %d polls>0 %d polls=0 %d gaps >1ms %d >3ms %d longest %.2f ms; JIT %d ms%n",
                         sampled ? "sampled" : "adaptive", p.payload(), round, field(state, ST_DROPPED) - drop0, wakeups,
-                        timeouts, over1, over3, longest / 1e6, jitRound);
+                        polled[2], polled[4], polled[5], polled[3] / 1e6, jitRound);
             }
             if (rb.consume() > 0) {
                 last = System.nanoTime();
@@ -448,6 +435,42 @@ public final class KernelBench {
         }
         row(p, "K2", sampled ? "sampled-" + p.forceEvery() : "adaptive",
                 sampled ? "NO_WAKEUP+FORCE/" + p.forceEvery() : "0", "epoll-poll", result[0], result[1], result[2], result[3]);
+    }
+
+    private static final int POLLED_FIELDS = 6;
+
+    /**
+     * K2's consumer: polls until the producer is done. A method of its own, so that the JIT
+     * compiles this loop apart from {@link #k2}'s per-round code (an uncommon trap there made it
+     * recompile the whole round, poll loop included, in a timed round). Fills {@code out} with
+     * polls that delivered records, the time of the last one, and for {@code -Dkb.diag}: polls
+     * that delivered none, the longest gap between poll returns, gaps over 1 and over 3 ms.
+     */
+    private static void pollUntilDone(RingBuffer rb, java.util.concurrent.atomic.AtomicBoolean done, Duration timeout,
+                                      long t0, long[] out) {
+        long wakeups = 0, last = t0;
+        long timeouts = 0, prev = t0, longest = 0, over1 = 0, over3 = 0;
+        while (!done.get()) {
+            int n = rb.poll(timeout);
+            if (n > 0) {
+                wakeups++;
+                last = System.nanoTime();
+            }
+            if (DIAG && !done.get()) { // not the last poll, which waits out its timeout
+                long now = System.nanoTime(), gap = now - prev;
+                timeouts += n == 0 ? 1 : 0;
+                longest = Math.max(longest, gap);
+                over1 += gap > 1_000_000 ? 1 : 0;
+                over3 += gap > 3_000_000 ? 1 : 0;
+                prev = now;
+            }
+        }
+        out[0] = wakeups;
+        out[1] = last;
+        out[2] = timeouts;
+        out[3] = longest;
+        out[4] = over1;
+        out[5] = over3;
     }
 
     /** K3: reserve+submit until the USER_RINGBUF is full (timed), then drain via test_run (timed). */
