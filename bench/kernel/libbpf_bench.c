@@ -189,9 +189,9 @@ static void k2(struct ring_buffer *rb, struct sink *sink, int state, int produce
                 prev = now;
             }
         }
-        if (diag) fprintf(stderr, "diag libbpf K2 %s payload %d round %d: drops %lld polls>0 %lld polls=0 %lld gaps >1ms %lld >3ms %lld longest %.2f ms\n",
+        if (diag) fprintf(stderr, "diag libbpf K2 %s payload %d round %d: drops %lld polls>0 %lld polls=0 %lld gaps >1ms %lld >3ms %lld longest %.2f ms; monotonic %.6f-%.6f s\n",
                           sampled ? "sampled" : "adaptive", payload, round, field(state, ST_DROPPED) - drop0, wakeups, timeouts,
-                          over1, over3, longest / 1e6);
+                          over1, over3, longest / 1e6, t0 / 1e9, now_ns() / 1e9);
         if (ring_buffer__consume(rb) > 0) last = now_ns();
         pthread_join(t, NULL);
         long long drops = field(state, ST_DROPPED) - drop0;

@@ -343,7 +343,8 @@ public final class KernelBench {
     static final long K2_QUIET_JIT_MS = 10;
     /**
      * -Dkb.diag=true: K2 prints per round, on stderr, its drops, polls, the gaps between poll
-     * returns longer than 1 and 3 ms and the JIT's compile time.
+     * returns longer than 1 and 3 ms, the JIT's compile time and the round's bounds on
+     * CLOCK_MONOTONIC (to cut a {@code perf sched record -k CLOCK_MONOTONIC} to the timed round).
      */
     static final boolean DIAG = Boolean.getBoolean("kb.diag");
 
@@ -407,9 +408,9 @@ public final class KernelBench {
             long wakeups = polled[0], last = polled[1];
             long jitRound = jitMillis() - jit0;
             if (DIAG) {
-                System.err.printf("diag jringbuf K2 %s payload %d round %d: drops %d polls>0 %d polls=0 %d gaps >1ms %d >3ms %d longest %.2f ms; JIT %d ms%n",
+                System.err.printf("diag jringbuf K2 %s payload %d round %d: drops %d polls>0 %d polls=0 %d gaps >1ms %d >3ms %d longest %.2f ms; JIT %d ms; monotonic %.6f-%.6f s%n",
                         sampled ? "sampled" : "adaptive", p.payload(), round, field(state, ST_DROPPED) - drop0, wakeups,
-                        polled[2], polled[4], polled[5], polled[3] / 1e6, jitRound);
+                        polled[2], polled[4], polled[5], polled[3] / 1e6, jitRound, t0 / 1e9, System.nanoTime() / 1e9);
             }
             if (rb.consume() > 0) {
                 last = System.nanoTime();
