@@ -316,8 +316,8 @@ public final class KernelBench {
         long size = ring.info().maxEntries();
         int cap = (int) ((size - 1) / p.recordBytes()); // prod - cons must stay <= size - 1
         long records = 0, ns = 0;
-        int warm = Params.cycles(p.warm(), cap);
-        for (int c = 0; c < warm + Params.cycles(p.timed(), cap); c++) {
+        WarmUp warmUp = new WarmUp(Params.cycles(p.warm(), cap), Params.cycles(p.timed(), cap));
+        while (warmUp.next()) {
             long seq0 = field(state, ST_SEQ), drop0 = field(state, ST_DROPPED);
             producer.testRun(cap);
             check(field(state, ST_DROPPED) == drop0, "K1 prefill without drops");
@@ -327,13 +327,71 @@ public final class KernelBench {
             long t1 = System.nanoTime();
             check(n == cap && sink.count == cap && sink.sum == seqSum(seq0, cap),
                     "K1 consumed " + n + "/" + cap + " records with the expected sequence sum");
-            if (c >= warm) {
+            if (warmUp.timing()) {
                 records += n;
                 ns += t1 - t0;
             }
         }
         row(p, "K1", variant, "NO_WAKEUP", "none", records, ns, 0, 0);
     }
+
+    /**
+     * The cycles of K1 and K3: at least {@code warm} untimed ones (what the C side runs), then
+     * more until the JIT's total compile time has not moved for {@link #QUIET_NANOS} (at most
+     * {@link #MAX_EXTRA_WARM_NANOS} more), then {@code timed} timed ones. A record count alone
+     * was not enough: in about one run in ten the per-record K1 consumer was timed while C2 was
+     * still compiling its per-ring class (measured: 302-326 M/s against 650-690 in the other
+     * runs, with the class's tier-4 compilations finishing inside the timed cycles).
+     */
+    private static final class WarmUp {
+        private final int warm;
+        private final int timed;
+        private int cycle = -1;
+        private int timedDone;
+        private boolean timing;
+        private long lastJit = jitMillis();
+        private long jitSince = System.nanoTime();
+        private long extraSince = -1;
+
+        WarmUp(int warm, int timed) {
+            this.warm = warm;
+            this.timed = timed;
+        }
+
+        /** @return whether another cycle is to run; call once before each cycle */
+        boolean next() {
+            if (timing) {
+                timedDone++;
+            }
+            if (timedDone >= timed) {
+                return false;
+            }
+            cycle++;
+            long now = System.nanoTime();
+            long jit = jitMillis();
+            if (jit != lastJit) {
+                lastJit = jit;
+                jitSince = now;
+            }
+            if (!timing && cycle >= warm) {
+                if (extraSince < 0) {
+                    extraSince = now;
+                }
+                timing = now - jitSince >= QUIET_NANOS || now - extraSince >= MAX_EXTRA_WARM_NANOS;
+            }
+            return true;
+        }
+
+        /** @return whether the current cycle is timed */
+        boolean timing() {
+            return timing;
+        }
+    }
+
+    /** How long the JIT must have compiled nothing before K1 and K3 start timing. */
+    static final long QUIET_NANOS = 100_000_000L;
+    /** The most K1 and K3 warm up beyond their record count, waiting for the JIT. */
+    static final long MAX_EXTRA_WARM_NANOS = 3_000_000_000L;
 
     /** Untimed K2 rounds before the timed one at least (the C side runs this many). */
     static final int K2_WARM_ROUNDS = Integer.getInteger("kb.k2warm", 3);
@@ -482,8 +540,8 @@ public final class KernelBench {
         int payload = p.payload();
         long pRecords = 0, pNs = 0, dNs = 0;
         long cap = urb.size() / p.recordBytes();
-        int warm = Params.cycles(p.warm(), cap);
-        for (int c = 0; c < warm + Params.cycles(p.timed(), cap); c++) {
+        WarmUp warmUp = new WarmUp(Params.cycles(p.warm(), cap), Params.cycles(p.timed(), cap));
+        while (warmUp.next()) {
             long count0 = field(ustate, DR_COUNT), sum0 = field(ustate, DR_SUM);
             long t0 = System.nanoTime();
             long n = 0;
@@ -498,7 +556,7 @@ public final class KernelBench {
             check(n == cap, "K3 filled the ring: " + n + " records");
             check(field(ustate, DR_COUNT) - count0 == n && field(ustate, DR_SUM) - sum0 == seqSum(0, n),
                     "K3 drain saw every record with the expected sum");
-            if (c >= warm) {
+            if (warmUp.timing()) {
                 pRecords += n;
                 pNs += t1 - t0;
                 dNs += t2 - t1;
