@@ -219,14 +219,7 @@ public final class Drainer {
                     break;
                 }
                 samples++;
-                boolean more;
-                try {
-                    more = handler.onRecord(d, headerOffset + HEADER_SIZE, length);
-                } finally {
-                    // Whatever the handler did, the sample is consumed. Release: the handler's
-                    // reads happen before the producer reuses the space.
-                    LONG.setRelease(cp, 0L, cons + total);
-                }
+                boolean more = deliver(handler, cp, d, headerOffset, length, cons + total);
                 cons += total;
                 if (!more) {
                     break;
@@ -258,12 +251,7 @@ public final class Drainer {
                         continue samplesLoop;
                     }
                     samples++;
-                    try {
-                        more = handler.onRecord(d, headerOffset + HEADER_SIZE, length);
-                    } finally {
-                        // Release: as in the general step.
-                        LONG.setRelease(cp, 0L, cons + sampleSize);
-                    }
+                    more = deliver(handler, cp, d, headerOffset, length, cons + sampleSize);
                     cons += sampleSize;
                     if (!more) {
                         break samplesLoop;
@@ -280,6 +268,22 @@ public final class Drainer {
             }
         }
         return samples - discarded;
+    }
+
+    /**
+     * Hands one sample to the handler and publishes {@code next} as consumer_pos, whatever the
+     * handler did (returned, or threw: the sample is consumed either way).
+     *
+     * @return what the handler returned: false ends the drain
+     */
+    private static boolean deliver(RecordHandler handler, MemorySegment cp, MemorySegment d, long headerOffset,
+                                   int length, long next) {
+        try {
+            return handler.onRecord(d, headerOffset + HEADER_SIZE, length);
+        } finally {
+            // Release: the handler's reads happen before the producer reuses the space.
+            LONG.setRelease(cp, 0L, next);
+        }
     }
 
     // Cold paths in their own methods keep the drain loop small enough to compile well.
