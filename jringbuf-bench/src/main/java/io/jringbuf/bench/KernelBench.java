@@ -459,16 +459,16 @@ public final class KernelBench {
                     done.set(true);                     // volatile store; the poll loop's get pairs with it
                 }
             }, "k2-producer");
-            long[] polled = new long[POLLED_FIELDS];
             long t0 = System.nanoTime();
             t.start();
-            pollUntilDone(rb, done, timeout, t0, polled);
-            long wakeups = polled[0], last = polled[1];
+            Polled polled = pollUntilDone(rb, done, timeout, t0);
+            long wakeups = polled.wakeups(), last = polled.last();
             long jitRound = jitMillis() - jit0;
             if (DIAG) {
                 System.err.printf("diag jringbuf K2 %s payload %d round %d: drops %d polls>0 %d polls=0 %d gaps >1ms %d >3ms %d longest %.2f ms; JIT %d ms; monotonic %.6f-%.6f s%n",
                         sampled ? "sampled" : "adaptive", p.payload(), round, field(state, ST_DROPPED) - drop0, wakeups,
-                        polled[2], polled[4], polled[5], polled[3] / 1e6, jitRound, t0 / 1e9, System.nanoTime() / 1e9);
+                        polled.empty(), polled.over1ms(), polled.over3ms(), polled.longestGap() / 1e6, jitRound,
+                        t0 / 1e9, System.nanoTime() / 1e9);
             }
             if (rb.consume() > 0) {
                 last = System.nanoTime();
@@ -496,19 +496,23 @@ public final class KernelBench {
                 sampled ? "NO_WAKEUP+FORCE/" + p.forceEvery() : "0", "epoll-poll", result[0], result[1], result[2], result[3]);
     }
 
-    private static final int POLLED_FIELDS = 6;
+    /**
+     * What {@link #pollUntilDone} saw: polls that delivered records and the time of the last one;
+     * with {@code -Dkb.diag}, also polls that delivered none, the longest gap between poll returns
+     * and the gaps over 1 and over 3 ms (zero otherwise).
+     */
+    private record Polled(long wakeups, long last, long empty, long longestGap, long over1ms, long over3ms) {
+    }
 
     /**
      * K2's consumer: polls until the producer is done. A method of its own, so that the JIT
      * compiles this loop apart from {@link #k2}'s per-round code (an uncommon trap there made it
-     * recompile the whole round, poll loop included, in a timed round). Fills {@code out} with
-     * polls that delivered records, the time of the last one, and for {@code -Dkb.diag}: polls
-     * that delivered none, the longest gap between poll returns, gaps over 1 and over 3 ms.
+     * recompile the whole round, poll loop included, in a timed round).
      */
-    private static void pollUntilDone(RingBuffer rb, java.util.concurrent.atomic.AtomicBoolean done, Duration timeout,
-                                      long t0, long[] out) {
+    private static Polled pollUntilDone(RingBuffer rb, java.util.concurrent.atomic.AtomicBoolean done,
+                                        Duration timeout, long t0) {
         long wakeups = 0, last = t0;
-        long timeouts = 0, prev = t0, longest = 0, over1 = 0, over3 = 0;
+        long empty = 0, prev = t0, longest = 0, over1 = 0, over3 = 0;
         while (!done.get()) {
             int n = rb.poll(timeout);
             if (n > 0) {
@@ -517,19 +521,14 @@ public final class KernelBench {
             }
             if (DIAG && !done.get()) { // not the last poll, which waits out its timeout
                 long now = System.nanoTime(), gap = now - prev;
-                timeouts += n == 0 ? 1 : 0;
+                empty += n == 0 ? 1 : 0;
                 longest = Math.max(longest, gap);
                 over1 += gap > 1_000_000 ? 1 : 0;
                 over3 += gap > 3_000_000 ? 1 : 0;
                 prev = now;
             }
         }
-        out[0] = wakeups;
-        out[1] = last;
-        out[2] = timeouts;
-        out[3] = longest;
-        out[4] = over1;
-        out[5] = over3;
+        return new Polled(wakeups, last, empty, longest, over1, over3);
     }
 
     /** K3: reserve+submit until the USER_RINGBUF is full (timed), then drain via test_run (timed). */
