@@ -24,7 +24,10 @@ public final class Ring {
         this.handler = handler;
     }
 
-    /** @return {@code consumer_pos} ({@code ring__consumer_pos}) */
+    /**
+     * @return {@code consumer_pos} ({@code ring__consumer_pos}); during a busy poll
+     *         ({@link RingBuffer.Options#busyPoll}) it trails by the last record delivered
+     */
     public long consumerPosition() {
         return consumer.consumerPosition();
     }
@@ -73,7 +76,23 @@ public final class Ring {
         return consumer;
     }
 
-    void close() {
-        memory.close();
+    /** One holding pass ({@link Consumer#consumeHolding}) with this ring's handler, for a busy poll. */
+    int consumeHolding(int n) {
+        return consumer.consumeHolding(handler, n);
+    }
+
+    /**
+     * Unmaps the ring.
+     *
+     * @param settle store a held consumer position first (nobody is consuming)
+     */
+    void close(boolean settle) {
+        try {
+            if (settle) {
+                consumer.settle();
+            }
+        } finally {
+            memory.close();
+        }
     }
 }

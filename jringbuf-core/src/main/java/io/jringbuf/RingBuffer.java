@@ -44,29 +44,66 @@ import java.util.concurrent.locks.LockSupport;
  * (a handler returning false or throwing) is drained by the next {@link #poll} before it waits,
  * because no new edge would announce records that were already committed.
  *
+ * <h2>Busy polling</h2>
+ * With {@link Options#busyPoll} a poll first spins for up to that long, consuming every ring
+ * without sleeping, and sleeps in epoll only when nothing came in that time. While it spins the
+ * rings are consumed {@linkplain Consumer#consumeHolding holding}: {@code consumer_pos} trails by
+ * the last record, so the kernel's adaptive rule (wake the consumer if its position equals the
+ * committed record's) sends no wakeups; without that, a consumer that is always caught up would
+ * cost the BPF program an irq_work and an interrupt per record. Before it sleeps the poll stores
+ * the whole positions, issues the seed-000 fence and consumes once more, so no record committed
+ * while it held back is left behind. It costs a CPU while records keep coming (and for the
+ * spin time after the last); it is meant for a dedicated consumer thread. {@link #wakeUp()} and
+ * {@link #close()} reach a spinning poll when its spin ends, at the latest.
+ *
  * <h2>Threads</h2>
  * One thread polls and consumes at a time (the protocol has one consumer). {@link #wakeUp()} and
  * {@link #close()} may be called from any thread; close wakes a blocked poll and waits for it
  * to leave before unmapping.
  */
 public final class RingBuffer implements AutoCloseable {
-    /** How the manager waits and commits. */
-    public record Options(boolean edgeTriggered, boolean batchCommit) {
-        /** libbpf's behaviour: level-triggered, one consumer-position store per record. */
-        public static final Options DEFAULT = new Options(false, false);
+    /**
+     * How the manager waits and commits.
+     *
+     * @param edgeTriggered register the rings edge-triggered (see "Waiting")
+     * @param batchCommit store {@code consumer_pos} once per pass instead of once per record
+     * @param busyPoll how long a poll spins before it sleeps (see "Busy polling"); zero: it
+     *                 sleeps at once, as libbpf does
+     */
+    public record Options(boolean edgeTriggered, boolean batchCommit, Duration busyPoll) {
+        /** libbpf's behaviour: level-triggered, one consumer-position store per record, no spinning. */
+        public static final Options DEFAULT = new Options(false, false, Duration.ZERO);
+
+        /**
+         * Checks the options.
+         *
+         * @throws IllegalArgumentException if busyPoll is negative
+         */
+        public Options {
+            Objects.requireNonNull(busyPoll, "busyPoll");
+            if (busyPoll.isNegative()) {
+                throw new IllegalArgumentException("busyPoll must not be negative: " + busyPoll);
+            }
+        }
 
         /** @return these options, edge-triggered or not */
         public Options withEdgeTriggered(boolean on) {
-            return new Options(on, batchCommit);
+            return new Options(on, batchCommit, busyPoll);
         }
 
         /** @return these options, with batch commit (one consumer-position store per pass) or not */
         public Options withBatchCommit(boolean on) {
-            return new Options(edgeTriggered, on);
+            return new Options(edgeTriggered, on, busyPoll);
+        }
+
+        /** @return these options with polls that spin for up to {@code spin} before sleeping (zero: never) */
+        public Options withBusyPoll(Duration spin) {
+            return new Options(edgeTriggered, batchCommit, spin);
         }
     }
 
     private final Options options;
+    private final long busyPollNanos;
     private final Epoll epoll;
     private final List<Ring> rings = new ArrayList<>();
     private final List<Boolean> leftovers = new ArrayList<>();
@@ -75,6 +112,13 @@ public final class RingBuffer implements AutoCloseable {
 
     private RingBuffer(Options options) {
         this.options = Objects.requireNonNull(options, "options");
+        long spin;
+        try {
+            spin = options.busyPoll().toNanos();
+        } catch (ArithmeticException e) {
+            spin = Long.MAX_VALUE; // centuries: spins until records come
+        }
+        this.busyPollNanos = spin;
         this.epoll = new Epoll();
     }
 
@@ -175,13 +219,26 @@ public final class RingBuffer implements AutoCloseable {
         try {
             checkOpen("poll");
             long nanos = Blocking.toNanos(timeout);
-            if (options.edgeTriggered()) {
+            long start = System.nanoTime();
+            if (busyPollNanos > 0) {
+                int n = spin(nanos == Blocking.FOREVER ? busyPollNanos : Math.min(busyPollNanos, nanos), start);
+                if (n > 0 || nanos == 0 || closed) {
+                    return n;
+                }
+                // About to sleep. Records committed while the rings were held back sent no
+                // wakeup: store the whole positions with the seed-000 fence (Consumer#consume
+                // settles first) and consume once more; a record committed after that finds the
+                // consumer caught up and wakes it.
+                n = consumeAllRings();
+                if (n > 0) {
+                    return n;
+                }
+            } else if (options.edgeTriggered()) {
                 int n = consumeLeftovers();
                 if (n > 0) {
                     return n;
                 }
             }
-            long start = System.nanoTime();
             for (;;) {
                 long remaining = nanos == Blocking.FOREVER ? Blocking.FOREVER : nanos - (System.nanoTime() - start);
                 int ready = epoll.await(Epoll.toMillis(Math.max(remaining, 0)));
@@ -228,6 +285,37 @@ public final class RingBuffer implements AutoCloseable {
         int got = ring.consume(n);
         leftovers.set(index, ring.availableBytes() > 0);
         return got;
+    }
+
+    /**
+     * Spins, consuming every ring holding ({@link Consumer#consumeHolding}), until a pass delivers
+     * records, {@code budget} nanoseconds have passed since {@code start}, or the manager closes.
+     *
+     * @return records delivered by the pass that found some, or 0
+     */
+    private int spin(long budget, long start) {
+        for (;;) {
+            long total = 0;
+            for (int i = 0; i < rings.size() && total < Integer.MAX_VALUE; i++) {
+                total += rings.get(i).consumeHolding((int) (Integer.MAX_VALUE - total));
+            }
+            if (total > 0) {
+                return (int) total;
+            }
+            if (closed || System.nanoTime() - start >= budget) {
+                return 0;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Consumes every ring (as {@link #consume()}, from inside a poll). */
+    private int consumeAllRings() {
+        long total = 0;
+        for (int i = 0; i < rings.size() && total < Integer.MAX_VALUE; i++) {
+            total += consumeRing(i, (int) (Integer.MAX_VALUE - total));
+        }
+        return (int) total;
     }
 
     private int consumeLeftovers() {
@@ -291,9 +379,12 @@ public final class RingBuffer implements AutoCloseable {
         while (activePolls.get() > 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(100_000);
         }
+        // A busy poll may have left a ring holding back its last record: publish it, unless a
+        // poll is still running (a handler that did not return within the 10 s).
+        boolean settle = activePolls.get() == 0;
         synchronized (this) {
             for (Ring r : rings) {
-                r.close();
+                r.close(settle);
             }
             epoll.close();
         }

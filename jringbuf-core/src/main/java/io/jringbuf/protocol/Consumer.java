@@ -61,6 +61,21 @@ import java.util.Objects;
  * wakeup (the consumer is "behind"), which is correct because the consumer re-reads
  * {@code producer_pos} after publishing. Use it when handlers are fast.
  *
+ * <h2>Holding, for consumers that spin</h2>
+ * A producer wakes the consumer when, right after committing a record, it finds
+ * {@code consumer_pos} equal to that record's position: the consumer has caught up and may be
+ * asleep. A consumer that spins (polls without sleeping) is caught up most of the time, so every
+ * record it is waiting for costs its producer a wakeup nobody needs; for a kernel ring that is an
+ * irq_work and an interrupt per record. {@link #consumeHolding} consumes like {@link #consume} but
+ * stores {@code consumer_pos} once per pass and one record back: at the start of the last record
+ * it passed, a position at which no record will be committed again before the consumer moves on,
+ * so no wakeup is sent. The consumer itself resumes after that record (no record is delivered
+ * twice). Before sleeping, {@link #settle} stores the whole position and issues the seed-000 full
+ * fence; {@link #consume} and {@link #poll} settle first, so only an uninterrupted run of holding
+ * calls holds back. While holding, {@code consumer_pos} (and {@link #availableBytes}) count the
+ * last record as unconsumed, and producers have that much less room; a consumer that dies while
+ * holding leaves that one record to be delivered again by the next.
+ *
  * <h2>Specialisation</h2>
  * The loop lives in hidden classes defined from {@link ConsumerLoopTemplate}. A new consumer runs
  * the shared one; after 65,536 calls plus delivered records it switches to a
@@ -91,6 +106,15 @@ public final class Consumer {
     /** Calls plus records left before the loop is specialised (Long.MAX_VALUE once tried). */
     private long untilSpecialized = SPECIALIZE_AFTER;
     private boolean specialized;
+    /** The holding loop, made by the first {@link #consumeHolding} call. */
+    private Loop holdLoop;
+    /** Whether consumption runs ahead of consumer_pos (see {@link #consumeHolding}). */
+    private boolean holding;
+    /**
+     * While {@link #holding}: where consumption resumes, past every record delivered or skipped
+     * (consumer_pos trails it by one record). Written by the holding loop.
+     */
+    long heldPosition;
 
     /**
      * Creates a consumer.
@@ -115,7 +139,7 @@ public final class Consumer {
                 : () -> abandoned.deadPeerAtHead(consumerPage, producerPage, data, mask);
         this.view = view;
         this.batchCommit = batchCommit;
-        this.loop = Specializer.consumerLoop(view, batchCommit, false);
+        this.loop = Specializer.consumerLoop(view, batchCommit, false, false);
     }
 
     /**
@@ -139,10 +163,73 @@ public final class Consumer {
             return 0;
         }
         try {
+            settle();
             return consumeLoop(handler, n);
         } catch (IllegalStateException e) {
             throw Closed.translate(e, data, "consume");
         }
+    }
+
+    /**
+     * Consumes like {@link #consume(RecordHandler, int)}, for a thread that polls without
+     * sleeping: {@code consumer_pos} is stored once per pass and trails by the last record passed,
+     * so that the producers send no wakeups (see "Holding" above). Each call resumes where the
+     * last one stopped. Call {@link #settle} before waiting for a wakeup; {@link #consume},
+     * {@link #poll} and {@link #settle} end the holding.
+     *
+     * @return records delivered (discarded records are not counted)
+     * @throws ErrnoException EINVAL if the ring is corrupt, EBADF if it was closed
+     */
+    public int consumeHolding(RecordHandler handler, int n) {
+        Objects.requireNonNull(handler, "handler");
+        if (n <= 0) {
+            return 0;
+        }
+        try {
+            if (!holding) {
+                // Acquire: pairs with the release store of whichever consumer published it last.
+                heldPosition = (long) LONG.getAcquire(consumerPage, 0L);
+                holding = true;
+                if (holdLoop == null) {
+                    holdLoop = Specializer.consumerLoop(view, true, specialized, true);
+                }
+            }
+            int count = holdLoop.run(this, handler, n);
+            countTowardsSpecialization(count);
+            return count;
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "consume");
+        }
+    }
+
+    /**
+     * Ends a run of {@link #consumeHolding} calls: stores the whole consumed position in
+     * {@code consumer_pos} and issues a full fence (seed 000), so that a producer that commits
+     * after this either sees the consumer caught up and wakes it, or committed early enough for
+     * the consumer's next load of {@code producer_pos} to see the record. Does nothing if not
+     * holding. Before sleeping, consume once more (or check {@code producer_pos}): records
+     * committed while holding sent no wakeup.
+     *
+     * @throws ErrnoException EBADF if the ring was closed
+     */
+    public void settle() {
+        if (!holding) {
+            return;
+        }
+        holding = false;
+        try {
+            // Release: pairs with the producers' acquire loads of consumer_pos.
+            LONG.setRelease(consumerPage, 0L, heldPosition);
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "settle");
+        }
+        VarHandle.fullFence(); // seed 000: publish consumer_pos before any later producer_pos load
+        spaceNotifier.wakeUp();
+    }
+
+    /** @return whether {@code consumer_pos} trails the consumption by a record ({@link #consumeHolding}) */
+    public boolean isHolding() {
+        return holding;
     }
 
     /**
@@ -234,10 +321,14 @@ public final class Consumer {
 
     private int consumeLoop(RecordHandler handler, int n) {
         int count = loop.run(this, handler, n);
+        countTowardsSpecialization(count);
+        return count;
+    }
+
+    private void countTowardsSpecialization(int count) {
         if ((untilSpecialized -= count + 1) <= 0) {
             specialize();
         }
-        return count;
     }
 
     /**
@@ -249,7 +340,12 @@ public final class Consumer {
     private void specialize() {
         untilSpecialized = Long.MAX_VALUE; // never again: 2^63 calls and records away
         try {
-            loop = Specializer.consumerLoop(view, batchCommit, true);
+            Loop own = Specializer.consumerLoop(view, batchCommit, true, false);
+            Loop ownHold = holdLoop == null ? null : Specializer.consumerLoop(view, true, true, true);
+            loop = own;
+            if (ownHold != null) {
+                holdLoop = ownHold;
+            }
             specialized = true;
         } catch (RuntimeException | Error e) {
             // Only an optimisation: the shared loop goes on working.
@@ -268,7 +364,7 @@ public final class Consumer {
 
         /** @return an instance of this loop's class for another ring (used by the shared class) */
         Loop copyFor(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment ring, long mask,
-                     boolean perRecord);
+                     boolean perRecord, boolean hold);
     }
 
     /**
