@@ -275,10 +275,19 @@ public final class KernelBench {
                     k1(p, rb, sink, ring, state, producer, batch ? "batch-commit" : "per-record");
                 }
             }
-            try (RingBuffer rb = RingBuffer.create(ring.fd(), sink)) {
-                if (only.contains("K2")) {
-                    k2(p, rb, sink, state, producer, false);
-                    k2(p, rb, sink, state, producer, true);
+            if (only.contains("K2")) {
+                try (RingBuffer rb = RingBuffer.create(ring.fd(), sink)) {
+                    k2(p, rb, sink, state, producer, false, null);
+                    k2(p, rb, sink, state, producer, true, null);
+                }
+                // jringbuf only: the same adaptive round with a busy-polling consumer (libbpf's
+                // consume cannot hold consumer_pos back, so its spinning consumer would get a
+                // wakeup per record); compared with libbpf's adaptive row.
+                if (K2_BUSY_MICROS > 0) {
+                    Duration spin = Duration.ofNanos(K2_BUSY_MICROS * 1000L);
+                    try (RingBuffer rb = RingBuffer.create(ring.fd(), sink, RingBuffer.Options.DEFAULT.withBusyPoll(spin))) {
+                        k2(p, rb, sink, state, producer, false, spin);
+                    }
                 }
             }
             if (only.contains("K3")) {
@@ -406,6 +415,9 @@ public final class KernelBench {
      */
     static final boolean DIAG = Boolean.getBoolean("kb.diag");
 
+    /** K2's busy-poll row: the spin of {@code RingBuffer.Options.busyPoll} in µs (0: no such row). */
+    static final long K2_BUSY_MICROS = Long.getLong("kb.busyPollMicros", 50);
+
     /** @return the JIT's total compile time in ms, or -1 where the JVM does not measure it */
     private static long jitMillis() {
         var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
@@ -429,8 +441,8 @@ public final class KernelBench {
      * test_run).
      */
 
-    private static void k2(Params p, RingBuffer rb, Sink sink, BpfMap state, BpfProgram producer, boolean sampled)
-            throws InterruptedException {
+    private static void k2(Params p, RingBuffer rb, Sink sink, BpfMap state, BpfProgram producer, boolean sampled,
+                           Duration busyPoll) throws InterruptedException {
         rb.consume();
         setField(state, ST_FLAGS, 0);
         setField(state, ST_MASK, sampled ? p.forceEvery() - 1 : 0);
@@ -461,12 +473,12 @@ public final class KernelBench {
             }, "k2-producer");
             long t0 = System.nanoTime();
             t.start();
-            Polled polled = pollUntilDone(rb, done, timeout, t0);
+            Polled polled = pollUntilDone(rb, done, timeout, t0, busyPoll != null);
             long wakeups = polled.wakeups(), last = polled.last();
             long jitRound = jitMillis() - jit0;
             if (DIAG) {
                 System.err.printf("diag jringbuf K2 %s payload %d round %d: drops %d polls>0 %d polls=0 %d gaps >1ms %d >3ms %d longest %.2f ms; JIT %d ms; monotonic %.6f-%.6f s%n",
-                        sampled ? "sampled" : "adaptive", p.payload(), round, field(state, ST_DROPPED) - drop0, wakeups,
+                        (sampled ? "sampled" : "adaptive") + (busyPoll != null ? "-busy" : ""), p.payload(), round, field(state, ST_DROPPED) - drop0, wakeups,
                         polled.empty(), polled.over1ms(), polled.over3ms(), polled.longestGap() / 1e6, jitRound,
                         t0 / 1e9, System.nanoTime() / 1e9);
             }
@@ -492,12 +504,16 @@ public final class KernelBench {
             warmedUp = round + 1 >= K2_WARM_ROUNDS
                     && (jitRound < K2_QUIET_JIT_MS || round + 1 >= K2_MAX_WARM_ROUNDS);
         }
-        row(p, "K2", sampled ? "sampled-" + p.forceEvery() : "adaptive",
-                sampled ? "NO_WAKEUP+FORCE/" + p.forceEvery() : "0", "epoll-poll", result[0], result[1], result[2], result[3]);
+        row(p, "K2", (sampled ? "sampled-" + p.forceEvery() : "adaptive") + (busyPoll != null ? "-busy" : ""),
+                sampled ? "NO_WAKEUP+FORCE/" + p.forceEvery() : "0",
+                busyPoll != null ? "busy-poll-" + busyPoll.toNanos() / 1000 + "us" : "epoll-poll",
+                result[0], result[1], result[2], result[3]);
     }
 
     /**
-     * What {@link #pollUntilDone} saw: polls that delivered records and the time of the last one;
+     * What {@link #pollUntilDone} saw: polls that delivered records (with a busy poll: those that
+     * had stopped spinning and settled to sleep first, i.e. were woken or found records on their
+     * last look) and the time of the last one;
      * with {@code -Dkb.diag}, also polls that delivered none, the longest gap between poll returns
      * and the gaps over 1 and over 3 ms (zero otherwise).
      */
@@ -510,13 +526,15 @@ public final class KernelBench {
      * recompile the whole round, poll loop included, in a timed round).
      */
     private static Polled pollUntilDone(RingBuffer rb, java.util.concurrent.atomic.AtomicBoolean done,
-                                        Duration timeout, long t0) {
+                                        Duration timeout, long t0, boolean busy) {
         long wakeups = 0, last = t0;
         long empty = 0, prev = t0, longest = 0, over1 = 0, over3 = 0;
+        io.jringbuf.protocol.Consumer consumer = rb.ring(0).consumer();
         while (!done.get()) {
             int n = rb.poll(timeout);
             if (n > 0) {
-                wakeups++;
+                // A busy poll that returns holding found its records while spinning.
+                wakeups += busy && consumer.isHolding() ? 0 : 1;
                 last = System.nanoTime();
             }
             if (DIAG && !done.get()) { // not the last poll, which waits out its timeout
@@ -652,6 +670,9 @@ public final class KernelBench {
                     continue;
                 }
                 List<Row> l = groups.get(r0.scenario() + "/" + r0.variant() + "/" + r0.payload() + "/libbpf");
+                if (l == null && r0.variant().endsWith("-busy")) { // jringbuf's busy poll vs libbpf's poll
+                    l = groups.get(r0.scenario() + "/" + r0.variant().replace("-busy", "") + "/" + r0.payload() + "/libbpf");
+                }
                 if (l == null) {
                     l = groups.get(r0.scenario() + "/per-record/" + r0.payload() + "/libbpf");
                 }
