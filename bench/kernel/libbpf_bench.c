@@ -148,10 +148,36 @@ static void *producer_main(void *p) {
     return NULL;
 }
 
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+// The busy variant of a K2 poll, what jringbuf's RingBuffer.Options.busyPoll does, built from libbpf's
+// calls: ring_buffer__consume until it delivers records or busy_ns pass (about 1 us between looks that found
+// nothing), then ring_buffer__poll. libbpf's consume stores the whole consumer position, so a producer that
+// commits while this loop is caught up sends a wakeup; jringbuf holds the position one record back instead.
+// *slept tells whether it went to ring_buffer__poll.
+static int busy_poll(struct ring_buffer *rb, int timeout_ms, uint64_t busy_ns, int *slept) {
+    uint64_t start = now_ns();
+    *slept = 0;
+    for (;;) {
+        int n = ring_buffer__consume(rb);
+        if (n != 0) return n;
+        uint64_t now = now_ns();
+        if (now - start >= busy_ns) break;
+        do cpu_relax(); while (now_ns() - now < 1000);
+    }
+    *slept = 1;
+    return ring_buffer__poll(rb, timeout_ms);
+}
+
 // K2 concurrent: a thread runs the producer with test_run(chunk); this thread polls (10 ms) until it
 // is done and consumes the rest. Time: from starting the producer to the last poll/consume that
-// delivered records.
-static void k2(struct ring_buffer *rb, struct sink *sink, int state, int producer, int sampled) {
+// delivered records. busy_us > 0: the adaptive variant with busy_poll (wakeups then counts the polls that
+// slept and returned records).
+static void k2(struct ring_buffer *rb, struct sink *sink, int state, int producer, int sampled, int busy_us) {
     ring_buffer__consume(rb);
     set_field(state, ST_FLAGS, 0);
     set_field(state, ST_MASK, sampled ? force_every - 1 : 0);
@@ -174,10 +200,11 @@ static void k2(struct ring_buffer *rb, struct sink *sink, int state, int produce
         long long timeouts = 0, over1 = 0, over3 = 0;
         uint64_t prev = t0, longest = 0;
         while (!atomic_load_explicit(&arg.done, memory_order_acquire)) {
-            int n = ring_buffer__poll(rb, 10);
+            int slept = 1;
+            int n = busy_us > 0 ? busy_poll(rb, 10, (uint64_t)busy_us * 1000, &slept) : ring_buffer__poll(rb, 10);
             if (n < 0 && n != -EINTR) die("ring_buffer__poll");
             if (n > 0) {
-                wakeups++;
+                wakeups += slept;
                 last = now_ns();
             }
             if (diag && !atomic_load_explicit(&arg.done, memory_order_acquire)) { // not the last poll, which waits out its timeout
@@ -190,7 +217,7 @@ static void k2(struct ring_buffer *rb, struct sink *sink, int state, int produce
             }
         }
         if (diag) fprintf(stderr, "diag libbpf K2 %s payload %d round %d: drops %lld polls>0 %lld polls=0 %lld gaps >1ms %lld >3ms %lld longest %.2f ms; monotonic %.6f-%.6f s\n",
-                          sampled ? "sampled" : "adaptive", payload, round, field(state, ST_DROPPED) - drop0, wakeups, timeouts,
+                          sampled ? "sampled" : busy_us > 0 ? "adaptive-busy" : "adaptive", payload, round, field(state, ST_DROPPED) - drop0, wakeups, timeouts,
                           over1, over3, longest / 1e6, t0 / 1e9, now_ns() / 1e9);
         if (ring_buffer__consume(rb) > 0) last = now_ns();
         pthread_join(t, NULL);
@@ -203,10 +230,11 @@ static void k2(struct ring_buffer *rb, struct sink *sink, int state, int produce
         result[2] = drops;
         result[3] = wakeups;
     }
-    char variant[32], flags[48];
-    snprintf(variant, sizeof variant, sampled ? "sampled-%d" : "adaptive", force_every);
+    char variant[32], flags[48], wait[32];
+    snprintf(variant, sizeof variant, sampled ? "sampled-%d" : busy_us > 0 ? "adaptive-busy" : "adaptive", force_every);
     snprintf(flags, sizeof flags, sampled ? "NO_WAKEUP+FORCE/%d" : "0", force_every);
-    row("K2", variant, flags, "epoll-poll", result[0], result[1], result[2], result[3]);
+    snprintf(wait, sizeof wait, busy_us > 0 ? "busy-poll-%dus" : "epoll-poll", busy_us);
+    row("K2", variant, flags, wait, result[0], result[1], result[2], result[3]);
 }
 
 // Runs the drain program until a call drains nothing (each call drains at most 128 Ki samples).
@@ -283,8 +311,12 @@ int main(int argc, char **argv) {
     if (!only) only = "K1,K2,K3";
     if (strstr(only, "K1")) k1(rb, &sink, ring, state, producer);
     if (strstr(only, "K2")) {
-        k2(rb, &sink, state, producer, 0);
-        k2(rb, &sink, state, producer, 1);
+        k2(rb, &sink, state, producer, 0, 0);
+        k2(rb, &sink, state, producer, 1, 0);
+        // KB_BUSY_US (default 50, as the Java side's -Dkb.busyPollMicros; 0: none): the adaptive rounds again
+        // with busy_poll
+        int busy_us = getenv("KB_BUSY_US") ? atoi(getenv("KB_BUSY_US")) : 50;
+        if (busy_us > 0) k2(rb, &sink, state, producer, 0, busy_us);
     }
     ring_buffer__free(rb);
     if (strstr(only, "K3")) k3(uring, ustate, drain);

@@ -281,9 +281,9 @@ public final class KernelBench {
                     k2(p, rb, sink, state, producer, false, null);
                     k2(p, rb, sink, state, producer, true, null);
                 }
-                // jringbuf only: the same adaptive round with a busy-polling consumer (libbpf's
-                // consume cannot hold consumer_pos back, so its spinning consumer would get a
-                // wakeup per record); compared with libbpf's adaptive row.
+                // The adaptive rounds again with a busy-polling consumer; the C side does the same
+                // with ring_buffer__consume and ring_buffer__poll (KB_BUSY_US), which cannot hold
+                // consumer_pos back, so its caught-up consumer gets a wakeup per record.
                 if (K2_BUSY_MICROS > 0) {
                     Duration spin = Duration.ofNanos(K2_BUSY_MICROS * 1000L);
                     try (RingBuffer rb = RingBuffer.create(ring.fd(), sink, RingBuffer.Options.DEFAULT.withBusyPoll(spin))) {
@@ -694,7 +694,7 @@ public final class KernelBench {
                     continue;
                 }
                 List<Row> l = groups.get(r0.scenario() + "/" + r0.variant() + "/" + r0.payload() + "/libbpf");
-                if (l == null && r0.variant().endsWith("-busy")) { // jringbuf's busy poll vs libbpf's poll
+                if (l == null && r0.variant().endsWith("-busy")) { // a C side run without its busy rows
                     l = groups.get(r0.scenario() + "/" + r0.variant().replace("-busy", "") + "/" + r0.payload() + "/libbpf");
                 }
                 if (l == null) {
