@@ -192,7 +192,14 @@ public final class RingBuffer implements AutoCloseable {
         return rings.get(index);
     }
 
-    /** @return the epoll fd, to integrate into another event loop; then call {@link #consume()} ({@code ring_buffer__epoll_fd}) */
+    /**
+     * The epoll fd, to integrate into another event loop; then call {@link #consume()}
+     * ({@code ring_buffer__epoll_fd}). With {@link Options#busyPoll}, a {@link #poll} with a zero
+     * timeout may leave the rings holding back a record (see "Busy polling"): call
+     * {@link #consume()}, which publishes it, before waiting on this fd.
+     *
+     * @return the epoll fd
+     */
     public int epollFd() {
         return epoll.fd();
     }

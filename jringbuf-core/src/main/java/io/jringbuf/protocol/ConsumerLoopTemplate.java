@@ -40,8 +40,6 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
     private static final MemorySegment RING = (MemorySegment) DATA[3];
     private static final long MASK = (Long) DATA[4];
     private static final boolean PER_RECORD = !(Boolean) DATA[5];
-    /** A holding loop ({@link Consumer#consumeHolding}): consumer_pos trails by the last record. */
-    private static final boolean HOLD = (Boolean) DATA[6];
 
     /** Records per run of one size at most: a bound for the run loop that real rings never reach. */
     private static final int PASS_LIMIT = Integer.MAX_VALUE - 1;
@@ -51,22 +49,20 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
     private final MemorySegment ring;
     private final long mask;
     private final boolean perRecord;
-    private final boolean hold;
 
     ConsumerLoopTemplate(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment ring, long mask,
-                         boolean perRecord, boolean hold) {
+                         boolean perRecord) {
         this.consumerPage = consumerPage;
         this.producerPage = producerPage;
         this.ring = ring;
         this.mask = mask;
         this.perRecord = perRecord;
-        this.hold = hold;
     }
 
     @Override
     public Consumer.Loop copyFor(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment ring,
-                                 long mask, boolean perRecord, boolean hold) {
-        return new ConsumerLoopTemplate(consumerPage, producerPage, ring, mask, perRecord, hold);
+                                 long mask, boolean perRecord) {
+        return new ConsumerLoopTemplate(consumerPage, producerPage, ring, mask, perRecord);
     }
 
     @Override
@@ -76,16 +72,11 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
         final MemorySegment pp = SPECIALIZED ? PRODUCER_PAGE : producerPage;
         final MemorySegment d = SPECIALIZED ? RING : ring;
         final long mask = SPECIALIZED ? MASK : this.mask;
-        // Holding: consumer_pos is stored once per pass (never per record) and trails by the last
-        // record passed; the call starts where the last one stopped (Consumer#consumeHolding).
-        final boolean hold = SPECIALIZED ? HOLD : this.hold;
-        final boolean perRecord = !hold && (SPECIALIZED ? PER_RECORD : this.perRecord);
-        // Acquire (not holding): pairs with the release store of whichever consumer published it
-        // last. Holding: the Consumer's own field, loaded with acquire when the holding began.
-        final long start = hold ? owner.heldPosition : (long) LONG.getAcquire(cp, 0L);
+        final boolean perRecord = SPECIALIZED ? PER_RECORD : this.perRecord;
+        // Acquire: pairs with the release store of whichever consumer published it last.
+        final long start = (long) LONG.getAcquire(cp, 0L);
         long cons = start;
         long published = start;
-        long last = start; // the start of the last record passed: what a holding loop stores
         int count = 0;
         for (;;) {
             // Fenced: every consumer_pos store of this call and of the previous call was followed
@@ -108,9 +99,8 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                 if (header < 0) {
                     // Park visibly at the BUSY record before the fenced re-check, or its commit
                     // would see us behind and send no wakeup.
-                    // (Holding: parked one record back, so that this commit sends no wakeup.)
                     if (cons != published) {
-                        store(owner, cp, cons, last, hold);
+                        LONG.setRelease(cp, 0L, cons);
                         published = cons;
                     }
                     header = owner.busyHeader(d, headerOffset, cons);
@@ -123,7 +113,7 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                     // The records delivered before stay consumed, in both commit modes, and the
                     // space they freed is announced, as when a handler throws.
                     if (cons != published) {
-                        store(owner, cp, cons, cons, hold); // in full, holding or not
+                        LONG.setRelease(cp, 0L, cons);
                         published = cons;
                     }
                     if (published != start) {
@@ -132,11 +122,10 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                     }
                     throw Consumer.corruptHeader(cons, header, avail);
                 }
-                last = cons;
                 cons += len;
                 avail -= len;
                 if ((header & DISCARD_BIT) == 0) {
-                    if (deliver(owner, handler, cp, d, headerOffset, header, cons, count, count + 1 >= n, hold)) {
+                    if (deliver(owner, handler, cp, d, headerOffset, header, cons, count, count + 1 >= n)) {
                         return owner.done(count + 1, true);
                     }
                     count++;
@@ -171,11 +160,10 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                         previous = 0;
                         continue records;
                     }
-                    last = cons;
                     cons += size;
                     avail -= size;
                     if ((header & DISCARD_BIT) == 0) {
-                        if (deliver(owner, handler, cp, d, headerOffset, header, cons, count, count + 1 >= n, hold)) {
+                        if (deliver(owner, handler, cp, d, headerOffset, header, cons, count, count + 1 >= n)) {
                             return owner.done(count + 1, true);
                         }
                         count++;
@@ -191,8 +179,8 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                 }
             }
             if (cons != published) {
-                // Batch mode and holding: one release store per pass.
-                store(owner, cp, cons, last, hold);
+                // Batch mode: one release store per pass.
+                LONG.setRelease(cp, 0L, cons);
                 published = cons;
             }
             VarHandle.fullFence(); // seed 000: publish consumer_pos before reloading producer_pos
@@ -207,45 +195,24 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
      * leaves the record consumed, published the same way.
      *
      * @param count the records delivered before this one
-     * @param hold a holding loop: store this record's own position (see {@link #store})
      */
     private static boolean deliver(Consumer owner, RecordHandler handler, MemorySegment cp, MemorySegment d,
-                                   long headerOffset, int header, long next, int count, boolean last,
-                                   boolean hold) {
+                                   long headerOffset, int header, long next, int count, boolean last) {
         boolean more;
         try {
             more = handler.onRecord(d, headerOffset + HEADER_SIZE, header & LENGTH_MASK);
         } catch (Throwable t) {
             // The record is consumed even though its handler failed.
-            store(owner, cp, next, next - RingLayout.recordSizeOfHeader(header), hold);
+            LONG.setRelease(cp, 0L, next);
             VarHandle.fullFence(); // seed 000: fence before an early return
             owner.done(count, true);
             throw t;
         }
         if (!more || last) {
-            store(owner, cp, next, next - RingLayout.recordSizeOfHeader(header), hold);
+            LONG.setRelease(cp, 0L, next);
             VarHandle.fullFence(); // seed 000: fence before an early return
             return true;
         }
         return false;
-    }
-
-    /**
-     * Publishes consumption up to {@code cons}. Release: the handler's reads of the records happen
-     * before producers reuse their space (pairs with the producers' acquire loads of
-     * consumer_pos).
-     *
-     * <p>A holding loop stores {@code last}, the start of the last record it passed, and keeps
-     * {@code cons} in the consumer: a producer wakes the consumer only if consumer_pos equals the
-     * position of the record it commits, and no record will be committed at a position already
-     * passed, so a consumer that spins instead of sleeping costs the producers no wakeups.
-     */
-    private static void store(Consumer owner, MemorySegment cp, long cons, long last, boolean hold) {
-        if (hold) {
-            LONG.setRelease(cp, 0L, last);
-            owner.heldPosition = cons;
-        } else {
-            LONG.setRelease(cp, 0L, cons);
-        }
     }
 }

@@ -30,7 +30,7 @@ final class Specializer {
     private static volatile UserProducer.Ops sharedUserProducerOps;
 
     private static final MethodType CONSUMER_LOOP = MethodType.methodType(void.class,
-            MemorySegment.class, MemorySegment.class, MemorySegment.class, long.class, boolean.class, boolean.class);
+            MemorySegment.class, MemorySegment.class, MemorySegment.class, long.class, boolean.class);
     private static final MethodType PRODUCER_OPS = MethodType.methodType(void.class,
             MemorySegment.class, MemorySegment.class, MemorySegment.class, MemorySegment.class, long.class);
     private static final MethodType USER_PRODUCER_OPS = MethodType.methodType(void.class,
@@ -44,25 +44,22 @@ final class Specializer {
      *
      * @param batchCommit store consumer_pos once per pass instead of once per record
      * @param specialized true: a class of its own, with the ring as constants; false: the shared class
-     * @param hold a holding loop ({@link Consumer#consumeHolding}; batchCommit is then ignored)
      */
-    static Consumer.Loop consumerLoop(RingView view, boolean batchCommit, boolean specialized, boolean hold) {
+    static Consumer.Loop consumerLoop(RingView view, boolean batchCommit, boolean specialized) {
         Consumer.Loop prototype;
         if (specialized) {
             prototype = (Consumer.Loop) define(ConsumerLoopTemplate.class, new Object[] {true, view.consumerPage(),
-                    view.producerPage(), view.data(), view.mask(), batchCommit, hold}, CONSUMER_LOOP, null, null, null,
-                    0L, false, false);
+                    view.producerPage(), view.data(), view.mask(), batchCommit}, CONSUMER_LOOP, null, null, null, 0L,
+                    false);
         } else {
             prototype = sharedConsumerLoop;
             if (prototype == null) {
                 prototype = (Consumer.Loop) define(ConsumerLoopTemplate.class,
-                        new Object[] {false, null, null, null, 0L, false, false}, CONSUMER_LOOP, null, null, null, 0L,
-                        false, false);
+                        new Object[] {false, null, null, null, 0L, false}, CONSUMER_LOOP, null, null, null, 0L, false);
                 sharedConsumerLoop = prototype;
             }
         }
-        return prototype.copyFor(view.consumerPage(), view.producerPage(), view.data(), view.mask(), !batchCommit,
-                hold);
+        return prototype.copyFor(view.consumerPage(), view.producerPage(), view.data(), view.mask(), !batchCommit);
     }
 
     /**
