@@ -25,8 +25,9 @@ public final class Ring {
     }
 
     /**
-     * @return {@code consumer_pos} ({@code ring__consumer_pos}); during a busy poll
-     *         ({@link RingBuffer.Options#busyPoll}) it trails by the last record delivered
+     * @return {@code consumer_pos} ({@code ring__consumer_pos}); after a busy poll
+     *         ({@link RingBuffer.Options#busyPoll}) it may trail by the last record passed
+     *         (delivered or discarded) until the next sleep, {@code consume} or {@code close}
      */
     public long consumerPosition() {
         return consumer.consumerPosition();
@@ -37,7 +38,10 @@ public final class Ring {
         return consumer.producerPosition();
     }
 
-    /** @return unconsumed bytes, BUSY and discarded records included: a racy snapshot ({@code ring__avail_data_size}) */
+    /**
+     * @return unconsumed bytes, BUSY and discarded records included, and a record held back by a
+     *         busy poll: a racy snapshot ({@code ring__avail_data_size})
+     */
     public long availableBytes() {
         return consumer.availableBytes();
     }

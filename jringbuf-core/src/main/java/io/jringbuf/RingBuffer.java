@@ -49,14 +49,18 @@ import java.util.concurrent.locks.LockSupport;
  * without sleeping, and sleeps in epoll only when nothing came in that time. While it spins the
  * rings are consumed {@linkplain Consumer#consumeHolding holding}: {@code consumer_pos} trails by
  * the last record, so the kernel's adaptive rule (wake the consumer if its position equals the
- * committed record's) sends no wakeups; without that, a consumer that is always caught up would
- * cost the BPF program an irq_work and an interrupt per record. Before it sleeps the poll stores
- * the whole positions, issues the seed-000 fence and consumes once more, so no record committed
- * while it held back is left behind. Between looks that found nothing it waits about a
- * microsecond, so that it does not take the producer's cache lines on every record. It costs a
- * CPU while records keep coming (and for the spin time after the last); it is meant for a
- * dedicated consumer thread. {@link #wakeUp()} and
- * {@link #close()} reach a spinning poll when its spin ends, at the latest.
+ * committed record's) sends no wakeups (but for the first commit after the consumer last slept
+ * or settled); without that, a consumer that is always caught up would cost the BPF program an
+ * irq_work and an interrupt per record. Records larger than a sixteenth of the ring are not held
+ * back. Before it sleeps the poll stores the whole positions, issues the seed-000 fence and
+ * consumes once more, so no record committed while it held back is left behind. Between looks
+ * that found nothing it waits about a microsecond, so that it does not take the producer's cache
+ * lines on every record. It costs a CPU while records keep coming (and for the spin time after
+ * the last); it is meant for a dedicated consumer thread. {@link #wakeUp()} and {@link #close()}
+ * reach a spinning poll when its spin ends at the latest, which with a long spin and no records
+ * is long. A ring is left holding back a record between polls (until the next sleep,
+ * {@link #consume()} or {@link #close()}): {@link Ring#consumerPosition()} and
+ * {@link Ring#availableBytes()} then count that record as unconsumed.
  *
  * <h2>Threads</h2>
  * One thread polls and consumes at a time (the protocol has one consumer). {@link #wakeUp()} and
@@ -194,9 +198,11 @@ public final class RingBuffer implements AutoCloseable {
 
     /**
      * The epoll fd, to integrate into another event loop; then call {@link #consume()}
-     * ({@code ring_buffer__epoll_fd}). With {@link Options#busyPoll}, a {@link #poll} with a zero
-     * timeout may leave the rings holding back a record (see "Busy polling"): call
-     * {@link #consume()}, which publishes it, before waiting on this fd.
+     * ({@code ring_buffer__epoll_fd}). With {@link Options#busyPoll}, a {@link #poll} that did not
+     * sleep (zero timeout, records found while spinning, a handler that threw) may leave rings
+     * holding back a record (see "Busy polling"), and a holding ring sends no edge-triggered
+     * wakeups and is always level-triggered ready: call {@link #consume()}, which publishes every
+     * ring's position first, before waiting on this fd.
      *
      * @return the epoll fd
      */
@@ -369,6 +375,13 @@ public final class RingBuffer implements AutoCloseable {
         activePolls.incrementAndGet();
         try {
             checkOpen("consume");
+            if (busyPollNanos > 0) {
+                // Rings a busy poll left holding back a record, also those this call will not
+                // reach (n), publish their whole positions (see epollFd).
+                for (int i = 0; i < rings.size(); i++) {
+                    rings.get(i).consumer().settle();
+                }
+            }
             long total = 0;
             for (int i = 0; i < rings.size() && total < n; i++) {
                 total += consumeRing(i, (int) (n - total));
@@ -398,12 +411,14 @@ public final class RingBuffer implements AutoCloseable {
         }
         epoll.wake();
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (activePolls.get() > 0 && System.nanoTime() < deadline) {
+        boolean drained = false;
+        while (!(drained = activePolls.get() == 0) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(100_000);
         }
         // A busy poll may have left a ring holding back its last record: publish it, unless a
-        // poll is still running (a handler that did not return within the 10 s).
-        boolean settle = activePolls.get() == 0;
+        // poll is still running (a handler that did not return within the 10 s). A call that
+        // starts from now on finds the manager closed before it touches a ring.
+        boolean settle = drained;
         synchronized (this) {
             for (Ring r : rings) {
                 r.close(settle);

@@ -67,14 +67,18 @@ import java.util.Objects;
  * asleep. A consumer that spins (polls without sleeping) is caught up most of the time, so every
  * record it is waiting for costs its producer a wakeup nobody needs; for a kernel ring that is an
  * irq_work and an interrupt per record. {@link #consumeHolding} consumes like {@link #consume} but
- * stores {@code consumer_pos} once per pass and one record back: at the start of the last record
- * it passed, a position at which no record will be committed again before the consumer moves on,
- * so no wakeup is sent. The consumer itself resumes after that record (no record is delivered
- * twice). Before sleeping, {@link #settle} stores the whole position and issues the seed-000 full
- * fence; {@link #consume} and {@link #poll} settle first, so only an uninterrupted run of holding
- * calls holds back. While holding, {@code consumer_pos} (and {@link #availableBytes}) count the
- * last record as unconsumed, and producers have that much less room; a consumer that dies while
- * holding leaves that one record to be delivered again by the next.
+ * stores {@code consumer_pos} one record back: at the start of the last record it passed, a
+ * position at which no record will be committed again before the consumer moves on, so no wakeup
+ * is sent (the first commit after a {@link #settle} still wakes: about one wakeup per run of
+ * holding calls). The consumer itself resumes after that record (no record is delivered twice).
+ * A record larger than a sixteenth of the ring is not held back: it would cost producers that
+ * much room. Before sleeping, {@link #settle} stores the whole position and issues the seed-000
+ * full fence; {@link #consume} and {@link #poll} (with {@code n > 0}) settle first, so only an
+ * uninterrupted run of holding calls holds back. While holding, {@code consumer_pos} (and
+ * {@link #availableBytes}) count the last record as unconsumed, and producers have that much less
+ * room; a consumer that dies while holding leaves that one record to be delivered again by the
+ * next. A BUSY record left by a dead producer process (JVM rings) is reclaimed by the next
+ * ordinary call, not while holding.
  *
  * <h2>Specialisation</h2>
  * The loop lives in hidden classes defined from {@link ConsumerLoopTemplate}. A new consumer runs
@@ -323,8 +327,9 @@ public final class Consumer {
     /**
      * The loop of {@link #consumeHolding}: the consume loop's rules (acquire loads, BUSY stops,
      * DISCARD skips, a header past {@code producer_pos} is EINVAL, the {@code n} limit, a handler
-     * that stops or throws ends the call after its record) with consumer_pos stored once per pass
-     * and at every exit, at the start of the last record passed ({@link #holdAt}). Its own plain
+     * that stops or throws ends the call after its record), with consumer_pos stored at the start
+     * of the last record passed ({@link #holdAt}), per record or, with batch commit, per pass, and
+     * at every exit; BUSY records of dead producers are left to the ordinary loop. Its own plain
      * loop, not the specialised template: a spinning consumer takes a few records per call, and
      * the template's per-record and batch loops stay exactly as fast as without it (a holding
      * variant of the template cost them 4-11 % at 8 B, K1 A/B, through the extra values the JIT
@@ -355,7 +360,7 @@ public final class Consumer {
                 }
                 long len = RingLayout.recordSizeOfHeader(header);
                 if (len > avail) {
-                    // The records delivered before stay consumed, published in full.
+                    // The records delivered before by this call stay consumed, published in full.
                     if (cons != start) {
                         holdAt(cons, cons);
                         VarHandle.fullFence();
@@ -366,10 +371,14 @@ public final class Consumer {
                 last = cons;
                 cons += len;
                 avail -= len;
+                if (!batchCommit) {
+                    holdAt(cons, last);
+                }
                 if ((header & RingLayout.DISCARD_BIT) == 0) {
                     boolean more;
                     try {
-                        more = handler.onRecord(d, headerOffset + RingLayout.HEADER_SIZE, header & RingLayout.LENGTH_MASK);
+                        more = handler.onRecord(d, headerOffset + RingLayout.HEADER_SIZE,
+                                header & RingLayout.LENGTH_MASK);
                     } catch (Throwable t) {
                         // The record is consumed even though its handler failed.
                         holdingDone(count, start, cons, last);
@@ -391,13 +400,19 @@ public final class Consumer {
      * passed, while consumption resumes at {@code cons}. A producer wakes the consumer only if
      * consumer_pos equals the position of the record it commits, and no record is committed at a
      * position already passed until the consumer moves on, so a consumer that spins costs the
-     * producers no wakeups. Release: the handler's reads of the records happen before producers
-     * reuse their space (pairs with the producers' acquire loads of consumer_pos).
+     * producers no wakeups. A record of more than {@link #MAX_HELD_SHIFT a sixteenth} of the ring
+     * is stored in full instead (holding it would take that much room from the producers; the
+     * next commit may then wake the consumer). Release: the handler's reads of the records happen
+     * before producers reuse their space (pairs with the producers' acquire loads of
+     * consumer_pos).
      */
     private void holdAt(long cons, long last) {
-        LONG.setRelease(consumerPage, 0L, last);
+        LONG.setRelease(consumerPage, 0L, cons - last > size >>> MAX_HELD_SHIFT ? cons : last);
         heldPosition = cons;
     }
+
+    /** Records larger than {@code size >>> MAX_HELD_SHIFT} are not held back ({@link #holdAt}). */
+    private static final int MAX_HELD_SHIFT = 4;
 
     /** The end of a holding call: the store, and the fence the space notifier requires. */
     private int holdingDone(int count, long start, long cons, long last) {

@@ -140,6 +140,36 @@ class BusyPollKernelTest {
     }
 
     @Test
+    void consumeOnTheManagerPublishesEveryHeldRingEvenThoseItsLimitDoesNotReach() {
+        try (BpfMap ring0 = BpfMap.createRingbuf("rb_busy_a", 16 * PAGE);
+             BpfMap ring1 = BpfMap.createRingbuf("rb_busy_b", 16 * PAGE);
+             BpfMap state0 = BpfMap.createArray("st", SEQ_STATE_SIZE, 1);
+             BpfMap state1 = BpfMap.createArray("st", SEQ_STATE_SIZE, 1);
+             BpfProgram producer0 = sequenceProducer(ring0, state0, 8);
+             BpfProgram producer1 = sequenceProducer(ring1, state1, 8)) {
+            InOrder h0 = new InOrder();
+            InOrder h1 = new InOrder();
+            try (RingBuffer rb = RingBuffer.create(ring0.fd(), h0,
+                    RingBuffer.Options.DEFAULT.withBusyPoll(Duration.ofMillis(1))).add(ring1.fd(), h1)) {
+                producer0.testRun(2);
+                producer1.testRun(2);
+                assertEquals(4, rb.poll(Duration.ZERO));
+                for (int i = 0; i < 2; i++) {
+                    assertTrue(rb.ring(i).consumer().isHolding(), "ring " + i + " held back");
+                }
+                producer0.testRun(1);
+                assertEquals(1, rb.consume(1), "the limit is reached in ring 0");
+                for (int i = 0; i < 2; i++) {
+                    Ring r = rb.ring(i);
+                    assertEquals(r.producerPosition(), r.consumerPosition(), "ring " + i + " published in full");
+                }
+                assertEquals(3, h0.next.get());
+                assertEquals(2, h1.next.get());
+            }
+        }
+    }
+
+    @Test
     void aNegativeBusyPollIsRefused() {
         assertThrows(IllegalArgumentException.class,
                 () -> RingBuffer.Options.DEFAULT.withBusyPoll(Duration.ofNanos(-1)));

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -91,9 +92,10 @@ class HoldingConsumerTest {
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L), got);
     }
 
-    @Test
-    void aSecondPassFindsTheFirstPassStoredOneRecordBack() {
-        Consumer c = new Consumer(view, false, Notifier.NONE, null, null);
+    @ParameterizedTest(name = "batchCommit={0}")
+    @ValueSource(booleans = {false, true})
+    void recordsAreStoredOneBackPerRecordOrWithBatchCommitPerPass(boolean batch) {
+        Consumer c = new Consumer(view, batch, Notifier.NONE, null, null);
         produce(0);
         produce(1);
         List<Long> seenAt = new ArrayList<>();
@@ -105,9 +107,28 @@ class HoldingConsumerTest {
             }
             return true;
         }, Integer.MAX_VALUE));
-        assertEquals(List.of(0L, 0L, (long) RECORD), seenAt,
-                "no store within a pass; before the second, the first is stored at its last record");
+        // Per record: each record's own start while it is delivered (its space stays taken).
+        // Batch: no store within a pass; before the second, the first stored at its last record.
+        assertEquals(batch ? List.of(0L, 0L, (long) RECORD) : List.of(0L, (long) RECORD, 2L * RECORD), seenAt);
         assertEquals(2 * RECORD, RawRing.consumerPos(view));
+    }
+
+    @ParameterizedTest(name = "batchCommit={0}")
+    @ValueSource(booleans = {false, true})
+    void aRecordOfMoreThanASixteenthOfTheRingIsNotHeldBack(boolean batch) {
+        Consumer c = new Consumer(view, batch, Notifier.NONE, null, null);
+        long big = producer.reserve(4096 / 16 - RingLayout.HEADER_SIZE + 8); // 264 bytes with its header
+        producer.submit(big, 0);
+        assertEquals(1, c.consumeHolding((b, o, l) -> true, Integer.MAX_VALUE));
+        assertEquals(RawRing.producerPos(view), RawRing.consumerPos(view),
+                "stored in full: holding it would take 264 of the producers' 4096 bytes");
+        produce(1);
+        assertEquals(1, c.consumeHolding((b, o, l) -> true, Integer.MAX_VALUE));
+        assertEquals(RawRing.producerPos(view) - RECORD, RawRing.consumerPos(view), "a small one is held back");
+        long exact = producer.reserve(4096 / 16 - RingLayout.HEADER_SIZE); // exactly a sixteenth
+        producer.submit(exact, 0);
+        assertEquals(1, c.consumeHolding((b, o, l) -> true, Integer.MAX_VALUE));
+        assertEquals(RawRing.producerPos(view) - 4096 / 16, RawRing.consumerPos(view), "a sixteenth is held back");
     }
 
     @Test
