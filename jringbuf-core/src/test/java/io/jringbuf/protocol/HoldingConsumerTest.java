@@ -94,7 +94,7 @@ class HoldingConsumerTest {
 
     @ParameterizedTest(name = "batchCommit={0}")
     @ValueSource(booleans = {false, true})
-    void recordsAreStoredOneBackPerRecordOrWithBatchCommitPerPass(boolean batch) {
+    void aPassStoresOnceAtItsEndAndASecondPassFindsTheFirstStoredOneRecordBack(boolean batch) {
         Consumer c = new Consumer(view, batch, Notifier.NONE, null, null);
         produce(0);
         produce(1);
@@ -107,10 +107,28 @@ class HoldingConsumerTest {
             }
             return true;
         }, Integer.MAX_VALUE));
-        // Per record: each record's own start while it is delivered (its space stays taken).
-        // Batch: no store within a pass; before the second, the first stored at its last record.
-        assertEquals(batch ? List.of(0L, 0L, (long) RECORD) : List.of(0L, (long) RECORD, 2L * RECORD), seenAt);
+        assertEquals(List.of(0L, 0L, (long) RECORD), seenAt,
+                "no store within a short pass; before the second, the first is stored at its last record");
         assertEquals(2 * RECORD, RawRing.consumerPos(view));
+    }
+
+    @Test
+    void aLongPassGivesSpaceBackEveryEighthOfTheRing() {
+        Consumer c = new Consumer(view, false, Notifier.NONE, null, null);
+        for (int i = 0; i < 100; i++) {
+            produce(i);
+        }
+        long[] seenAt = new long[100];
+        assertEquals(100, c.consumeHolding((b, o, l) -> {
+            seenAt[(int) b.get(ValueLayout.JAVA_LONG, o)] = RawRing.consumerPos(view);
+            return true;
+        }, Integer.MAX_VALUE));
+        // 4096 / 8 = 512 bytes = 32 records: stored (one back) when the 32nd and 64th are reached.
+        assertEquals(0, seenAt[30]);
+        assertEquals(31 * RECORD, seenAt[31]);
+        assertEquals(31 * RECORD, seenAt[62]);
+        assertEquals(63 * RECORD, seenAt[63]);
+        assertEquals(99 * RECORD, RawRing.consumerPos(view));
     }
 
     @ParameterizedTest(name = "batchCommit={0}")
