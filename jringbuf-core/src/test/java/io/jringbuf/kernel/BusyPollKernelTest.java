@@ -170,6 +170,30 @@ class BusyPollKernelTest {
     }
 
     @Test
+    void wakeUpAndCloseReachASpinningPollWhenItsSpinEnds() throws Exception {
+        try (BpfMap ring = BpfMap.createRingbuf("rb_busy_wake", 16 * PAGE)) {
+            RingBuffer rb = RingBuffer.create(ring.fd(), (b, o, l) -> true,
+                    RingBuffer.Options.DEFAULT.withBusyPoll(Duration.ofMillis(200)));
+            try {
+                CompletableFuture<Integer> poll = CompletableFuture.supplyAsync(() -> rb.poll(Duration.ofSeconds(30)));
+                rb.wakeUp();
+                assertEquals(0, poll.get(10, TimeUnit.SECONDS), "woken after the spin, not after 30 s");
+                CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> rb.poll(Duration.ofSeconds(30)));
+                while (!rb.ring(0).consumer().isHolding() && !second.isDone()) {
+                    Thread.onSpinWait(); // until the poll is spinning (its first look sets the hold)
+                }
+                rb.close();
+                assertEquals(0, second.get(10, TimeUnit.SECONDS), "closed while spinning: returns");
+                io.jringbuf.ErrnoException e = assertThrows(io.jringbuf.ErrnoException.class,
+                        () -> rb.poll(Duration.ZERO));
+                assertEquals("EBADF", e.errnoName());
+            } finally {
+                rb.close();
+            }
+        }
+    }
+
+    @Test
     void aNegativeBusyPollIsRefused() {
         assertThrows(IllegalArgumentException.class,
                 () -> RingBuffer.Options.DEFAULT.withBusyPoll(Duration.ofNanos(-1)));
