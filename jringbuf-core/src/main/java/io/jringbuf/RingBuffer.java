@@ -244,7 +244,7 @@ public final class RingBuffer implements AutoCloseable {
                 // wakeup: store the whole positions with the seed-000 fence (Consumer#consume
                 // settles first) and consume once more; a record committed after that finds the
                 // consumer caught up and wakes it.
-                n = consumeAllRings();
+                n = consumeRings(Integer.MAX_VALUE);
                 if (n > 0) {
                     return n;
                 }
@@ -337,11 +337,11 @@ public final class RingBuffer implements AutoCloseable {
         }
     }
 
-    /** Consumes every ring (as {@link #consume()}, from inside a poll). */
-    private int consumeAllRings() {
+    /** Consumes at most {@code n} records across the rings, in the order they were added. */
+    private int consumeRings(int n) {
         long total = 0;
-        for (int i = 0; i < rings.size() && total < Integer.MAX_VALUE; i++) {
-            total += consumeRing(i, (int) (Integer.MAX_VALUE - total));
+        for (int i = 0; i < rings.size() && total < n; i++) {
+            total += consumeRing(i, (int) (n - total));
         }
         return (int) total;
     }
@@ -382,11 +382,7 @@ public final class RingBuffer implements AutoCloseable {
                     rings.get(i).consumer().settle();
                 }
             }
-            long total = 0;
-            for (int i = 0; i < rings.size() && total < n; i++) {
-                total += consumeRing(i, (int) (n - total));
-            }
-            return (int) total;
+            return consumeRings(n);
         } finally {
             activePolls.decrementAndGet();
         }
