@@ -323,6 +323,48 @@ class ConsumerTest {
     /** What is odd about the record at index {@code k} of a run of records of one size. */
     enum Odd { BUSY, DISCARDED, HANDLER_STOPS, HANDLER_THROWS, OTHER_SIZE, SHORTER_SAME_SIZE, LIMIT, CUT_BY_PRODUCER_POS }
 
+    /**
+     * Eight records of one size, values 0..7, produced with record {@code k} odd as {@code odd}
+     * says (left BUSY, discarded, of another size, or shorter with the same record size; cut by
+     * producer_pos: half of it published); the other kinds are the consumer's doing.
+     *
+     * @param offsets each record's payload offset
+     * @param lengths each record's payload length
+     * @param end producer_pos after the eight (before a cut)
+     */
+    record OddRun(long[] offsets, int[] lengths, long end) {
+        static OddRun produce(Producer producer, RingView view, int k, Odd odd) {
+            long[] offsets = new long[8];
+            int[] lengths = new int[8];
+            for (int i = 0; i < 8; i++) {
+                // SHORTER_SAME_SIZE: 3 bytes, rounded to the same 16-byte record as the others' 8
+                // (the 8-byte value still fits in the record's padding)
+                int length = i != k ? 8 : odd == Odd.OTHER_SIZE ? 24 : odd == Odd.SHORTER_SAME_SIZE ? 3 : 8;
+                lengths[i] = length;
+                offsets[i] = producer.reserve(length);
+                producer.buffer().set(ValueLayout.JAVA_LONG, offsets[i], i);
+                if (odd == Odd.BUSY && i == k) {
+                    continue;
+                }
+                if (odd == Odd.DISCARDED && i == k) {
+                    producer.discard(offsets[i], 0);
+                } else {
+                    producer.submit(offsets[i], 0);
+                }
+            }
+            OddRun run = new OddRun(offsets, lengths, RawRing.producerPos(view));
+            if (odd == Odd.CUT_BY_PRODUCER_POS) {
+                RawRing.setProducerPos(view, run.position(k) + 8); // half of record k published
+            }
+            return run;
+        }
+
+        /** @return where record {@code i} starts (its header) */
+        long position(int i) {
+            return offsets[i] - RingLayout.HEADER_SIZE;
+        }
+    }
+
     static Stream<Arguments> oddRecordsInARun() {
         return Stream.of(false, true).flatMap(batch -> IntStream.range(0, 8).boxed()
                 .flatMap(k -> Arrays.stream(Odd.values()).map(odd -> Arguments.of(batch, k, odd))));
@@ -338,29 +380,11 @@ class ConsumerTest {
     void anOddRecordAnywhereInARunOfOneSizeIsHandledLikeAnywhereElse(boolean batch, int k, Odd odd) {
         RawRing.CountingNotifier space = new RawRing.CountingNotifier();
         Consumer c = new Consumer(view, batch, space, null, null);
-        long[] offsets = new long[8];
-        int[] lengths = new int[8];
-        for (int i = 0; i < 8; i++) {
-            // SHORTER_SAME_SIZE: 3 bytes, rounded to the same 16-byte record as the others' 8
-            // (the 8-byte value still fits in the record's padding)
-            int length = i != k ? 8 : odd == Odd.OTHER_SIZE ? 24 : odd == Odd.SHORTER_SAME_SIZE ? 3 : 8;
-            lengths[i] = length;
-            offsets[i] = producer.reserve(length);
-            producer.buffer().set(ValueLayout.JAVA_LONG, offsets[i], i);
-            if (odd == Odd.BUSY && i == k) {
-                continue;
-            }
-            if (odd == Odd.DISCARDED && i == k) {
-                producer.discard(offsets[i], 0);
-            } else {
-                producer.submit(offsets[i], 0);
-            }
-        }
-        long end = RawRing.producerPos(view);
-        long positionOfK = offsets[k] - RingLayout.HEADER_SIZE;
-        if (odd == Odd.CUT_BY_PRODUCER_POS) {
-            RawRing.setProducerPos(view, positionOfK + 8); // half of record k published
-        }
+        OddRun run = OddRun.produce(producer, view, k, odd);
+        long[] offsets = run.offsets();
+        int[] lengths = run.lengths();
+        long end = run.end();
+        long positionOfK = run.position(k);
         List<Long> got = new ArrayList<>();
         RecordHandler handler = (b, o, l) -> {
             long v = b.get(ValueLayout.JAVA_LONG, o);

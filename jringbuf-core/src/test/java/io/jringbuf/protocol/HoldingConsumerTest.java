@@ -277,28 +277,11 @@ class HoldingConsumerTest {
     @MethodSource("oddRecordsInARun")
     void anOddRecordAnywhereInARunIsHandledAndTheHeldPositionIsRight(int k, Odd odd) {
         Consumer c = new Consumer(view, false, Notifier.NONE, null, null);
-        long[] positions = new long[8];
-        long[] offsets = new long[8];
-        int[] lengths = new int[8];
-        for (int i = 0; i < 8; i++) {
-            int length = i != k ? 8 : odd == Odd.OTHER_SIZE ? 24 : odd == Odd.SHORTER_SAME_SIZE ? 3 : 8;
-            lengths[i] = length;
-            offsets[i] = producer.reserve(length);
-            positions[i] = offsets[i] - RingLayout.HEADER_SIZE;
-            producer.buffer().set(ValueLayout.JAVA_LONG, offsets[i], i);
-            if (odd == Odd.BUSY && i == k) {
-                continue;
-            }
-            if (odd == Odd.DISCARDED && i == k) {
-                producer.discard(offsets[i], 0);
-            } else {
-                producer.submit(offsets[i], 0);
-            }
-        }
-        long end = RawRing.producerPos(view);
-        if (odd == Odd.CUT_BY_PRODUCER_POS) {
-            RawRing.setProducerPos(view, positions[k] + 8);
-        }
+        ConsumerTest.OddRun run = ConsumerTest.OddRun.produce(producer, view, k, odd);
+        long[] offsets = run.offsets();
+        int[] lengths = run.lengths();
+        long end = run.end();
+        long[] positions = IntStream.range(0, 8).mapToLong(run::position).toArray();
         List<Long> got = new ArrayList<>();
         RecordHandler handler = (b, o, l) -> {
             long v = b.get(ValueLayout.JAVA_LONG, o);
