@@ -22,11 +22,14 @@ import static io.jringbuf.protocol.RingLayout.PENDING_POS_OFFSET;
  *
  * <h2>Reserve</h2>
  * A short lock (in the ring's {@link RingControl}) orders reservations, so records become
- * visible in reservation order. Under the lock, {@code pending_pos} is advanced over committed
- * records up to the first BUSY one, and a reservation succeeds only if the new producer position
- * is at most {@code size - 1} bytes ahead of both {@code consumer_pos} and {@code pending_pos}
- * (the second check, kernel 2024, stops a reservation from overlapping a record still being
- * written). {@code consumer_pos} is loaded again only when the value this producer loaded last
+ * visible in reservation order. Under the lock, a reservation succeeds only if the new producer
+ * position is at most {@code size - 1} bytes ahead of both {@code consumer_pos} and
+ * {@code pending_pos} (the second check, kernel 2024, stops a reservation from overlapping a
+ * record still being written, whatever {@code consumer_pos} says). The kernel advances
+ * {@code pending_pos} over committed records on every reservation; this producer does so only
+ * when the new position would be too far ahead of it, and only as far as that needs (stopping at
+ * the first BUSY record): the same admission decisions, without reading, per record, a header
+ * the consumer has just read. {@code consumer_pos} is loaded again only when the value this producer loaded last
  * leaves too little room (the consumer stores it per record; re-reading it on every reservation
  * would bounce its cache line between cores). The header is written BUSY, with this process's id
  * in its second word, before the release store of {@code producer_pos}. Reservation never

@@ -114,17 +114,29 @@ class ProducerTest {
     }
 
     @Test
-    void pendingPositionAdvancesOverCommittedRecords() {
+    void pendingPositionIsWalkedOnlyWhenAReservationWouldLapItAndThenJustFarEnough() {
         Producer p = producer(4096, Notifier.NONE);
-        long a = p.reserve(8);
-        long b = p.reserve(8);
-        p.submit(b, 0);
-        p.reserve(8); // walks pending from 0: stops at the BUSY record a
-        assertEquals(0, ring.view().producerPage().get(ValueLayout.JAVA_LONG, RingLayout.PENDING_POS_OFFSET));
+        RingView v = ring.view();
+        long a = p.reserve(8); // position 0, left BUSY
+        p.submit(p.reserve(8), 0); // position 16
+        assertEquals(0, pendingPos(v), "less than a ring ahead of pending_pos: no walk");
+        // A faulty consumer passes the BUSY record a: from here only pending_pos protects it.
+        RawRing.setConsumerPos(v, 32);
+        long prod = 32;
+        while (prod + 16 <= 4095) { // every reservation that stays within a ring of pending_pos
+            p.submit(p.reserve(8), 0);
+            prod += 16;
+        }
+        assertEquals(0, pendingPos(v), "still no walk");
+        assertEquals(-1, p.reserve(8), "the next record would lap the BUSY record a: refused");
+        assertEquals(0, pendingPos(v), "the walk stopped at the BUSY record");
         p.submit(a, 0);
-        p.reserve(8);
-        assertEquals(32, ring.view().producerPage().get(ValueLayout.JAVA_LONG, RingLayout.PENDING_POS_OFFSET),
-                "pending walks over a and b and stops at the third record (position 32), still BUSY");
+        assertEquals(prod + 8, p.reserve(8));
+        assertEquals(16, pendingPos(v), "walks over a only: far enough for the new record, not on to b and beyond");
+    }
+
+    private static long pendingPos(RingView v) {
+        return v.producerPage().get(ValueLayout.JAVA_LONG, RingLayout.PENDING_POS_OFFSET);
     }
 
     @Test
