@@ -318,7 +318,8 @@ public final class Consumer {
 
     private int consumeLoop(RecordHandler handler, int n) {
         int count = loop.run(this, handler, n);
-        if ((untilSpecialized -= count + 1) <= 0) {
+        long left = untilSpecialized;
+        if (left != Long.MAX_VALUE && (untilSpecialized = left - count - 1) <= 0) {
             specialize();
         }
         return count;
