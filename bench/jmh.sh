@@ -3,11 +3,14 @@
 # Agrona's ManyToOneRingBuffer, jringbuf's USER_RINGBUF ring vs Agrona's OneToOneRingBuffer,
 # with the LMAX Disruptor and JCTools' MpscArrayQueue as object-queue reference points.
 #
-#   bench/jmh.sh [quick|full] [extra JMH options...]
+#   bench/jmh.sh [tiny|quick|full|ab] [extra JMH options...]
 #
 # quick (default): 1 fork, 2 x 1 s warm-up, 3 x 1 s measurement, both consumer commit modes.
 # full: 3 forks, 5 x 2 s warm-up, 5 x 2 s measurement, and the consumer's batch-commit mode.
-# Both modes run Throughput and SampleTime with -prof gc. Raw results go to
+# ab: the two-thread pairs (jringbuf and Agrona per configuration) back to back, AB_ROUNDS rounds
+# (default 5), each round with a cache-line round-trip measurement; raw CSV, medians and a chart
+# (io.jringbuf.jmh.Interleaved; extra options are not passed on).
+# quick and full run Throughput and SampleTime with -prof gc. Raw results go to
 # bench/results/jmh-<mode>-<UTC date>.json; a ratio table (jringbuf / Agrona) is printed.
 # Env: JAVA25 (a JDK 25+ java, default: the first one found), JMH_INCLUDE (benchmark regex),
 # SKIP_BUILD=1 (reuse the jar).
@@ -37,7 +40,10 @@ case "$mode" in
   tiny)  opts=(-f 1 -wi 1 -w 1s -i 2 -r 1s -p batchCommit=false -p payload=8); bm=thrpt ;;
   quick) opts=(-f 1 -wi 2 -w 1s -i 3 -r 1s -p batchCommit=false,true) ;;
   full)  opts=(-f 3 -wi 5 -w 2s -i 5 -r 2s -p batchCommit=false,true) ;;
-  *) echo "usage: bench/jmh.sh [tiny|quick|full] [extra JMH options...]" >&2; exit 2 ;;
+  # ab: the two-thread pairs interleaved (jringbuf and Agrona back to back per configuration,
+  # AB_ROUNDS rounds, default 5, about 2.5 min each); medians of the per-round ratios
+  ab) ;;
+  *) echo "usage: bench/jmh.sh [tiny|quick|full|ab] [extra JMH options...]" >&2; exit 2 ;;
 esac
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
@@ -45,6 +51,16 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 
 mkdir -p bench/results
+if [ "$mode" = ab ]; then
+  echo "bench/jmh.sh: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
+  out=bench/results/jmh-ab-$(date -u +%Y%m%dT%H%M%SZ).csv
+  "$java" --enable-native-access=ALL-UNNAMED -cp jringbuf-jmh/target/benchmarks.jar io.jringbuf.jmh.Interleaved \
+    "${AB_ROUNDS:-5}" "$out"
+  for py in python3 /usr/bin/python3; do
+    if "$py" -c 'import matplotlib' 2>/dev/null; then "$py" bench/plot.py "$out"; break; fi
+  done
+  exit 0
+fi
 # Ratios are only meaningful between runs on a quiet machine: say how busy it was.
 echo "bench/jmh.sh: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
 out=bench/results/jmh-$mode-$(date -u +%Y%m%dT%H%M%SZ).json

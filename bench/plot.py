@@ -3,10 +3,16 @@
 #   <name>-thrpt.png   records/us per implementation, payload and producer count
 #   <name>-p50.png     median time of one produce operation (SampleTime)
 #   <name>-single.png  SingleThreadBench: records/us with one thread producing and consuming
+# or from an interleaved A/B CSV (bench/jmh.sh ab writes one):
+#   <name>-ratios.png  jringbuf / Agrona per round and configuration, coloured by the round's
+#                      cache-line round trip (the VM's state), with the median per configuration
 # Needs matplotlib (Debian: apt-get install python3-matplotlib; then run with /usr/bin/python3).
 #
 #   python3 bench/plot.py bench/results/jmh-quick-<date>.json
+#   python3 bench/plot.py bench/results/jmh-ab-<date>.csv
+import csv
 import json
+import statistics
 import os
 import re
 import sys
@@ -112,7 +118,54 @@ def chart(data, mode, value, ylabel, title, path):
     print(path)
 
 
+def chart_ab(path, out):
+    rows = list(csv.DictReader(open(path)))
+    trip = {r["round"]: float(r["records_per_us"]) for r in rows if r["pair"] == "round-trip-ns"}
+    score = {(r["round"], r["pair"], int(r["payload"]), r["side"]): float(r["records_per_us"])
+             for r in rows if r["pair"] != "round-trip-ns"}
+    configs = []
+    for (_, pair, payload, _) in score:
+        if (pair, payload) not in configs:
+            configs.append((pair, payload))
+    fig, ax = plt.subplots(figsize=(11, 4.8))
+    for x, (pair, payload) in enumerate(configs):
+        ratios = []
+        for rnd in sorted(trip, key=int):
+            a, b = score.get((rnd, pair, payload, "jringbuf")), score.get((rnd, pair, payload, "agrona"))
+            if a and b:
+                ratios.append(a / b)
+                fast = trip[rnd] < 250
+                ax.scatter(x, a / b, color="tab:blue" if fast else "tab:red", s=22, zorder=3,
+                           label=("round trip < 250 ns" if fast else "round trip >= 250 ns"))
+        if ratios:
+            ax.hlines(statistics.median(ratios), x - 0.3, x + 0.3, color="black", zorder=2)
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles))
+    unique["median"] = plt.Line2D([], [], color="black")
+    ax.legend(unique.values(), unique.keys(), fontsize=8, loc="upper left")
+    ax.axhline(1.0, color="grey", linestyle="--", linewidth=0.8)
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(configs)))
+    # "RINGBUF/ManyToOne p1" -> "RINGBUF p1" (the reference is in the title)
+    ax.set_xticklabels([f"{pair.split('/')[0]} {pair.split()[-1]}\n{payload} B" for pair, payload in configs],
+                       fontsize=8)
+    ticks = [t for t in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10) if ax.get_ylim()[0] <= t <= ax.get_ylim()[1]]
+    ax.set_yticks(ticks)
+    ax.set_yticklabels([f"{t:g}" for t in ticks])
+    ax.minorticks_off()
+    ax.set_ylabel("jringbuf / Agrona records/s (log)")
+    ax.set_title(f"Two threads, interleaved pairs, {len(trip)} rounds: RINGBUF vs Agrona ManyToOne,"
+                 f" USER_RINGBUF vs OneToOne (above 1: jringbuf faster)", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+    print(out)
+
+
 def main(path):
+    if path.endswith(".csv"):
+        chart_ab(path, os.path.splitext(path)[0] + "-ratios.png")
+        return
     data = load(path)
     base = os.path.splitext(path)[0]
     if any(k[2] == "thrpt" for k in data):
@@ -128,5 +181,5 @@ def main(path):
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:
-        sys.exit("usage: plot.py RESULT.json")
+        sys.exit("usage: plot.py RESULT.json|RESULT.csv")
     main(sys.argv[1])
