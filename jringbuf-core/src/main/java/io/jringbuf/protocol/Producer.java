@@ -26,10 +26,17 @@ import static io.jringbuf.protocol.RingLayout.PENDING_POS_OFFSET;
  * position is at most {@code size - 1} bytes ahead of both {@code consumer_pos} and
  * {@code pending_pos} (the second check, kernel 2024, stops a reservation from overlapping a
  * record still being written, whatever {@code consumer_pos} says). The kernel advances
- * {@code pending_pos} over committed records on every reservation; this producer does so only
- * when the new position would be too far ahead of it, and only as far as that needs (stopping at
- * the first BUSY record): the same admission decisions, without reading, per record, a header
- * the consumer has just read. {@code consumer_pos} is loaded again only when the value this producer loaded last
+ * {@code pending_pos} over committed records on every reservation; this producer does it in
+ * batches: once {@code pending_pos} trails {@code producer_pos} by more than 4 KiB (a quarter of
+ * the ring if that is less), it walks on to half that distance, and it always
+ * walks as far as the new record needs, stopping at the first BUSY record. The decisions are the
+ * same: every walk stops at the same BUSY record as the kernel's, and reaches it whenever the
+ * record would otherwise be refused. The headers it reads are a few KiB back, not the previous
+ * record's, which a consumer that keeps up has often just read. The walk relies on two facts: no
+ * admitted record reaches past {@code pending_pos + size - 1}, so the headers from
+ * {@code pending_pos} to {@code producer_pos} are intact; and no consumer writes a consumed header
+ * (a consumer only turns a dead producer's BUSY header at its head into DISCARD).
+ * {@code consumer_pos} is loaded again only when the value this producer loaded last
  * leaves too little room (the consumer stores it per record; re-reading it on every reservation
  * would bounce its cache line between cores). The header is written BUSY, with this process's id
  * in its second word, before the release store of {@code producer_pos}. Reservation never
@@ -307,6 +314,12 @@ public final class Producer {
      * would otherwise keep a call to code it had not seen run).
      */
     static final long SPECIALIZE_AFTER = 1 << 12;
+
+    /**
+     * How far {@code pending_pos} may trail {@code producer_pos} before a reservation walks it
+     * forward (to half this distance): 4 KiB, or a quarter of the ring if that is less.
+     */
+    static final long WALK_LAG = 4096;
 
     private void specialize() {
         untilSpecialized = Long.MAX_VALUE; // 2^63 reservations away (a racing decrement may retry)

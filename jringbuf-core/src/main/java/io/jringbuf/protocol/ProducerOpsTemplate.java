@@ -97,13 +97,15 @@ final class ProducerOpsTemplate implements Producer.Ops {
             throw Producer.corruptPositions(prod, pending);
         }
         long newProd = prod + recordSize;
-        // pending_pos is walked only when it would refuse this record, and only as far as needed
-        // (see Producer): a larger pending_pos could only admit more, so the decision is the
-        // kernel's eager walk's. The eager walk read, per record, the previous record's header,
-        // a line the consumer had often just read (JMH, two threads, 8 to 256 bytes, two
-        // interleaved pairs: 11 of 12 cells faster without it, -2 to +16 %, 2026-11-26).
-        if (Long.compareUnsigned(newProd - pending, mask) > 0) {
-            while (pending - prod < 0 && Long.compareUnsigned(newProd - pending, mask) > 0) {
+        // pending_pos is walked in batches (see Producer, also for what this relies on): once it
+        // trails by more than the walk lag, on to half of that, and always as far as this record
+        // needs, stopping at the first BUSY record; the admission decisions are the kernel's eager
+        // walk's. The eager walk read, per reservation, the previous record's header, a line a
+        // consumer that keeps up has often just read; these read headers a few KiB back.
+        final long lag = Math.min(Producer.WALK_LAG, (mask + 1) >>> 2);
+        if (prod - pending > lag || Long.compareUnsigned(newProd - pending, mask) > 0) {
+            while (pending - prod < 0
+                    && (prod - pending > lag >>> 1 || Long.compareUnsigned(newProd - pending, mask) > 0)) {
                 // Acquire: pairs with the committing producer's exchange (or release store) of the
                 // header.
                 int header = (int) INT.getAcquire(d, pending & mask);

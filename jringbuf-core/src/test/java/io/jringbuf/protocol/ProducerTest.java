@@ -113,26 +113,43 @@ class ProducerTest {
         assertTrue(a.reserve(24) >= 0, "a sees the freed space after reloading consumer_pos");
     }
 
-    @Test
-    void pendingPositionIsWalkedOnlyWhenAReservationWouldLapItAndThenJustFarEnough() {
+    /**
+     * From three start positions: 0, just before the ring's end (records cross it), and just
+     * before 2^64 (positions wrap). 4 KiB ring: pending_pos is walked once it trails by more than
+     * 1 KiB (a quarter of the ring), on to 512 bytes, and always as far as a record needs.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {0, 4096 - 24, -40})
+    void pendingPositionIsWalkedInBatchesAndRefusesExactlyWhereTheKernelDoes(long start) {
         Producer p = producer(4096, Notifier.NONE);
         RingView v = ring.view();
-        long a = p.reserve(8); // position 0, left BUSY
-        p.submit(p.reserve(8), 0); // position 16
-        assertEquals(0, pendingPos(v), "less than a ring ahead of pending_pos: no walk");
+        RawRing.setConsumerPos(v, start);
+        RawRing.setProducerPos(v, start);
+        RawRing.setPendingPos(v, start);
+        p.submit(p.reserve(8), 0); // c at start, committed: the kernel's walk would pass it at once
+        long a = p.reserve(8); // start + 16, left BUSY
+        p.submit(p.reserve(8), 0); // b at start + 32
+        assertEquals(start, pendingPos(v), "trailing by less than 1 KiB: no walk (the kernel's is at a)");
         // A faulty consumer passes the BUSY record a: from here only pending_pos protects it.
-        RawRing.setConsumerPos(v, 32);
-        long prod = 32;
-        while (prod + 16 <= 4095) { // every reservation that stays within a ring of pending_pos
-            p.submit(p.reserve(8), 0);
+        RawRing.setConsumerPos(v, start + 48);
+        long prod = start + 48;
+        for (;;) {
+            long offset = p.reserve(8);
+            if (offset < 0) {
+                break;
+            }
+            assertEquals((prod & 4095) + 8, offset);
+            p.submit(offset, 0);
             prod += 16;
+            assertTrue(prod - pendingPos(v) <= 1024 + 16 || pendingPos(v) == start + 16,
+                    "walked once it trailed by more than 1 KiB (up to the BUSY record a)");
         }
-        assertEquals(0, pendingPos(v), "still no walk");
-        assertEquals(-1, p.reserve(8), "the next record would lap the BUSY record a: refused");
-        assertEquals(0, pendingPos(v), "the walk stopped at the BUSY record");
+        assertEquals(start + 16 + 4096 - 16, prod, "refused exactly when the next record would reach a: "
+                + "new producer_pos - a > size - 1");
+        assertEquals(start + 16, pendingPos(v), "the walk passed c and stopped at the BUSY record a");
         p.submit(a, 0);
-        assertEquals(prod + 8, p.reserve(8));
-        assertEquals(16, pendingPos(v), "walks over a only: far enough for the new record, not on to b and beyond");
+        assertEquals((prod & 4095) + 8, p.reserve(8), "a committed: room again");
+        assertEquals(prod - 512, pendingPos(v), "walked past a, on to 512 bytes behind the reservation");
     }
 
     private static long pendingPos(RingView v) {

@@ -26,22 +26,26 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * The 2024 overrun rule under concurrency (kernel cfa1a2329a69, {@code pending_pos}): a reservation
  * never overlaps a record that is still BUSY, whatever {@code consumer_pos} says. Two producer
- * threads reserve records of varying sizes in a 4 KiB ring, fill them, keep them BUSY for a
- * varying while, check that header and payload are still exactly theirs, and commit (or discard);
- * a faulty consumer thread keeps storing {@code producer_pos} into {@code consumer_pos}, passing
- * BUSY records, so that only {@code pending_pos} (walked lazily by the producers, see
- * {@link Producer}) stands between a reservation and a record still being written.
+ * threads share a 4 KiB ring; before every reservation each plays a faulty consumer and moves
+ * {@code consumer_pos} up to {@code producer_pos}, passing BUSY records, so the
+ * {@code consumer_pos} check never refuses and only {@code pending_pos} (walked lazily by the
+ * producers, see {@link Producer}) stands between a reservation and a record still being
+ * written. The holder thread keeps every 16th record BUSY until the racer thread has either been
+ * refused (what the rule demands) or reserved two rings' worth of bytes past it (an overrun);
+ * both threads check, before committing, that header and payload are still exactly theirs.
  *
  * <p>Negative control: the same threads with a producer that applies only the
- * {@code consumer_pos} check (the rule before 2024) overwrite each other's BUSY records, and the
- * checks see it.
+ * {@code consumer_pos} check (the rule before 2024) lap the held records, and the checks see it.
  */
 class OverrunStressTest {
     private static final long SIZE = 4096;
-    /** Reservations each producer thread makes (refusals do not count). */
-    private static final int RESERVATIONS_PER_THREAD = 20_000;
-    /** A bound on each producer thread's attempts, refusals included. */
-    private static final long MAX_ATTEMPTS_PER_THREAD = 20_000_000;
+    /** Reservations the holder thread makes; every {@link #LONG_HOLD_EVERY}th is held long. */
+    private static final int HOLDER_RESERVATIONS = 4_000;
+    private static final int LONG_HOLD_EVERY = 16;
+    /** A bound on one long hold, should the racer not get a CPU. */
+    private static final long HOLD_BOUND_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** A bound on each thread's attempts, refusals included. */
+    private static final long MAX_ATTEMPTS = 50_000_000;
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
 
     /** What a producer thread uses: the library's Producer, or the pre-2024 rule below. */
@@ -52,7 +56,8 @@ class OverrunStressTest {
     }
 
     /** Counts of one run. */
-    record Outcome(long reserved, long refused, long overlaps, String firstOverlap) {
+    record Outcome(long reserved, long racerRefusals, long longHolds, long endedByRefusal, long endedByLap,
+                   long timedOut, long overlaps, String firstProblem) {
     }
 
     @Test
@@ -75,13 +80,12 @@ class OverrunStressTest {
                     }
                 }
             };
-            Outcome o = run(ring.view(), real, RESERVATIONS_PER_THREAD);
+            Outcome o = run(ring.view(), real);
             System.out.println("overrun stress, library producer: " + o);
-            assertEquals(0, o.overlaps(), () -> "a reservation overlapped a BUSY record: " + o.firstOverlap());
-            assertEquals(2L * RESERVATIONS_PER_THREAD, o.reserved(), "every producer made its reservations: " + o);
-            // With consumer_pos always at producer_pos, only pending_pos can refuse: refusals show
-            // that the walk ran, met BUSY records, and stopped there.
-            assertTrue(o.refused() > 0, "pending_pos refused reservations: " + o);
+            assertEquals(0, o.overlaps(), () -> "a reservation overlapped a BUSY record: " + o.firstProblem());
+            assertEquals(0, o.endedByLap(), "the racer reserved two rings past a BUSY record: " + o);
+            // consumer_pos is at producer_pos before every reservation: these refusals are pending_pos's.
+            assertTrue(o.endedByRefusal() > 0 && o.racerRefusals() > 0, "pending_pos refused the racer: " + o);
             assertTrue(ring.view().producerPage().get(ValueLayout.JAVA_LONG, RingLayout.PENDING_POS_OFFSET) > 0,
                     "pending_pos was walked");
         }
@@ -91,105 +95,176 @@ class OverrunStressTest {
     @Timeout(120)
     void negativeControlWithoutThePendingCheckTheOverlapsAreSeen() throws Exception {
         try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, SIZE)) {
-            Outcome o = run(ring.view(), new ConsumerCheckOnly(ring.view(), ring.control()), RESERVATIONS_PER_THREAD);
+            Outcome o = run(ring.view(), new ConsumerCheckOnly(ring.view(), ring.control()));
             System.out.println("overrun stress, consumer_pos check only: " + o);
-            assertTrue(o.overlaps() > 0, "the pre-2024 rule overwrites BUSY records here, and the checks see it: " + o);
+            assertTrue(o.endedByLap() > 0 && o.overlaps() > 0,
+                    "the pre-2024 rule laps held BUSY records, and the checks see it: " + o);
         }
     }
 
-    /** Two producer threads and the faulty consumer; returns when both producers are done. */
-    private static Outcome run(RingView view, Reserving reserving, int perThread) throws Exception {
+    /** The holder and the racer; returns when the holder is done. */
+    private static Outcome run(RingView view, Reserving reserving) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong reserved = new AtomicLong();
-        AtomicLong refused = new AtomicLong();
+        AtomicLong racerRefusals = new AtomicLong();
+        AtomicLong racerBytes = new AtomicLong();
         AtomicLong overlaps = new AtomicLong();
         AtomicReference<String> first = new AtomicReference<>();
+        long[] holds = new long[4]; // long holds, ended by refusal, by lap, timed out (holder thread only)
         CountDownLatch start = new CountDownLatch(1);
-        Thread consumer = new Thread(() -> {
+
+        Thread holder = thread("holder", stop, first, () -> {
             awaitQuietly(start);
-            while (!stop.get()) {
-                // Faulty: "consumes" everything published, BUSY records included, reading nothing.
-                long prod = (long) LONG.getAcquire(view.producerPage(), 0L);
-                LONG.setRelease(view.consumerPage(), 0L, prod);
-                Thread.yield(); // three threads on as few as two CPUs: leave the producers room
-            }
-        }, "faulty-consumer");
-        Thread[] producers = new Thread[2];
-        for (int t = 0; t < producers.length; t++) {
-            final int id = t + 1;
-            producers[t] = new Thread(() -> {
-                awaitQuietly(start);
-                MemorySegment d = view.data();
-                long seed = id * 0x9E3779B97F4A7C15L;
-                long attempts = 0;
-                for (int i = 0; i < perThread && attempts < MAX_ATTEMPTS_PER_THREAD; attempts++) {
-                    seed = seed * 6364136223846793005L + 1442695040888963407L;
-                    int length = 8 * (1 + (int) ((seed >>> 33) % 25)); // 8 .. 200 bytes
-                    long offset = reserving.reserve(length);
-                    if (offset < 0) {
-                        // Refused: the other producer's BUSY record is a ring behind (its thread
-                        // may have lost its CPU while holding it); let it run.
-                        refused.incrementAndGet();
-                        Thread.yield();
-                        continue;
-                    }
-                    reserved.incrementAndGet();
-                    i++;
-                    long header = d.get(ValueLayout.JAVA_LONG, offset - RingLayout.HEADER_SIZE);
-                    long tag = ((long) id << 56) ^ ((long) i << 16);
-                    for (int w = 0; w < length; w += 8) {
-                        d.set(ValueLayout.JAVA_LONG, offset + w, tag + w);
-                    }
-                    // Stay BUSY for a while: 0 to about 500 spins, sometimes a yield.
-                    int hold = (int) ((seed >>> 20) & 511);
-                    for (int s = 0; s < hold; s++) {
+            MemorySegment d = view.data();
+            long seed = 0x9E3779B97F4A7C15L;
+            int done = 0;
+            for (long attempt = 0; done < HOLDER_RESERVATIONS && attempt < MAX_ATTEMPTS && !stop.get(); attempt++) {
+                seed = next(seed);
+                int length = lengthOf(seed);
+                passEverything(view);
+                long offset = reserving.reserve(length);
+                if (offset < 0) {
+                    Thread.yield();
+                    continue;
+                }
+                reserved.incrementAndGet();
+                done++;
+                long header = d.get(ValueLayout.JAVA_LONG, offset - RingLayout.HEADER_SIZE);
+                long tag = fill(d, offset, length, 1, done);
+                if (done % LONG_HOLD_EVERY == 0) {
+                    holds[0]++;
+                    long refusedBefore = racerRefusals.get();
+                    long bytesBefore = racerBytes.get();
+                    long deadline = System.nanoTime() + HOLD_BOUND_NANOS;
+                    for (;;) {
+                        if (racerRefusals.get() != refusedBefore) {
+                            holds[1]++;
+                            break;
+                        }
+                        if (racerBytes.get() - bytesBefore >= 2 * SIZE) {
+                            holds[2]++;
+                            break;
+                        }
+                        if (System.nanoTime() - deadline > 0 || stop.get()) {
+                            holds[3]++;
+                            break;
+                        }
                         Thread.onSpinWait();
                     }
-                    if ((seed & 0xF0000) == 0) {
-                        Thread.yield();
-                    }
-                    String overlap = null;
-                    if (d.get(ValueLayout.JAVA_LONG, offset - RingLayout.HEADER_SIZE) != header) {
-                        overlap = "thread " + id + " reservation " + i + ": header at offset " + offset + " changed";
-                    } else {
-                        for (int w = 0; w < length; w += 8) {
-                            if (d.get(ValueLayout.JAVA_LONG, offset + w) != tag + w) {
-                                overlap = "thread " + id + " reservation " + i + ": payload word " + w + " of "
-                                        + length + " at offset " + offset + " changed";
-                                break;
-                            }
-                        }
-                    }
-                    if (overlap != null) {
-                        overlaps.incrementAndGet();
-                        first.compareAndSet(null, overlap);
-                    }
-                    try {
-                        reserving.commit(offset, (i & 3) == 0);
-                    } catch (RuntimeException e) {
-                        // The library's commit refuses a header that is no longer BUSY: also an overlap.
-                        overlaps.incrementAndGet();
-                        first.compareAndSet(null, "thread " + id + " reservation " + i + ": commit: " + e);
-                    }
                 }
-            }, "producer-" + id);
-        }
-        consumer.start();
-        for (Thread p : producers) {
-            p.start();
-        }
+                check(reserving, d, offset, length, header, tag, done, "holder", overlaps, first);
+            }
+        });
+        Thread racer = thread("racer", stop, first, () -> {
+            awaitQuietly(start);
+            MemorySegment d = view.data();
+            long seed = 0xD1B54A32D192ED03L;
+            int done = 0;
+            for (long attempt = 0; attempt < MAX_ATTEMPTS && !stop.get(); attempt++) {
+                seed = next(seed);
+                int length = lengthOf(seed);
+                passEverything(view);
+                long offset = reserving.reserve(length);
+                if (offset < 0) {
+                    racerRefusals.incrementAndGet();
+                    Thread.onSpinWait();
+                    continue;
+                }
+                reserved.incrementAndGet();
+                racerBytes.addAndGet(RingLayout.recordSize(length));
+                done++;
+                long header = d.get(ValueLayout.JAVA_LONG, offset - RingLayout.HEADER_SIZE);
+                long tag = fill(d, offset, length, 2, done);
+                for (int s = (int) (seed >>> 58); s > 0; s--) { // a short hold: 0 to 63 spins
+                    Thread.onSpinWait();
+                }
+                check(reserving, d, offset, length, header, tag, done, "racer", overlaps, first);
+            }
+        });
+        holder.start();
+        racer.start();
         start.countDown();
         try {
-            for (Thread p : producers) {
-                p.join(TimeUnit.SECONDS.toMillis(90));
-                assertFalse(p.isAlive(), p.getName() + " did not finish within 90 s");
-            }
+            holder.join(TimeUnit.SECONDS.toMillis(90));
+            assertFalse(holder.isAlive(), "the holder did not finish within 90 s");
         } finally {
             stop.set(true);
-            consumer.join(TimeUnit.SECONDS.toMillis(10));
+            racer.join(TimeUnit.SECONDS.toMillis(10));
         }
-        assertFalse(consumer.isAlive(), "the faulty consumer did not stop within 10 s");
-        return new Outcome(reserved.get(), refused.get(), overlaps.get(), first.get());
+        assertFalse(racer.isAlive(), "the racer did not stop within 10 s");
+        return new Outcome(reserved.get(), racerRefusals.get(), holds[0], holds[1], holds[2], holds[3],
+                overlaps.get(), first.get());
+    }
+
+    /** A daemon thread whose failure (any Throwable) stops the run and is reported first. */
+    private static Thread thread(String name, AtomicBoolean stop, AtomicReference<String> first, Runnable body) {
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                first.compareAndSet(null, name + " failed: " + e);
+                stop.set(true);
+            }
+        }, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static long next(long seed) {
+        return seed * 6364136223846793005L + 1442695040888963407L;
+    }
+
+    /** 8 to 200 bytes. */
+    private static int lengthOf(long seed) {
+        return 8 * (1 + (int) ((seed >>> 33) % 25));
+    }
+
+    /** The faulty consumer: moves consumer_pos up to producer_pos, past any BUSY record. */
+    private static void passEverything(RingView view) {
+        long prod = (long) LONG.getAcquire(view.producerPage(), 0L);
+        for (;;) {
+            long cons = (long) LONG.getAcquire(view.consumerPage(), 0L);
+            if (cons - prod >= 0 || LONG.compareAndSet(view.consumerPage(), 0L, cons, prod)) {
+                return;
+            }
+        }
+    }
+
+    /** Writes a pattern that names the thread and the record; returns its tag. */
+    private static long fill(MemorySegment d, long offset, int length, int thread, int record) {
+        long tag = ((long) thread << 56) ^ ((long) record << 16);
+        for (int w = 0; w < length; w += 8) {
+            d.set(ValueLayout.JAVA_LONG, offset + w, tag + w);
+        }
+        return tag;
+    }
+
+    /** Checks header and payload are still this record's, then commits (every 4th as a discard). */
+    private static void check(Reserving reserving, MemorySegment d, long offset, int length, long header, long tag,
+                              int record, String who, AtomicLong overlaps, AtomicReference<String> first) {
+        String problem = null;
+        if (d.get(ValueLayout.JAVA_LONG, offset - RingLayout.HEADER_SIZE) != header) {
+            problem = who + " record " + record + ": header at offset " + offset + " changed";
+        } else {
+            for (int w = 0; w < length; w += 8) {
+                if (d.get(ValueLayout.JAVA_LONG, offset + w) != tag + w) {
+                    problem = who + " record " + record + ": payload word " + w + " of " + length + " at offset "
+                            + offset + " changed";
+                    break;
+                }
+            }
+        }
+        if (problem != null) {
+            overlaps.incrementAndGet();
+            first.compareAndSet(null, problem);
+        }
+        try {
+            reserving.commit(offset, (record & 3) == 0);
+        } catch (RuntimeException e) {
+            // The library's commit refuses a header that is no longer BUSY: an overlap too.
+            overlaps.incrementAndGet();
+            first.compareAndSet(null, who + " record " + record + ": commit: " + e);
+        }
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
