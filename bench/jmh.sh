@@ -8,8 +8,8 @@
 # quick (default): 1 fork, 2 x 1 s warm-up, 3 x 1 s measurement, both consumer commit modes.
 # full: 3 forks, 5 x 2 s warm-up, 5 x 2 s measurement, and the consumer's batch-commit mode.
 # ab: the two-thread pairs (jringbuf and Agrona per configuration) back to back, AB_ROUNDS rounds
-# (default 5), each round with a cache-line round-trip measurement; raw CSV, medians and a chart
-# (io.jringbuf.jmh.Interleaved; extra options are not passed on).
+# (default 5), each round between two cache-line round-trip measurements; raw CSV, medians and
+# a chart (io.jringbuf.jmh.Interleaved; JMH_INCLUDE and extra options do not apply).
 # quick and full run Throughput and SampleTime with -prof gc. Raw results go to
 # bench/results/jmh-<mode>-<UTC date>.json; a ratio table (jringbuf / Agrona) is printed.
 # Env: JAVA25 (a JDK 25+ java, default: the first one found), JMH_INCLUDE (benchmark regex),
@@ -56,6 +56,7 @@ if [ "$mode" = ab ]; then
   out=bench/results/jmh-ab-$(date -u +%Y%m%dT%H%M%SZ).csv
   "$java" --enable-native-access=ALL-UNNAMED -cp jringbuf-jmh/target/benchmarks.jar io.jringbuf.jmh.Interleaved \
     "${AB_ROUNDS:-5}" "$out"
+  echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
   for py in python3 /usr/bin/python3; do
     if "$py" -c 'import matplotlib' 2>/dev/null; then "$py" bench/plot.py "$out"; break; fi
   done

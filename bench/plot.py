@@ -120,9 +120,16 @@ def chart(data, mode, value, ylabel, title, path):
 
 def chart_ab(path, out):
     rows = list(csv.DictReader(open(path)))
-    trip = {r["round"]: float(r["records_per_us"]) for r in rows if r["pair"] == "round-trip-ns"}
-    score = {(r["round"], r["pair"], int(r["payload"]), r["side"]): float(r["records_per_us"])
-             for r in rows if r["pair"] != "round-trip-ns"}
+
+    def value(r):  # the first files had one column, records_per_us, and one round trip per round
+        return float(r["value"] if "value" in r else r["records_per_us"])
+
+    trip = {}  # round -> the largest round trip measured for it (before and after)
+    for r in rows:
+        if r["pair"].startswith("round-trip"):
+            trip[r["round"]] = max(trip.get(r["round"], 0.0), value(r))
+    score = {(r["round"], r["pair"], int(r["payload"]), r["side"]): value(r)
+             for r in rows if not r["pair"].startswith("round-trip")}
     configs = []
     for (_, pair, payload, _) in score:
         if (pair, payload) not in configs:
@@ -132,11 +139,11 @@ def chart_ab(path, out):
         ratios = []
         for rnd in sorted(trip, key=int):
             a, b = score.get((rnd, pair, payload, "jringbuf")), score.get((rnd, pair, payload, "agrona"))
-            if a and b:
+            if a is not None and b is not None and b > 0:
                 ratios.append(a / b)
                 fast = trip[rnd] < 250
                 ax.scatter(x, a / b, color="tab:blue" if fast else "tab:red", s=22, zorder=3,
-                           label=("round trip < 250 ns" if fast else "round trip >= 250 ns"))
+                           label=("round trip < 250 ns (fast state)" if fast else "round trip >= 250 ns in the round"))
         if ratios:
             ax.hlines(statistics.median(ratios), x - 0.3, x + 0.3, color="black", zorder=2)
     handles, labels = ax.get_legend_handles_labels()

@@ -31,8 +31,9 @@ import java.util.regex.Pattern;
  * rounds; the figure quoted is the median over the rounds of each round's ratio, with its range.
  * {@code bench/jmh.sh quick} runs every jringbuf configuration and then every Agrona one, minutes
  * apart, and the two-vCPU VM of BENCHMARKS.md changes state (a cache line's round trip between
- * its cores 140 or 500 ns) on that time scale: its ratios can compare two machine states rather
- * than two rings. Here the two sides of a ratio run seconds apart.
+ * its cores about 85-140 or about 500 ns) on that time scale: its ratios can compare two machine states rather
+ * than two rings. Here the two sides of a ratio run seconds apart, and each round records the
+ * round trip before and after it.
  *
  * <pre>
  *   java -cp jringbuf-jmh/target/benchmarks.jar io.jringbuf.jmh.Interleaved [rounds] [csv]
@@ -57,17 +58,20 @@ public final class Interleaved {
 
     public static void main(String[] args) throws RunnerException, IOException {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1: " + rounds);
+        }
         Path csv = Path.of(args.length > 1 ? args[1] : "jmh-ab.csv");
         int configs = PAIRS.size() * PAYLOADS.length;
         double[][][] scores = new double[configs][rounds][2];
-        double[] roundTrip = new double[rounds];
+        double[][] roundTrip = new double[rounds][2]; // before and after each round
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(csv))) {
-            out.println("round,pair,payload,side,records_per_us");
+            out.println("round,pair,payload,side,value,unit");
             for (int round = 0; round < rounds; round++) {
-                roundTrip[round] = roundTripNanos();
+                roundTrip[round][0] = roundTripNanos();
                 System.out.printf(Locale.ROOT, "round %d/%d: cache-line round trip %.0f ns%n",
-                        round + 1, rounds, roundTrip[round]);
-                out.printf(Locale.ROOT, "%d,round-trip-ns,0,-,%.1f%n", round + 1, roundTrip[round]);
+                        round + 1, rounds, roundTrip[round][0]);
+                out.printf(Locale.ROOT, "%d,round-trip-before,0,-,%.1f,ns%n", round + 1, roundTrip[round][0]);
                 int c = 0;
                 for (Pair pair : PAIRS) {
                     for (int payload : PAYLOADS) {
@@ -78,7 +82,7 @@ public final class Interleaved {
                             boolean ours = (k == 0) == oursFirst;
                             double s = run(ours ? pair.ours() : pair.theirs(), pair.score(), payload);
                             scores[c][round][ours ? 0 : 1] = s;
-                            out.printf(Locale.ROOT, "%d,%s,%d,%s,%.3f%n", round + 1, pair.label(), payload,
+                            out.printf(Locale.ROOT, "%d,%s,%d,%s,%.3f,records/us%n", round + 1, pair.label(), payload,
                                     ours ? "jringbuf" : "agrona", s);
                         }
                         out.flush();
@@ -88,12 +92,19 @@ public final class Interleaved {
                         c++;
                     }
                 }
+                roundTrip[round][1] = roundTripNanos();
+                System.out.printf(Locale.ROOT, "  round trip after the round: %.0f ns%n", roundTrip[round][1]);
+                out.printf(Locale.ROOT, "%d,round-trip-after,0,-,%.1f,ns%n", round + 1, roundTrip[round][1]);
+                out.flush();
             }
         }
         System.out.printf(Locale.ROOT, "%n== interleaved pairs, %d rounds: records/us (median, min-max); ratio = jringbuf / Agrona"
                 + " within each round, median (min-max) ==%n", rounds);
-        System.out.printf(Locale.ROOT, "cache-line round trip per round: %s ns%n", Arrays.toString(
-                Arrays.stream(roundTrip).mapToLong(Math::round).toArray()));
+        StringBuilder trips = new StringBuilder();
+        for (double[] t : roundTrip) {
+            trips.append(String.format(Locale.ROOT, " %.0f/%.0f", t[0], t[1]));
+        }
+        System.out.println("cache-line round trip before/after each round (ns):" + trips);
         System.out.printf(Locale.ROOT, "%-26s %7s %22s %22s %20s %6s%n",
                 "pair", "payload", "jringbuf", "Agrona", "ratio", "ahead");
         int c = 0;
