@@ -28,8 +28,8 @@ import static io.jringbuf.protocol.RingLayout.PENDING_POS_OFFSET;
  * record still being written, whatever {@code consumer_pos} says). The kernel advances
  * {@code pending_pos} over committed records on every reservation; this producer does it in
  * batches: once {@code pending_pos} trails {@code producer_pos} by more than 4 KiB (a quarter of
- * the ring if that is less), it walks on to half that distance, and it always
- * walks as far as the new record needs, stopping at the first BUSY record. The decisions are the
+ * the ring if that is less), it walks on to half that distance, and it always walks as far as the
+ * new record needs, stopping at the first BUSY record. The decisions are the
  * same: every walk stops at the same BUSY record as the kernel's, and reaches it whenever the
  * record would otherwise be refused. The headers it reads are a few KiB back, not the previous
  * record's, which a consumer that keeps up has often just read. The walk relies on two facts: no

@@ -48,6 +48,11 @@ class ConsumerTest {
     }
 
     private long produce(long value, int flags) {
+        return produce(producer, value, flags);
+    }
+
+    /** Reserves an 8-byte record, writes {@code value} into it and submits it; returns its offset. */
+    static long produce(Producer producer, long value, int flags) {
         long off = producer.reserve(8);
         assertTrue(off >= 0, "reserve");
         producer.buffer().set(ValueLayout.JAVA_LONG, off, value);
@@ -55,7 +60,8 @@ class ConsumerTest {
         return off;
     }
 
-    private static RecordHandler collect(List<Long> into) {
+    /** A handler that appends each record's first 8 bytes to {@code into}. */
+    static RecordHandler collect(List<Long> into) {
         return (b, o, l) -> {
             into.add(b.get(ValueLayout.JAVA_LONG, o));
             return true;

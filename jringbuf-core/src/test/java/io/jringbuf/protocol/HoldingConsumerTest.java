@@ -52,18 +52,11 @@ class HoldingConsumerTest {
     }
 
     private long produce(long value) {
-        long off = producer.reserve(8);
-        assertTrue(off >= 0, "reserve");
-        producer.buffer().set(ValueLayout.JAVA_LONG, off, value);
-        producer.submit(off, 0);
-        return off;
+        return ConsumerTest.produce(producer, value, 0);
     }
 
     private static RecordHandler collect(List<Long> into) {
-        return (b, o, l) -> {
-            into.add(b.get(ValueLayout.JAVA_LONG, o));
-            return true;
-        };
+        return ConsumerTest.collect(into);
     }
 
     @Test
