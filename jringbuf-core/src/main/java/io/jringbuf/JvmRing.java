@@ -3,16 +3,19 @@
  */
 package io.jringbuf;
 
+import io.jringbuf.base.RingType;
+import io.jringbuf.base.ErrnoException;
+import io.jringbuf.base.Errno;
 import io.jringbuf.internal.memory.SharedRingMemory;
 import io.jringbuf.internal.wait.FutexEventCount;
 import io.jringbuf.internal.wait.FutexWaiter;
-import io.jringbuf.protocol.Consumer;
-import io.jringbuf.protocol.Drainer;
-import io.jringbuf.protocol.Notifier;
-import io.jringbuf.protocol.Producer;
-import io.jringbuf.protocol.RingControl;
-import io.jringbuf.protocol.RingView;
-import io.jringbuf.protocol.UserProducer;
+import io.jringbuf.internal.protocol.Consumer;
+import io.jringbuf.internal.protocol.Drainer;
+import io.jringbuf.internal.wait.Notifier;
+import io.jringbuf.internal.protocol.Producer;
+import io.jringbuf.internal.protocol.RingControl;
+import io.jringbuf.internal.format.RingView;
+import io.jringbuf.internal.protocol.UserProducer;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -20,7 +23,7 @@ import java.util.Objects;
 /**
  * A BPF-format ring buffer between Java threads or Java processes, with Java playing the
  * kernel's parts too. The bytes in memory are exactly those of a kernel ring (see
- * {@link io.jringbuf.protocol.RingLayout}); a metadata page in front holds what the kernel keeps
+ * {@link io.jringbuf.internal.format.RingLayout}); a metadata page in front holds what the kernel keeps
  * privately (lock, busy flag, wakeup words, counters).
  *
  * <ul>
@@ -43,6 +46,7 @@ import java.util.Objects;
  */
 public final class JvmRing implements AutoCloseable {
     private final SharedRingMemory memory;
+    private final RingControl control;
     private final FutexEventCount dataWakeup;
     private final FutexEventCount spaceWakeup;
     private final FutexWaiter spaceWaiter;
@@ -55,9 +59,10 @@ public final class JvmRing implements AutoCloseable {
 
     private JvmRing(SharedRingMemory memory) {
         this.memory = memory;
-        RingControl control = memory.control();
-        this.dataWakeup = new FutexEventCount(control.dataWakeupWord(), memory.shared(), control);
-        this.spaceWakeup = new FutexEventCount(control.spaceWakeupWord(), memory.shared(), control);
+        RingControl control = new RingControl(memory.controlBlock());
+        this.control = control;
+        this.dataWakeup = new FutexEventCount(control.dataWakeupWord(), memory.shared(), control.wakeupCounter());
+        this.spaceWakeup = new FutexEventCount(control.spaceWakeupWord(), memory.shared(), control.wakeupCounter());
         this.spaceWaiter = new FutexWaiter(spaceWakeup);
     }
 
@@ -69,7 +74,7 @@ public final class JvmRing implements AutoCloseable {
      */
     public static JvmRing create(Path path, RingType type, long size) {
         Objects.requireNonNull(path, "path");
-        return new JvmRing(SharedRingMemory.create(path, type.mapType(), size));
+        return new JvmRing(SharedRingMemory.create(path, type, size));
     }
 
     /**
@@ -78,7 +83,7 @@ public final class JvmRing implements AutoCloseable {
      * @throws ErrnoException ENOENT, EACCES…; EINVAL if the file is not a valid ring file
      */
     public static JvmRing open(Path path) {
-        return new JvmRing(SharedRingMemory.open(path, 0));
+        return new JvmRing(SharedRingMemory.open(path, null));
     }
 
     /**
@@ -87,7 +92,7 @@ public final class JvmRing implements AutoCloseable {
      * @throws ErrnoException EINVAL if the file is of another type or not a valid ring file
      */
     public static JvmRing open(Path path, RingType expected) {
-        return new JvmRing(SharedRingMemory.open(path, expected.mapType()));
+        return new JvmRing(SharedRingMemory.open(path, expected));
     }
 
     /**
@@ -96,12 +101,12 @@ public final class JvmRing implements AutoCloseable {
      * @throws ErrnoException EINVAL for a bad size
      */
     public static JvmRing anonymous(RingType type, long size) {
-        return new JvmRing(SharedRingMemory.anonymous(type.mapType(), size));
+        return new JvmRing(SharedRingMemory.anonymous(type, size));
     }
 
     /** @return the ring type */
     public RingType type() {
-        return RingType.ofMapType(memory.type());
+        return memory.type();
     }
 
     /** @return the data size in bytes */
@@ -123,7 +128,7 @@ public final class JvmRing implements AutoCloseable {
     public synchronized Producer producer() {
         require(RingType.RINGBUF, "producer()", "userProducer()");
         if (producer == null) {
-            producer = new Producer(memory.view(), memory.control(), dataWakeup, spaceWaiter);
+            producer = new Producer(memory.view(), control, dataWakeup, spaceWaiter);
         }
         return producer;
     }
@@ -151,10 +156,10 @@ public final class JvmRing implements AutoCloseable {
             return existing;
         }
         if (consumer == null && batchConsumer == null) {
-            memory.control().claimConsumer();
+            control.claimConsumer();
         }
         Consumer created = new Consumer(memory.view(), batchCommit, spaceWakeup, new FutexWaiter(dataWakeup),
-                memory.control());
+                control);
         if (batchCommit) {
             batchConsumer = created;
         } else {
@@ -165,7 +170,7 @@ public final class JvmRing implements AutoCloseable {
 
     /**
      * The single producer of a USER_RINGBUF ring, waking a drainer that sleeps in
-     * {@link Drainer#drain(io.jringbuf.protocol.RecordHandler, int, java.time.Duration)}. Claims
+     * {@link Drainer#drain(io.jringbuf.base.RecordHandler, int, java.time.Duration)}. Claims
      * the producer side for this process.
      *
      * @throws ErrnoException EINVAL if this is a RINGBUF ring; EBUSY if another producer holds it
@@ -190,12 +195,12 @@ public final class JvmRing implements AutoCloseable {
     public synchronized UserProducer userProducer(boolean wakesDrainer) {
         require(RingType.USER_RINGBUF, "userProducer()", "producer()");
         if (userProducer == null) {
-            memory.control().claimProducer();
+            control.claimProducer();
             try {
                 userProducer = new UserProducer(memory.view(), wakesDrainer ? dataWakeup : Notifier.NONE,
-                        spaceWaiter, memory.control());
+                        spaceWaiter, control);
             } catch (RuntimeException | Error e) {
-                memory.control().releaseProducer(); // nothing was produced: the claim goes back
+                control.releaseProducer(); // nothing was produced: the claim goes back
                 throw e;
             }
             userProducerWakesDrainer = wakesDrainer;
@@ -214,30 +219,30 @@ public final class JvmRing implements AutoCloseable {
     public synchronized Drainer drainer() {
         require(RingType.USER_RINGBUF, "drainer()", "consumer()");
         if (drainer == null) {
-            memory.control().claimConsumer();
-            drainer = new Drainer(memory.view(), memory.control(), spaceWakeup, new FutexWaiter(dataWakeup));
+            control.claimConsumer();
+            drainer = new Drainer(memory.view(), control, spaceWakeup, new FutexWaiter(dataWakeup));
         }
         return drainer;
     }
 
     /** @return failed reservations over the ring's life, in every process */
     public long drops() {
-        return memory.control().drops();
+        return control.drops();
     }
 
     /** @return locks, busy flags and BUSY records taken over from dead processes */
     public long recoveries() {
-        return memory.control().recoveries();
+        return control.recoveries();
     }
 
     /** @return wakeups that reached waiting threads, in every process */
     public long wakeups() {
-        return memory.control().wakeups();
+        return control.wakeups();
     }
 
     /** @return the ring's control block: counters, lock, claims (for tools and tests) */
     public RingControl control() {
-        return memory.control();
+        return control;
     }
 
     /** @return the ring's memory view (for tools and tests) */
@@ -274,7 +279,6 @@ public final class JvmRing implements AutoCloseable {
             drainer.wakeUp();
         }
         spaceWaiter.interrupt();
-        RingControl control = memory.control();
         if (consumer != null || batchConsumer != null || drainer != null) {
             control.releaseConsumer();
         }
@@ -287,12 +291,12 @@ public final class JvmRing implements AutoCloseable {
     @Override
     public String toString() {
         String where = memory.path() == null ? "anonymous" : memory.path().toString();
-        return "JvmRing[" + SharedRingMemory.typeName(memory.type()) + ", " + memory.size() + " bytes, " + where + "]";
+        return "JvmRing[" + memory.type() + ", " + memory.size() + " bytes, " + where + "]";
     }
 
     private void require(RingType needed, String call, String instead) {
-        if (RingType.ofMapType(memory.type()) != needed) {
-            throw new ErrnoException(Errno.EINVAL, call + ": this is a " + SharedRingMemory.typeName(memory.type())
+        if (memory.type() != needed) {
+            throw new ErrnoException(Errno.EINVAL, call + ": this is a " + memory.type()
                     + " ring; use " + instead);
         }
     }

@@ -3,11 +3,13 @@
  */
 package io.jringbuf;
 
+import io.jringbuf.base.ErrnoException;
+import io.jringbuf.base.Errno;
 import io.jringbuf.internal.wait.Blocking;
 import io.jringbuf.internal.wait.FutexEventCount;
 import io.jringbuf.internal.wait.FutexWaitSet;
-import io.jringbuf.protocol.Consumer;
-import io.jringbuf.protocol.RecordHandler;
+import io.jringbuf.internal.protocol.Consumer;
+import io.jringbuf.base.RecordHandler;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,8 +4,8 @@
 package io.jringbuf;
 
 import io.jringbuf.internal.memory.KernelRingMemory;
-import io.jringbuf.protocol.Consumer;
-import io.jringbuf.protocol.RecordHandler;
+import io.jringbuf.internal.protocol.Consumer;
+import io.jringbuf.base.RecordHandler;
 
 /**
  * One kernel RINGBUF inside a {@link RingBuffer}: libbpf's {@code struct ring} and its

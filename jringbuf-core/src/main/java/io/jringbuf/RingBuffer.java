@@ -3,6 +3,8 @@
  */
 package io.jringbuf;
 
+import io.jringbuf.base.ErrnoException;
+import io.jringbuf.base.Errno;
 import io.jringbuf.bpf.BpfMap;
 import io.jringbuf.bpf.MapInfo;
 import io.jringbuf.bpf.MapType;
@@ -10,9 +12,9 @@ import io.jringbuf.internal.memory.KernelRingMemory;
 import io.jringbuf.internal.sys.Sys;
 import io.jringbuf.internal.wait.Blocking;
 import io.jringbuf.internal.wait.Epoll;
-import io.jringbuf.protocol.Consumer;
-import io.jringbuf.protocol.Notifier;
-import io.jringbuf.protocol.RecordHandler;
+import io.jringbuf.internal.protocol.Consumer;
+import io.jringbuf.internal.wait.Notifier;
+import io.jringbuf.base.RecordHandler;
 
 import java.time.Duration;
 import java.util.ArrayList;

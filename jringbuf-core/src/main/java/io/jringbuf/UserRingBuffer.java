@@ -3,6 +3,8 @@
  */
 package io.jringbuf;
 
+import io.jringbuf.base.ErrnoException;
+import io.jringbuf.base.Errno;
 import io.jringbuf.bpf.BpfMap;
 import io.jringbuf.bpf.MapInfo;
 import io.jringbuf.bpf.MapType;
@@ -10,8 +12,8 @@ import io.jringbuf.internal.memory.KernelRingMemory;
 import io.jringbuf.internal.sys.Sys;
 import io.jringbuf.internal.wait.Epoll;
 import io.jringbuf.internal.wait.EpollWaiter;
-import io.jringbuf.protocol.Notifier;
-import io.jringbuf.protocol.UserProducer;
+import io.jringbuf.internal.wait.Notifier;
+import io.jringbuf.internal.protocol.UserProducer;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;

@@ -3,10 +3,13 @@
  */
 package io.jringbuf;
 
-import io.jringbuf.protocol.Consumer;
-import io.jringbuf.protocol.Producer;
-import io.jringbuf.protocol.RecordHandler;
-import io.jringbuf.protocol.Sleepers;
+import io.jringbuf.base.RingType;
+import io.jringbuf.base.ErrnoException;
+import io.jringbuf.base.Errno;
+import io.jringbuf.internal.protocol.Consumer;
+import io.jringbuf.internal.protocol.Producer;
+import io.jringbuf.base.RecordHandler;
+import io.jringbuf.internal.protocol.Sleepers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -274,14 +277,14 @@ class JvmRingTest {
                 AtomicInteger got = new AtomicInteger(-1);
                 RecordHandler h = (b, o, l) -> true;
                 Consumer c = user ? null : ring.consumer();
-                io.jringbuf.protocol.Drainer d = user ? ring.drainer() : null;
+                io.jringbuf.internal.protocol.Drainer d = user ? ring.drainer() : null;
                 Thread t = new Thread(() -> got.set(user ? d.drain(h, 0, Duration.ofSeconds(30))
                         : c.poll(h, Duration.ofSeconds(30))));
                 t.start();
                 Sleepers.awaitRegistered(ring.control().dataWakeupWord(), 1);
                 assertTrue(data.mayHaveWaiters(), type + ": a poller is registered");
                 if (user) {
-                    io.jringbuf.protocol.UserProducer p = ring.userProducer();
+                    io.jringbuf.internal.protocol.UserProducer p = ring.userProducer();
                     p.submit(p.reserve(8));
                 } else {
                     Producer p = ring.producer();
@@ -298,10 +301,10 @@ class JvmRingTest {
     @Test
     void aUserProducerThatDoesNotWakeTheDrainerCommitsWithoutAWakeup() throws Exception {
         try (JvmRing ring = JvmRing.anonymous(RingType.USER_RINGBUF, 4096)) {
-            io.jringbuf.protocol.UserProducer p = ring.userProducer(false);
+            io.jringbuf.internal.protocol.UserProducer p = ring.userProducer(false);
             assertSame(p, ring.userProducer(false), "one producer per ring");
             assertThrows(IllegalStateException.class, ring::userProducer, "the other setting is refused");
-            io.jringbuf.protocol.Drainer d = ring.drainer();
+            io.jringbuf.internal.protocol.Drainer d = ring.drainer();
             AtomicInteger got = new AtomicInteger(-1);
             RecordHandler h = (b, o, l) -> true;
             Thread t = new Thread(() -> got.set(d.drain(h, 0, Duration.ofSeconds(30))));

@@ -31,8 +31,10 @@ import static org.junit.jupiter.api.Assertions.*;
 class ReadmeExamplesTest {
     private static final String IMPORTS = String.join("\n",
             "import io.jringbuf.*;",
-            "import io.jringbuf.protocol.*;",
+            "import io.jringbuf.base.*;",
             "import io.jringbuf.bpf.*;",
+            // Until the README shows the new RingReader/RingWriter API (issue 15, next commits).
+            "import io.jringbuf.internal.protocol.*;",
             "import static io.jringbuf.bpf.Reg.*;",
             "import java.lang.foreign.*;",
             "import java.nio.file.*;",

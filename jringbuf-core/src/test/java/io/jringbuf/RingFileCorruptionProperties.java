@@ -3,9 +3,11 @@
  */
 package io.jringbuf;
 
-import io.jringbuf.internal.memory.SharedRingMemory;
+import io.jringbuf.base.RingType;
+import io.jringbuf.base.ErrnoException;
+import io.jringbuf.base.Errno;
+import io.jringbuf.internal.format.RingFileDescriptor;
 import io.jringbuf.internal.sys.Sys;
-import io.jringbuf.protocol.RingLayout;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -51,7 +53,7 @@ class RingFileCorruptionProperties {
         }
     }
 
-    /** Field offset and width in the metadata page (see SharedRingMemory's layout). */
+    /** Field offset and width in the metadata page (see RingFileDescriptor). */
     record Field(String name, int offset, int width) {
     }
 
@@ -63,9 +65,9 @@ class RingFileCorruptionProperties {
     @Provide
     Arbitrary<Long> values() {
         return Arbitraries.oneOf(
-                Arbitraries.of(0L, 1L, -1L, 2L, (long) RingLayout.MAP_TYPE_RINGBUF, (long) RingLayout.MAP_TYPE_USER_RINGBUF,
+                Arbitraries.of(0L, 1L, -1L, 2L, (long) RingType.RINGBUF.mapType(), (long) RingType.USER_RINGBUF.mapType(),
                         27L + 1, (long) SIZE, 2L * SIZE, SIZE / 2L, SIZE + 8L, 1L << 31, 1L << 32, 3L, 1024L, 4096L,
-                        65536L, Long.MAX_VALUE, Long.MIN_VALUE, SharedRingMemory.MAGIC, SharedRingMemory.MAGIC ^ 1),
+                        65536L, Long.MAX_VALUE, Long.MIN_VALUE, RingFileDescriptor.MAGIC, RingFileDescriptor.MAGIC ^ 1),
                 Arbitraries.longs());
     }
 
@@ -89,11 +91,11 @@ class RingFileCorruptionProperties {
         }
         long stored = field.width() == 4 ? (int) value : value;
         boolean valid = switch (field.name()) {
-            case "type" -> stored == RingLayout.MAP_TYPE_RINGBUF || stored == RingLayout.MAP_TYPE_USER_RINGBUF;
+            case "type" -> stored == RingType.RINGBUF.mapType() || stored == RingType.USER_RINGBUF.mapType();
             default -> stored == original;
         };
         RingType expectedType = !field.name().equals("type") ? (userRingbuf ? RingType.USER_RINGBUF : RingType.RINGBUF)
-                : stored == RingLayout.MAP_TYPE_RINGBUF ? RingType.RINGBUF : RingType.USER_RINGBUF;
+                : stored == RingType.RINGBUF.mapType() ? RingType.RINGBUF : RingType.USER_RINGBUF;
         assertOpens(file, valid, expectedType, field.name() + " = " + value);
     }
 

@@ -12,7 +12,7 @@ import io.jringbuf.bpf.BpfMap;
 import io.jringbuf.bpf.BpfProgram;
 import io.jringbuf.bpf.Helper;
 import io.jringbuf.bpf.ProgType;
-import io.jringbuf.protocol.RecordHandler;
+import io.jringbuf.base.RecordHandler;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -553,7 +553,7 @@ public final class KernelBench {
                                         Duration timeout, long t0, boolean busy) {
         long wakeups = 0, last = t0;
         long empty = 0, prev = t0, longest = 0, over1 = 0, over3 = 0;
-        io.jringbuf.protocol.Consumer consumer = rb.ring(0).consumer();
+        io.jringbuf.internal.protocol.Consumer consumer = rb.ring(0).consumer();
         while (!done.get()) {
             int n = rb.poll(timeout);
             if (n > 0) {

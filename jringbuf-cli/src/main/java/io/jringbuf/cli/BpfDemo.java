@@ -3,7 +3,7 @@
  */
 package io.jringbuf.cli;
 
-import io.jringbuf.ErrnoException;
+import io.jringbuf.base.ErrnoException;
 import io.jringbuf.RingBuffer;
 import io.jringbuf.UserRingBuffer;
 import io.jringbuf.bpf.Asm;
@@ -14,7 +14,7 @@ import io.jringbuf.bpf.BpfSupport;
 import io.jringbuf.bpf.Helper;
 import io.jringbuf.bpf.ProgType;
 import io.jringbuf.bpf.Program;
-import io.jringbuf.protocol.RecordHandler;
+import io.jringbuf.base.RecordHandler;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -3,7 +3,7 @@
  */
 package io.jringbuf.cli;
 
-import io.jringbuf.protocol.RecordHandler;
+import io.jringbuf.base.RecordHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -4,7 +4,7 @@
 package io.jringbuf.cli;
 
 import io.jringbuf.JvmRing;
-import io.jringbuf.RingType;
+import io.jringbuf.base.RingType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -4,9 +4,9 @@
 package io.jringbuf.cli;
 
 import io.jringbuf.JvmRing;
-import io.jringbuf.protocol.Consumer;
-import io.jringbuf.protocol.Producer;
-import io.jringbuf.protocol.RecordHandler;
+import io.jringbuf.internal.protocol.Consumer;
+import io.jringbuf.internal.protocol.Producer;
+import io.jringbuf.base.RecordHandler;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

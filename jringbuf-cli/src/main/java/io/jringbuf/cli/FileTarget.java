@@ -4,12 +4,12 @@
 package io.jringbuf.cli;
 
 import io.jringbuf.JvmRing;
-import io.jringbuf.RingType;
-import io.jringbuf.protocol.Consumer;
-import io.jringbuf.protocol.Drainer;
-import io.jringbuf.protocol.Producer;
-import io.jringbuf.protocol.RecordHandler;
-import io.jringbuf.protocol.UserProducer;
+import io.jringbuf.base.RingType;
+import io.jringbuf.internal.protocol.Consumer;
+import io.jringbuf.internal.protocol.Drainer;
+import io.jringbuf.internal.protocol.Producer;
+import io.jringbuf.base.RecordHandler;
+import io.jringbuf.internal.protocol.UserProducer;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

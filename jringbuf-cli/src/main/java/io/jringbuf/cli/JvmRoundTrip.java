@@ -4,10 +4,10 @@
 package io.jringbuf.cli;
 
 import io.jringbuf.JvmRing;
-import io.jringbuf.RingType;
-import io.jringbuf.protocol.Consumer;
-import io.jringbuf.protocol.Producer;
-import io.jringbuf.protocol.RecordHandler;
+import io.jringbuf.base.RingType;
+import io.jringbuf.internal.protocol.Consumer;
+import io.jringbuf.internal.protocol.Producer;
+import io.jringbuf.base.RecordHandler;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -3,16 +3,16 @@
  */
 package io.jringbuf.cli;
 
-import io.jringbuf.Errno;
-import io.jringbuf.ErrnoException;
+import io.jringbuf.base.Errno;
+import io.jringbuf.base.ErrnoException;
 import io.jringbuf.Ring;
 import io.jringbuf.RingBuffer;
-import io.jringbuf.RingType;
+import io.jringbuf.base.RingType;
 import io.jringbuf.UserRingBuffer;
 import io.jringbuf.bpf.BpfMap;
 import io.jringbuf.bpf.MapType;
-import io.jringbuf.protocol.RecordHandler;
-import io.jringbuf.protocol.UserProducer;
+import io.jringbuf.base.RecordHandler;
+import io.jringbuf.internal.protocol.UserProducer;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

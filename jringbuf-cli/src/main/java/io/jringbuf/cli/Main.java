@@ -3,7 +3,7 @@
  */
 package io.jringbuf.cli;
 
-import io.jringbuf.ErrnoException;
+import io.jringbuf.base.ErrnoException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -15,7 +15,7 @@ public interface RecordSink {
      * @param length how many bytes of {@code payload}
      * @param timeout how long to wait for space; null waits forever
      * @return true if committed, false if the timeout passed first
-     * @throws io.jringbuf.ErrnoException E2BIG if the record can never fit in the ring
+     * @throws io.jringbuf.base.ErrnoException E2BIG if the record can never fit in the ring
      */
     boolean write(byte[] payload, int length, Duration timeout);
 

@@ -3,7 +3,7 @@
  */
 package io.jringbuf.cli;
 
-import io.jringbuf.protocol.RecordHandler;
+import io.jringbuf.base.RecordHandler;
 
 /** The consuming side of a {@link Target}, as {@code cat} uses it. */
 public interface RecordSource {

@@ -3,7 +3,7 @@
  */
 package io.jringbuf.cli;
 
-import io.jringbuf.ErrnoException;
+import io.jringbuf.base.ErrnoException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -3,7 +3,7 @@
  */
 package io.jringbuf.cli;
 
-import io.jringbuf.RingType;
+import io.jringbuf.base.RingType;
 
 import java.util.SequencedMap;
 
@@ -21,7 +21,7 @@ public interface Target extends AutoCloseable {
      * Takes the consuming side: the consumer of a RINGBUF, the drainer of a USER_RINGBUF.
      *
      * @return the source
-     * @throws io.jringbuf.ErrnoException EBUSY if another process holds that side, EINVAL if
+     * @throws io.jringbuf.base.ErrnoException EBUSY if another process holds that side, EINVAL if
      *                                    this target cannot be consumed from user space
      */
     RecordSource openSource();
@@ -31,7 +31,7 @@ public interface Target extends AutoCloseable {
      * USER_RINGBUF.
      *
      * @return the sink
-     * @throws io.jringbuf.ErrnoException EBUSY if another process holds that side, EINVAL if
+     * @throws io.jringbuf.base.ErrnoException EBUSY if another process holds that side, EINVAL if
      *                                    this target cannot be written from user space
      */
     RecordSink openSink();

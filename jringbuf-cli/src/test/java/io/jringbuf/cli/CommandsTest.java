@@ -4,8 +4,8 @@
 package io.jringbuf.cli;
 
 import io.jringbuf.JvmRing;
-import io.jringbuf.RingType;
-import io.jringbuf.protocol.Producer;
+import io.jringbuf.base.RingType;
+import io.jringbuf.internal.protocol.Producer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

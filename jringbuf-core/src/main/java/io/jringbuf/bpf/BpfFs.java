@@ -26,7 +26,7 @@ public final class BpfFs {
 
     /**
      * @return the tracefs root, mounting it at {@code /sys/kernel/tracing} if it is not mounted
-     * @throws io.jringbuf.ErrnoException EPERM if it must be mounted and this process may not
+     * @throws io.jringbuf.base.ErrnoException EPERM if it must be mounted and this process may not
      */
     public static synchronized Path tracefs() {
         if (Files.isDirectory(TRACEFS.resolve("events"))) {

@@ -3,10 +3,10 @@
  */
 package io.jringbuf.bpf;
 
-import io.jringbuf.Errno;
-import io.jringbuf.ErrnoException;
+import io.jringbuf.base.Errno;
+import io.jringbuf.base.ErrnoException;
 import io.jringbuf.internal.sys.Sys;
-import io.jringbuf.protocol.RingLayout;
+import io.jringbuf.internal.format.RingLayout;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

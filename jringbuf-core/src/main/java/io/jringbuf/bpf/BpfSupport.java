@@ -3,7 +3,7 @@
  */
 package io.jringbuf.bpf;
 
-import io.jringbuf.ErrnoException;
+import io.jringbuf.base.ErrnoException;
 
 /**
  * Whether this process may use {@code bpf()}: creating a map and loading a program (root or

@@ -3,7 +3,7 @@
  */
 package io.jringbuf.bpf;
 
-import io.jringbuf.ErrnoException;
+import io.jringbuf.base.ErrnoException;
 import io.jringbuf.internal.sys.Sys;
 
 import java.lang.foreign.Arena;

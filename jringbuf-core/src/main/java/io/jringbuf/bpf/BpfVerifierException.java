@@ -3,7 +3,7 @@
  */
 package io.jringbuf.bpf;
 
-import io.jringbuf.ErrnoException;
+import io.jringbuf.base.ErrnoException;
 
 /**
  * The kernel refused to load a program or BTF; {@link #log()} holds the verifier's (or the BTF

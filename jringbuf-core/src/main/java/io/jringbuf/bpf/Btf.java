@@ -3,8 +3,8 @@
  */
 package io.jringbuf.bpf;
 
-import io.jringbuf.Errno;
-import io.jringbuf.ErrnoException;
+import io.jringbuf.base.Errno;
+import io.jringbuf.base.ErrnoException;
 import io.jringbuf.internal.sys.Sys;
 
 import java.io.ByteArrayOutputStream;

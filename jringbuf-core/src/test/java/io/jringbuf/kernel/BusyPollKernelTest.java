@@ -9,8 +9,8 @@ import io.jringbuf.bpf.BpfMap;
 import io.jringbuf.bpf.BpfProgram;
 import io.jringbuf.internal.sys.Sys;
 import io.jringbuf.internal.wait.Epoll;
-import io.jringbuf.protocol.Consumer;
-import io.jringbuf.protocol.RecordHandler;
+import io.jringbuf.internal.protocol.Consumer;
+import io.jringbuf.base.RecordHandler;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -184,7 +184,7 @@ class BusyPollKernelTest {
                 }
                 rb.close();
                 assertEquals(0, second.get(10, TimeUnit.SECONDS), "closed while spinning: returns");
-                io.jringbuf.ErrnoException e = assertThrows(io.jringbuf.ErrnoException.class,
+                io.jringbuf.base.ErrnoException e = assertThrows(io.jringbuf.base.ErrnoException.class,
                         () -> rb.poll(Duration.ZERO));
                 assertEquals("EBADF", e.errnoName());
             } finally {

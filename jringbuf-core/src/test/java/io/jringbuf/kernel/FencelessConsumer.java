@@ -3,8 +3,8 @@
  */
 package io.jringbuf.kernel;
 
-import io.jringbuf.protocol.RingLayout;
-import io.jringbuf.protocol.RingView;
+import io.jringbuf.internal.format.RingLayout;
+import io.jringbuf.internal.format.RingView;
 
 import java.lang.invoke.VarHandle;
 import java.lang.foreign.ValueLayout;

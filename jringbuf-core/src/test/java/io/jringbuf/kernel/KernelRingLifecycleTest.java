@@ -3,8 +3,8 @@
  */
 package io.jringbuf.kernel;
 
-import io.jringbuf.Errno;
-import io.jringbuf.ErrnoException;
+import io.jringbuf.base.Errno;
+import io.jringbuf.base.ErrnoException;
 import io.jringbuf.RingBuffer;
 import io.jringbuf.UserRingBuffer;
 import io.jringbuf.bpf.BpfMap;

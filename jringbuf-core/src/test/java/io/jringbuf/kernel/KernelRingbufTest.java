@@ -3,15 +3,15 @@
  */
 package io.jringbuf.kernel;
 
-import io.jringbuf.Errno;
-import io.jringbuf.ErrnoException;
+import io.jringbuf.base.Errno;
+import io.jringbuf.base.ErrnoException;
 import io.jringbuf.Ring;
 import io.jringbuf.RingBuffer;
 import io.jringbuf.bpf.BpfMap;
 import io.jringbuf.bpf.BpfProgram;
 import io.jringbuf.internal.sys.Sys;
-import io.jringbuf.protocol.RecordHandler;
-import io.jringbuf.protocol.RingLayout;
+import io.jringbuf.base.RecordHandler;
+import io.jringbuf.internal.format.RingLayout;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

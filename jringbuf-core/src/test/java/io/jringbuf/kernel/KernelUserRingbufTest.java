@@ -3,16 +3,16 @@
  */
 package io.jringbuf.kernel;
 
-import io.jringbuf.Errno;
-import io.jringbuf.ErrnoException;
+import io.jringbuf.base.Errno;
+import io.jringbuf.base.ErrnoException;
 import io.jringbuf.RingBuffer;
 import io.jringbuf.UserRingBuffer;
 import io.jringbuf.bpf.BpfMap;
 import io.jringbuf.bpf.BpfProgram;
 import io.jringbuf.internal.memory.KernelRingMemory;
 import io.jringbuf.internal.sys.Sys;
-import io.jringbuf.protocol.RingLayout;
-import io.jringbuf.protocol.RingView;
+import io.jringbuf.internal.format.RingLayout;
+import io.jringbuf.internal.format.RingView;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -4,15 +4,15 @@
 package io.jringbuf.kernel;
 
 import io.jringbuf.JvmRing;
-import io.jringbuf.RingType;
+import io.jringbuf.base.RingType;
 import io.jringbuf.bpf.BpfMap;
 import io.jringbuf.bpf.BpfProgram;
 import io.jringbuf.internal.memory.KernelRingMemory;
-import io.jringbuf.protocol.Consumer;
-import io.jringbuf.protocol.Drainer;
-import io.jringbuf.protocol.Notifier;
-import io.jringbuf.protocol.Producer;
-import io.jringbuf.protocol.UserProducer;
+import io.jringbuf.internal.protocol.Consumer;
+import io.jringbuf.internal.protocol.Drainer;
+import io.jringbuf.internal.wait.Notifier;
+import io.jringbuf.internal.protocol.Producer;
+import io.jringbuf.internal.protocol.UserProducer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -5,9 +5,9 @@ package io.jringbuf.process;
 
 import io.jringbuf.JvmRing;
 import io.jringbuf.JvmRingPoller;
-import io.jringbuf.RingType;
-import io.jringbuf.protocol.RecordHandler;
-import io.jringbuf.protocol.Sleepers;
+import io.jringbuf.base.RingType;
+import io.jringbuf.base.RecordHandler;
+import io.jringbuf.internal.protocol.Sleepers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

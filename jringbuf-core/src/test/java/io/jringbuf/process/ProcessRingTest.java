@@ -4,11 +4,11 @@
 package io.jringbuf.process;
 
 import io.jringbuf.JvmRing;
-import io.jringbuf.RingType;
-import io.jringbuf.protocol.Consumer;
-import io.jringbuf.protocol.Producer;
-import io.jringbuf.protocol.RecordHandler;
-import io.jringbuf.protocol.RingControl;
+import io.jringbuf.base.RingType;
+import io.jringbuf.internal.protocol.Consumer;
+import io.jringbuf.internal.protocol.Producer;
+import io.jringbuf.base.RecordHandler;
+import io.jringbuf.internal.protocol.RingControl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -4,8 +4,8 @@
 package io.jringbuf.process;
 
 import io.jringbuf.JvmRing;
-import io.jringbuf.RingType;
-import io.jringbuf.protocol.Producer;
+import io.jringbuf.base.RingType;
+import io.jringbuf.internal.protocol.Producer;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;

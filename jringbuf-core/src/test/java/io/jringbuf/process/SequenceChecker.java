@@ -3,7 +3,7 @@
  */
 package io.jringbuf.process;
 
-import io.jringbuf.protocol.RecordHandler;
+import io.jringbuf.base.RecordHandler;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -5,13 +5,13 @@ package io.jringbuf.soak;
 
 import io.jringbuf.JvmRing;
 import io.jringbuf.RingBuffer;
-import io.jringbuf.RingType;
+import io.jringbuf.base.RingType;
 import io.jringbuf.bpf.Asm;
 import io.jringbuf.bpf.BpfMap;
 import io.jringbuf.bpf.BpfProgram;
 import io.jringbuf.bpf.Helper;
 import io.jringbuf.bpf.ProgType;
-import io.jringbuf.protocol.Consumer;
+import io.jringbuf.internal.protocol.Consumer;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;

@@ -4,11 +4,11 @@
 package io.jringbuf.stress;
 
 import io.jringbuf.JvmRing;
-import io.jringbuf.RingType;
-import io.jringbuf.protocol.Producer;
-import io.jringbuf.protocol.RingControl;
-import io.jringbuf.protocol.RingLayout;
-import io.jringbuf.protocol.RingView;
+import io.jringbuf.base.RingType;
+import io.jringbuf.internal.protocol.Producer;
+import io.jringbuf.internal.protocol.RingControl;
+import io.jringbuf.internal.format.RingLayout;
+import io.jringbuf.internal.format.RingView;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -4,10 +4,10 @@
 package io.jringbuf.stress;
 
 import io.jringbuf.JvmRing;
-import io.jringbuf.RingType;
-import io.jringbuf.protocol.Drainer;
-import io.jringbuf.protocol.RecordHandler;
-import io.jringbuf.protocol.UserProducer;
+import io.jringbuf.base.RingType;
+import io.jringbuf.internal.protocol.Drainer;
+import io.jringbuf.base.RecordHandler;
+import io.jringbuf.internal.protocol.UserProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

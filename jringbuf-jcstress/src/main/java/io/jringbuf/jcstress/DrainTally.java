@@ -3,7 +3,7 @@
  */
 package io.jringbuf.jcstress;
 
-import io.jringbuf.protocol.RecordHandler;
+import io.jringbuf.base.RecordHandler;
 
 import java.lang.foreign.MemorySegment;
 

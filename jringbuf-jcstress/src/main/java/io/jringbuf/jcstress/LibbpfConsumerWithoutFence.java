@@ -3,8 +3,8 @@
  */
 package io.jringbuf.jcstress;
 
-import io.jringbuf.protocol.RingLayout;
-import io.jringbuf.protocol.RingView;
+import io.jringbuf.internal.format.RingLayout;
+import io.jringbuf.internal.format.RingView;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

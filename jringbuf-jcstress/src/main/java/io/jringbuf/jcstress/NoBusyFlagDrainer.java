@@ -3,9 +3,9 @@
  */
 package io.jringbuf.jcstress;
 
-import io.jringbuf.protocol.RecordHandler;
-import io.jringbuf.protocol.RingLayout;
-import io.jringbuf.protocol.RingView;
+import io.jringbuf.base.RecordHandler;
+import io.jringbuf.internal.format.RingLayout;
+import io.jringbuf.internal.format.RingView;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

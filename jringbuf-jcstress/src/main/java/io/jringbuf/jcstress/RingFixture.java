@@ -3,9 +3,9 @@
  */
 package io.jringbuf.jcstress;
 
-import io.jringbuf.protocol.Notifier;
-import io.jringbuf.protocol.RingControl;
-import io.jringbuf.protocol.RingView;
+import io.jringbuf.internal.wait.Notifier;
+import io.jringbuf.internal.protocol.RingControl;
+import io.jringbuf.internal.format.RingView;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

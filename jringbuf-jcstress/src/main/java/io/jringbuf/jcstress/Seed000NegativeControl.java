@@ -3,7 +3,7 @@
  */
 package io.jringbuf.jcstress;
 
-import io.jringbuf.protocol.Producer;
+import io.jringbuf.internal.protocol.Producer;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;

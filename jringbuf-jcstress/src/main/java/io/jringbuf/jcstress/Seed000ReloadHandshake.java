@@ -3,10 +3,10 @@
  */
 package io.jringbuf.jcstress;
 
-import io.jringbuf.protocol.Consumer;
-import io.jringbuf.protocol.Notifier;
-import io.jringbuf.protocol.Producer;
-import io.jringbuf.protocol.RecordHandler;
+import io.jringbuf.internal.protocol.Consumer;
+import io.jringbuf.internal.wait.Notifier;
+import io.jringbuf.internal.protocol.Producer;
+import io.jringbuf.base.RecordHandler;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;

@@ -3,11 +3,11 @@
  */
 package io.jringbuf.jcstress;
 
-import io.jringbuf.Errno;
-import io.jringbuf.ErrnoException;
-import io.jringbuf.protocol.Drainer;
-import io.jringbuf.protocol.Notifier;
-import io.jringbuf.protocol.UserProducer;
+import io.jringbuf.base.Errno;
+import io.jringbuf.base.ErrnoException;
+import io.jringbuf.internal.protocol.Drainer;
+import io.jringbuf.internal.wait.Notifier;
+import io.jringbuf.internal.protocol.UserProducer;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;

@@ -3,9 +3,9 @@
  */
 package io.jringbuf.jcstress;
 
-import io.jringbuf.protocol.Drainer;
-import io.jringbuf.protocol.Notifier;
-import io.jringbuf.protocol.UserProducer;
+import io.jringbuf.internal.protocol.Drainer;
+import io.jringbuf.internal.wait.Notifier;
+import io.jringbuf.internal.protocol.UserProducer;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;

@@ -3,8 +3,8 @@
  */
 package io.jringbuf.jcstress;
 
-import io.jringbuf.protocol.Notifier;
-import io.jringbuf.protocol.UserProducer;
+import io.jringbuf.internal.wait.Notifier;
+import io.jringbuf.internal.protocol.UserProducer;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;

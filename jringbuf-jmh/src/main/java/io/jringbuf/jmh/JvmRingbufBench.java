@@ -4,11 +4,11 @@
 package io.jringbuf.jmh;
 
 import io.jringbuf.JvmRing;
-import io.jringbuf.RingType;
-import io.jringbuf.protocol.Consumer;
-import io.jringbuf.protocol.Producer;
-import io.jringbuf.protocol.RecordHandler;
-import io.jringbuf.protocol.RingLayout;
+import io.jringbuf.base.RingType;
+import io.jringbuf.internal.protocol.Consumer;
+import io.jringbuf.internal.protocol.Producer;
+import io.jringbuf.base.RecordHandler;
+import io.jringbuf.internal.format.RingLayout;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Fork;

@@ -4,11 +4,11 @@
 package io.jringbuf.jmh;
 
 import io.jringbuf.JvmRing;
-import io.jringbuf.RingType;
-import io.jringbuf.protocol.Drainer;
-import io.jringbuf.protocol.RecordHandler;
-import io.jringbuf.protocol.RingLayout;
-import io.jringbuf.protocol.UserProducer;
+import io.jringbuf.base.RingType;
+import io.jringbuf.internal.protocol.Drainer;
+import io.jringbuf.base.RecordHandler;
+import io.jringbuf.internal.format.RingLayout;
+import io.jringbuf.internal.protocol.UserProducer;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Fork;

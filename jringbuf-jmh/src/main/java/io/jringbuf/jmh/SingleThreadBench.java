@@ -4,13 +4,13 @@
 package io.jringbuf.jmh;
 
 import io.jringbuf.JvmRing;
-import io.jringbuf.RingType;
-import io.jringbuf.protocol.Consumer;
-import io.jringbuf.protocol.Drainer;
-import io.jringbuf.protocol.Producer;
-import io.jringbuf.protocol.RecordHandler;
-import io.jringbuf.protocol.RingLayout;
-import io.jringbuf.protocol.UserProducer;
+import io.jringbuf.base.RingType;
+import io.jringbuf.internal.protocol.Consumer;
+import io.jringbuf.internal.protocol.Drainer;
+import io.jringbuf.internal.protocol.Producer;
+import io.jringbuf.base.RecordHandler;
+import io.jringbuf.internal.format.RingLayout;
+import io.jringbuf.internal.protocol.UserProducer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;

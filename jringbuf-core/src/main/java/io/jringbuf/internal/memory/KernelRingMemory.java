@@ -3,11 +3,11 @@
  */
 package io.jringbuf.internal.memory;
 
-import io.jringbuf.Errno;
-import io.jringbuf.ErrnoException;
+import io.jringbuf.base.Errno;
+import io.jringbuf.base.ErrnoException;
 import io.jringbuf.internal.sys.Sys;
-import io.jringbuf.protocol.RingLayout;
-import io.jringbuf.protocol.RingView;
+import io.jringbuf.internal.format.RingLayout;
+import io.jringbuf.internal.format.RingView;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -3,12 +3,13 @@
  */
 package io.jringbuf.internal.memory;
 
-import io.jringbuf.Errno;
-import io.jringbuf.ErrnoException;
+import io.jringbuf.base.Errno;
+import io.jringbuf.base.ErrnoException;
+import io.jringbuf.base.RingType;
+import io.jringbuf.internal.format.RingFileDescriptor;
 import io.jringbuf.internal.sys.Sys;
-import io.jringbuf.protocol.RingControl;
-import io.jringbuf.protocol.RingLayout;
-import io.jringbuf.protocol.RingView;
+import io.jringbuf.internal.format.RingLayout;
+import io.jringbuf.internal.format.RingView;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -24,15 +25,9 @@ import java.nio.file.Path;
  * The memory of a JVM ring: a file (shared between processes, e.g. under {@code /dev/shm}) or an
  * anonymous memfd (threads of one JVM), mapped like a kernel ring with a metadata page in front.
  *
- * <h2>File layout (all offsets in pages of {@link #pageSize()})</h2>
- * <pre>
- *  page 0   metadata: magic, layout version, ring type, data size, page size; then at byte
- *           {@link #CONTROL_OFFSET} the {@link RingControl} block (lock, busy flag, wakeup
- *           words, drop counter) that the kernel keeps in its private header page
- *  page 1   consumer page: consumer_pos at 0
- *  page 2   producer page: producer_pos at 0, pending_pos at 8
- *  page 3   data, size bytes
- * </pre>
+ * <h2>File layout</h2>
+ * {@link RingFileDescriptor}: a metadata page (with the control block that the kernel keeps in
+ * its private header page), the consumer page, the producer page, then the data.
  * In memory the data is mapped a second time right after the first copy (two {@code MAP_FIXED}
  * mappings of the same file range into one reserved region), so a record that wraps is
  * contiguous, exactly as in the kernel's mapping. {@code FileChannel.map} cannot do this.
@@ -46,35 +41,30 @@ import java.nio.file.Path;
  * be detected; accessing it then would raise SIGBUS, so never truncate a ring in use.
  */
 public final class SharedRingMemory implements AutoCloseable {
-    /** "JRINGBUF" in ASCII, as a big-endian number: the first 8 bytes of every ring file. */
-    public static final long MAGIC = 0x4A52_494E_4742_5546L;
-    /** The layout version this code writes and reads. */
-    public static final int VERSION = 1;
-    /** Offset of the control block inside the metadata page. */
-    public static final int CONTROL_OFFSET = 1024;
-    /** Pages in front of the data: metadata, consumer, producer. */
-    public static final int HEADER_PAGES = 3;
-
-    private static final long OFF_MAGIC = 0;
-    private static final long OFF_VERSION = 8;
-    private static final long OFF_TYPE = 12;
-    private static final long OFF_SIZE = 16;
-    private static final long OFF_PAGE_SIZE = 24;
-    private static final long OFF_HEADER_PAGES = 28;
-    private static final long OFF_CONTROL = 32;
+    private static final long OFF_MAGIC = RingFileDescriptor.MAGIC_OFFSET;
+    private static final long OFF_VERSION = RingFileDescriptor.VERSION_OFFSET;
+    private static final long OFF_TYPE = RingFileDescriptor.TYPE_OFFSET;
+    private static final long OFF_SIZE = RingFileDescriptor.SIZE_OFFSET;
+    private static final long OFF_PAGE_SIZE = RingFileDescriptor.PAGE_SIZE_OFFSET;
+    private static final long OFF_HEADER_PAGES = RingFileDescriptor.HEADER_PAGES_OFFSET;
+    private static final long OFF_CONTROL = RingFileDescriptor.CONTROL_OFFSET_OFFSET;
+    private static final long MAGIC = RingFileDescriptor.MAGIC;
+    private static final int VERSION = RingFileDescriptor.VERSION;
+    private static final int HEADER_PAGES = RingFileDescriptor.HEADER_PAGES;
+    private static final int CONTROL_OFFSET = RingFileDescriptor.CONTROL_OFFSET;
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
 
     private final Arena arena;
     private final Path path;
-    private final int type;
+    private final RingType type;
     private final long size;
     private final int pageSize;
     private final boolean shared;
     private final MemorySegment metadata;
     private final RingView view;
-    private final RingControl control;
+    private final MemorySegment controlBlock;
 
-    private SharedRingMemory(Arena arena, MemorySegment region, Path path, int type, long size, boolean shared) {
+    private SharedRingMemory(Arena arena, MemorySegment region, Path path, RingType type, long size, boolean shared) {
         this.arena = arena;
         this.path = path;
         this.type = type;
@@ -87,7 +77,7 @@ public final class SharedRingMemory implements AutoCloseable {
                 region.asSlice(2L * pageSize, pageSize),
                 region.asSlice((long) HEADER_PAGES * pageSize, 2 * size),
                 size);
-        this.control = new RingControl(metadata.asSlice(CONTROL_OFFSET, RingControl.SIZE));
+        this.controlBlock = metadata.asSlice(CONTROL_OFFSET, RingFileDescriptor.CONTROL_SIZE);
     }
 
     // ------------------------------------------------------------------ factories
@@ -95,12 +85,11 @@ public final class SharedRingMemory implements AutoCloseable {
     /**
      * Creates a ring file; fails if {@code path} exists.
      *
-     * @param type {@link RingLayout#MAP_TYPE_RINGBUF} or {@link RingLayout#MAP_TYPE_USER_RINGBUF}
      * @param size the data size: a power of two and a multiple of the page size
      * @throws ErrnoException EEXIST if the file exists, EINVAL for a bad type or size, or the
      *                        errno of a failing system call
      */
-    public static SharedRingMemory create(Path path, int type, long size) {
+    public static SharedRingMemory create(Path path, RingType type, long size) {
         checkTypeAndSize(type, size, "create ring file " + path);
         Path dir = path.toAbsolutePath().getParent();
         Path tmp = dir.resolve("." + path.getFileName() + ".tmp-" + Sys.getpid() + "-" + System.nanoTime());
@@ -140,7 +129,7 @@ public final class SharedRingMemory implements AutoCloseable {
      *
      * @throws ErrnoException EINVAL for a bad type or size
      */
-    public static SharedRingMemory anonymous(int type, long size) {
+    public static SharedRingMemory anonymous(RingType type, long size) {
         checkTypeAndSize(type, size, "create anonymous ring");
         int fd = (int) Sys.check(Sys.rawMemfdCreate("jringbuf", Sys.MFD_CLOEXEC), "memfd_create for an anonymous ring");
         try {
@@ -154,11 +143,11 @@ public final class SharedRingMemory implements AutoCloseable {
     /**
      * Opens an existing ring file.
      *
-     * @param expectedType the type the caller needs, or 0 for any
+     * @param expectedType the type the caller needs, or null for any
      * @throws ErrnoException ENOENT, EACCES… from open; EINVAL if the file is not a ring file of
      *                        this layout, is truncated, or has another type than expected
      */
-    public static SharedRingMemory open(Path path, int expectedType) {
+    public static SharedRingMemory open(Path path, RingType expectedType) {
         String what = "open ring file " + path;
         int fd = (int) Sys.check(Sys.rawOpen(path.toString(), Sys.O_RDWR | Sys.O_CLOEXEC, 0), what);
         try {
@@ -171,7 +160,7 @@ public final class SharedRingMemory implements AutoCloseable {
             MemorySegment meta = Sys.mmap(MemorySegment.NULL, page, Sys.PROT_READ, Sys.MAP_SHARED, fd, 0, what + ": map metadata");
             long magic;
             int version;
-            int type;
+            int storedType;
             long size;
             int filePage;
             int headerPages;
@@ -179,7 +168,7 @@ public final class SharedRingMemory implements AutoCloseable {
             try {
                 magic = (long) LONG.getAcquire(meta, OFF_MAGIC);
                 version = meta.get(ValueLayout.JAVA_INT, OFF_VERSION);
-                type = meta.get(ValueLayout.JAVA_INT, OFF_TYPE);
+                storedType = meta.get(ValueLayout.JAVA_INT, OFF_TYPE);
                 size = meta.get(ValueLayout.JAVA_LONG, OFF_SIZE);
                 filePage = meta.get(ValueLayout.JAVA_INT, OFF_PAGE_SIZE);
                 headerPages = meta.get(ValueLayout.JAVA_INT, OFF_HEADER_PAGES);
@@ -195,8 +184,9 @@ public final class SharedRingMemory implements AutoCloseable {
                 throw new ErrnoException(Errno.EINVAL, what + ": layout version " + version + ", this library reads "
                         + VERSION);
             }
-            if (type != RingLayout.MAP_TYPE_RINGBUF && type != RingLayout.MAP_TYPE_USER_RINGBUF) {
-                throw new ErrnoException(Errno.EINVAL, what + ": unknown ring type " + type);
+            RingType type = RingType.ofMapTypeOrNull(storedType);
+            if (type == null) {
+                throw new ErrnoException(Errno.EINVAL, what + ": unknown ring type " + storedType);
             }
             if (filePage != page || headerPages != HEADER_PAGES || controlOffset != CONTROL_OFFSET) {
                 throw new ErrnoException(Errno.EINVAL, what + ": page size " + filePage + " / " + headerPages
@@ -210,9 +200,9 @@ public final class SharedRingMemory implements AutoCloseable {
                 throw new ErrnoException(Errno.EINVAL, what + ": file has " + length + " bytes, a ring of " + size
                         + " bytes needs exactly " + fileLength(size) + " (truncated or extended)");
             }
-            if (expectedType != 0 && type != expectedType) {
-                throw new ErrnoException(Errno.EINVAL, what + ": it is a " + typeName(type) + " ring, expected "
-                        + typeName(expectedType));
+            if (expectedType != null && type != expectedType) {
+                throw new ErrnoException(Errno.EINVAL, what + ": it is a " + type + " ring, expected "
+                        + expectedType);
             }
             return map(fd, path, type, size, true);
         } finally {
@@ -227,13 +217,13 @@ public final class SharedRingMemory implements AutoCloseable {
         return view;
     }
 
-    /** @return the control block */
-    public RingControl control() {
-        return control;
+    /** @return the control block ({@link RingFileDescriptor#CONTROL_SIZE} bytes, 64-byte aligned) */
+    public MemorySegment controlBlock() {
+        return controlBlock;
     }
 
-    /** @return {@link RingLayout#MAP_TYPE_RINGBUF} or {@link RingLayout#MAP_TYPE_USER_RINGBUF} */
-    public int type() {
+    /** @return the ring type */
+    public RingType type() {
         return type;
     }
 
@@ -270,36 +260,25 @@ public final class SharedRingMemory implements AutoCloseable {
         }
     }
 
-    /** @return the name of a ring type number */
-    public static String typeName(int type) {
-        return switch (type) {
-            case RingLayout.MAP_TYPE_RINGBUF -> "RINGBUF";
-            case RingLayout.MAP_TYPE_USER_RINGBUF -> "USER_RINGBUF";
-            default -> "type " + type;
-        };
-    }
-
     // ------------------------------------------------------------------ internals
 
     private static long fileLength(long size) {
-        return (long) HEADER_PAGES * Sys.pageSize() + size;
+        return RingFileDescriptor.fileLength(size, Sys.pageSize());
     }
 
-    private static void checkTypeAndSize(int type, long size, String what) {
-        if (type != RingLayout.MAP_TYPE_RINGBUF && type != RingLayout.MAP_TYPE_USER_RINGBUF) {
-            throw new ErrnoException(Errno.EINVAL, what + ": unknown ring type " + type);
-        }
+    private static void checkTypeAndSize(RingType type, long size, String what) {
+        java.util.Objects.requireNonNull(type, "type");
         if (!RingLayout.isValidRingSize(size, Sys.pageSize())) {
             throw new ErrnoException(Errno.EINVAL, what + ": size " + size + " must be a power of two, a multiple of "
                     + Sys.pageSize() + " and at most " + RingLayout.MAX_RING_SIZE);
         }
     }
 
-    private static SharedRingMemory mapAndInitialise(int fd, Path path, int type, long size, boolean shared) {
+    private static SharedRingMemory mapAndInitialise(int fd, Path path, RingType type, long size, boolean shared) {
         SharedRingMemory memory = map(fd, path, type, size, shared);
         MemorySegment meta = memory.metadata;
         meta.set(ValueLayout.JAVA_INT, OFF_VERSION, VERSION);
-        meta.set(ValueLayout.JAVA_INT, OFF_TYPE, type);
+        meta.set(ValueLayout.JAVA_INT, OFF_TYPE, type.mapType());
         meta.set(ValueLayout.JAVA_LONG, OFF_SIZE, size);
         meta.set(ValueLayout.JAVA_INT, OFF_PAGE_SIZE, memory.pageSize);
         meta.set(ValueLayout.JAVA_INT, OFF_HEADER_PAGES, HEADER_PAGES);
@@ -310,7 +289,7 @@ public final class SharedRingMemory implements AutoCloseable {
     }
 
     /** Maps header pages + data, then the data a second time right behind, into one region. */
-    private static SharedRingMemory map(int fd, Path path, int type, long size, boolean shared) {
+    private static SharedRingMemory map(int fd, Path path, RingType type, long size, boolean shared) {
         int page = Sys.pageSize();
         long headerBytes = (long) HEADER_PAGES * page;
         long total = headerBytes + 2 * size;

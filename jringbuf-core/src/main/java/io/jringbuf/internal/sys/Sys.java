@@ -3,7 +3,7 @@
  */
 package io.jringbuf.internal.sys;
 
-import io.jringbuf.ErrnoException;
+import io.jringbuf.base.ErrnoException;
 
 import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
@@ -274,7 +274,7 @@ public final class Sys {
         if (pid <= 0) {
             return false;
         }
-        return rawKill(pid, 0) != -io.jringbuf.Errno.ESRCH;
+        return rawKill(pid, 0) != -io.jringbuf.base.Errno.ESRCH;
     }
 
     // ---------------------------------------------------------------- bpf and perf

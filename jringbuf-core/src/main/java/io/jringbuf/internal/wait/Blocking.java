@@ -3,7 +3,7 @@
  */
 package io.jringbuf.internal.wait;
 
-import io.jringbuf.protocol.Waiter;
+import io.jringbuf.internal.wait.Waiter;
 
 import java.time.Duration;
 

@@ -3,10 +3,10 @@
  */
 package io.jringbuf.internal.wait;
 
-import io.jringbuf.Errno;
-import io.jringbuf.ErrnoException;
+import io.jringbuf.base.Errno;
+import io.jringbuf.base.ErrnoException;
 import io.jringbuf.internal.sys.Sys;
-import io.jringbuf.protocol.Waiter;
+import io.jringbuf.internal.wait.Waiter;
 
 /**
  * A {@link Waiter} on a kernel ring fd, registered <em>edge-triggered</em>: every wakeup the

@@ -4,8 +4,7 @@
 package io.jringbuf.internal.wait;
 
 import io.jringbuf.internal.sys.Sys;
-import io.jringbuf.protocol.Notifier;
-import io.jringbuf.protocol.RingControl;
+import io.jringbuf.internal.wait.Notifier;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -28,26 +27,29 @@ import java.lang.invoke.VarHandle;
  */
 public final class FutexEventCount implements Notifier {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final long SEQUENCE = 0;
     private static final long WAITERS = 4;
 
     private final MemorySegment word;
     private final MemorySegment sequenceAddress;
     private final boolean shared;
-    private final RingControl stats;
+    /** Counts wakeups that reached waiters (a shared 64-bit word), or null. */
+    private final MemorySegment wakeupCounter;
 
     /**
      * @param word 8 bytes, 4-aligned: sequence at 0, waiter count at 4
      * @param shared whether other processes map this memory (else private futex operations)
-     * @param stats where to count wakeups that reached waiters, or null
+     * @param wakeupCounter an 8-byte, 8-aligned word counting the wakeups that reached waiters
+     *                      (the ring's statistics), or null
      */
-    public FutexEventCount(MemorySegment word, boolean shared, RingControl stats) {
+    public FutexEventCount(MemorySegment word, boolean shared, MemorySegment wakeupCounter) {
         this.word = word;
         // Passed to futex by address: a global segment does not pin the ring's arena, so closing
         // the ring is never blocked by a sleeping thread (it is woken first, then sees EBADF).
         this.sequenceAddress = MemorySegment.ofAddress(word.address());
         this.shared = shared;
-        this.stats = stats;
+        this.wakeupCounter = wakeupCounter;
     }
 
     @Override
@@ -57,8 +59,9 @@ public final class FutexEventCount implements Notifier {
             // Release (and full barrier): a waiter that loads the new sequence sees our state.
             INT.getAndAdd(word, SEQUENCE, 1);
             Sys.rawFutexWake(sequenceAddress, Integer.MAX_VALUE, shared);
-            if (stats != null) {
-                stats.countWakeup();
+            if (wakeupCounter != null) {
+                // Atomic: several processes count into the same word; a statistic, no ordering.
+                LONG.getAndAdd(wakeupCounter, 0L, 1L);
             }
         }
     }
@@ -94,7 +97,7 @@ public final class FutexEventCount implements Notifier {
      * @return false on timeout
      */
     boolean sleep(int sequence, long nanos) {
-        return Sys.rawFutexWaitNanos(sequenceAddress, sequence, nanos, shared) != -io.jringbuf.Errno.ETIMEDOUT;
+        return Sys.rawFutexWaitNanos(sequenceAddress, sequence, nanos, shared) != -io.jringbuf.base.Errno.ETIMEDOUT;
     }
 
     /** Bumps the sequence and wakes every sleeper, waiting or not (used to interrupt). */

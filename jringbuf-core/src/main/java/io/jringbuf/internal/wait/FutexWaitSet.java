@@ -3,9 +3,9 @@
  */
 package io.jringbuf.internal.wait;
 
-import io.jringbuf.Errno;
+import io.jringbuf.base.Errno;
 import io.jringbuf.internal.sys.Sys;
-import io.jringbuf.protocol.Waiter;
+import io.jringbuf.internal.wait.Waiter;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -3,8 +3,8 @@
  */
 package io.jringbuf.internal.sys;
 
-import io.jringbuf.Errno;
-import io.jringbuf.ErrnoException;
+import io.jringbuf.base.Errno;
+import io.jringbuf.base.ErrnoException;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
