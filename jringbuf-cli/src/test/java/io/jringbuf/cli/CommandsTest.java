@@ -5,7 +5,7 @@ package io.jringbuf.cli;
 
 import io.jringbuf.JvmRing;
 import io.jringbuf.base.RingType;
-import io.jringbuf.internal.protocol.Producer;
+import io.jringbuf.RingWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,7 +87,7 @@ class CommandsTest {
     void catSkipsDiscardedRecords() {
         Path ring = create("ringbuf", 4096);
         try (JvmRing r = JvmRing.open(ring)) {
-            Producer p = r.producer();
+            RingWriter p = r.writer();
             assertTrue(p.output(new byte[] {1}, 0));
             long discarded = p.reserve(4);
             p.discard(discarded, 0);

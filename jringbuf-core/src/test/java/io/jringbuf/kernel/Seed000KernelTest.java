@@ -119,7 +119,7 @@ class Seed000KernelTest {
         try (BpfMap ring = BpfMap.createRingbuf("seed000", 1 << 16);
              BpfMap state = BpfMap.createArray("seed000_st", SEQ_STATE_SIZE, 1);
              KernelRingMemory memory = KernelRingMemory.forConsumer(ring.fd(), 1 << 16)) {
-            Consumer consumer = new Consumer(memory.view(), false, Notifier.NONE, null, null);
+            Consumer consumer = Consumer.forKernelRing(memory.view(), false);
             long[] expected = {0};
             Outcome o = run(ring, state, memory.view(), RECORDS, n -> consumer.consume((b, off, len) -> {
                 assertEquals(expected[0]++, b.get(ValueLayout.JAVA_LONG, off), "in order, exactly once");

@@ -38,7 +38,7 @@ public class Seed000BusyHandshake {
     private final RingFixture ring = new RingFixture(4096);
     private final RingFixture.CountingNotifier wakeups = new RingFixture.CountingNotifier();
     private final Producer producer = new Producer(ring.view, ring.control, wakeups, null);
-    private final Consumer consumer = new Consumer(ring.view, false, Notifier.NONE, null, null);
+    private final Consumer consumer = Consumer.forKernelRing(ring.view, false);
     private final long recordB;
 
     public Seed000BusyHandshake() {

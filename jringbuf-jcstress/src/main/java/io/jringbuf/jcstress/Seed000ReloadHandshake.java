@@ -37,7 +37,7 @@ public class Seed000ReloadHandshake {
     private final RingFixture ring = new RingFixture(4096);
     private final RingFixture.CountingNotifier wakeups = new RingFixture.CountingNotifier();
     private final Producer producer = new Producer(ring.view, ring.control, wakeups, null);
-    private final Consumer consumer = new Consumer(ring.view, false, Notifier.NONE, null, null);
+    private final Consumer consumer = Consumer.forKernelRing(ring.view, false);
 
     public Seed000ReloadHandshake() {
         producer.submit(producer.reserve(8), 1 /* NO_WAKEUP */);

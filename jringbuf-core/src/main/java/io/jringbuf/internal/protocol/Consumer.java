@@ -15,7 +15,6 @@ import io.jringbuf.internal.wait.Blocking;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import java.util.Objects;
 
 
@@ -105,7 +104,6 @@ public final class Consumer {
     private final long size;
     private final long mask;
     private final Notifier spaceNotifier;
-    private final Waiter waiter;
     private final AbandonedRecords abandoned;
     private final Blocking.IdleCheck idleCheck;
     private final RingView view;
@@ -122,31 +120,53 @@ public final class Consumer {
      * (consumer_pos trails it by one record).
      */
     private long heldPosition;
-
+    /** Whether records are being read ahead of consumer_pos (see {@link #read}). */
+    private boolean reading;
     /**
-     * Creates a consumer.
-     *
-     * @param view the ring's memory (the producer page and data may be read-only)
-     * @param batchCommit store {@code consumer_pos} once per pass instead of once per record
-     * @param spaceNotifier told after a call that freed space ({@link Notifier#NONE} for kernel rings)
-     * @param waiter what {@link #poll} sleeps on, or null if this consumer cannot wait by itself
-     * @param control the JVM ring's control block: BUSY records of dead producer processes are
-     *                reclaimed; null for kernel rings
+     * While {@link #reading}: where the next read starts, past every record read (consumer_pos
+     * trails it until {@link #commit}). Inside a handler: just past the record being delivered.
      */
-    public Consumer(RingView view, boolean batchCommit, Notifier spaceNotifier, Waiter waiter, RingControl control) {
+    private long readPosition;
+
+    /** For the factories, and for tests of this package (control null: a kernel ring). */
+    Consumer(RingView view, boolean batchCommit, Notifier spaceNotifier, RingControl control) {
         this.consumerPage = view.consumerPage();
         this.producerPage = view.producerPage();
         this.data = view.data();
         this.size = view.size();
         this.mask = view.mask();
         this.spaceNotifier = Objects.requireNonNull(spaceNotifier, "spaceNotifier");
-        this.waiter = waiter;
         this.abandoned = control == null ? null : new AbandonedRecords(control);
         this.idleCheck = abandoned == null ? Blocking.IdleCheck.NEVER
                 : () -> abandoned.deadPeerAtHead(consumerPage, producerPage, data, mask);
         this.view = view;
         this.batchCommit = batchCommit;
         this.loop = Specializer.consumerLoop(view, batchCommit, false);
+    }
+
+    /**
+     * A consumer of a kernel {@code BPF_MAP_TYPE_RINGBUF}: the kernel sends the wakeups and keeps
+     * no Java-side state.
+     *
+     * @param view the ring's memory (the producer page and data may be read-only)
+     * @param batchCommit store {@code consumer_pos} once per pass instead of once per record
+     */
+    public static Consumer forKernelRing(RingView view, boolean batchCommit) {
+        return new Consumer(view, batchCommit, Notifier.NONE, null);
+    }
+
+    /**
+     * A consumer of a JVM ring: tells blocked producers about freed space, and reclaims BUSY
+     * records of dead producer processes.
+     *
+     * @param view the ring's memory
+     * @param batchCommit store {@code consumer_pos} once per pass instead of once per record
+     * @param spaceNotifier told after a call that freed space
+     * @param control the ring's control block
+     */
+    public static Consumer forJvmRing(RingView view, boolean batchCommit, Notifier spaceNotifier,
+                                      RingControl control) {
+        return new Consumer(view, batchCommit, spaceNotifier, Objects.requireNonNull(control, "control"));
     }
 
     /**
@@ -234,33 +254,174 @@ public final class Consumer {
         return holding;
     }
 
-    /**
-     * Waits until at least one record is delivered or the timeout passes, then consumes every
-     * committed record. Only for consumers created with a {@link Waiter} (JVM rings).
-     *
-     * @param timeout how long to wait; null or negative waits forever
-     * @return records delivered, 0 on timeout (or when the thread is interrupted; its interrupt
-     *         status stays set)
-     */
-    public int poll(RecordHandler handler, Duration timeout) {
-        return poll(handler, Integer.MAX_VALUE, timeout);
-    }
+    // ------------------------------------------------------------------ explicit commit
 
     /**
-     * Like {@link #poll(RecordHandler, Duration)} with a bound of {@code n} records.
+     * Reads committed records ahead of {@code consumer_pos}, without moving it, for a consumer
+     * that commits explicitly ({@link #commit}) once it has put the records somewhere safe: the
+     * ring keeps every record read but not committed, also through a crash of this process (the
+     * next consumer starts at {@code consumer_pos}). The consume rules apply (see the class
+     * Javadoc); a record whose handler threw counts as read. Each call resumes where the last one
+     * stopped. Do not mix with {@link #consume} or {@link #consumeHolding} on one consumer.
      *
-     * @return records delivered, 0 on timeout
+     * <p>Producers see a reader that is ahead of its committed position as behind, so their
+     * adaptive rule sends it no wakeups while records are uncommitted; {@link #pollReading}
+     * therefore looks again every {@link #READ_SLICE_NANOS} nanoseconds while it has any.
+     *
+     * @return records delivered (discarded records are not counted)
+     * @throws ErrnoException EINVAL if the ring is corrupt, EBADF if it was closed
      */
-    public int poll(RecordHandler handler, int n, Duration timeout) {
+    public int read(RecordHandler handler, int n) {
         Objects.requireNonNull(handler, "handler");
-        if (waiter == null) {
-            throw new IllegalStateException("this consumer has no waiter: wait through its ring buffer manager");
-        }
         if (n <= 0) {
             return 0;
         }
         try {
-            long got = Blocking.await(waiter, Blocking.toNanos(timeout), () -> {
+            if (!reading) {
+                settle();
+                // Acquire: pairs with the release store of whichever consumer published it last.
+                readPosition = (long) LONG.getAcquire(consumerPage, 0L);
+                reading = true;
+            }
+            return readLoop(handler, n);
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "read");
+        }
+    }
+
+    /**
+     * {@link #read} with a wait of up to {@code nanos} for the first record.
+     *
+     * @return records delivered, 0 on timeout
+     */
+    public int pollReading(RecordHandler handler, int n, long nanos, Waiter waiter) {
+        Objects.requireNonNull(handler, "handler");
+        if (n <= 0) {
+            return 0;
+        }
+        try {
+            long got = Blocking.await(waiter, nanos, READ_SLICE_NANOS, () -> {
+                int c = read(handler, n);
+                return c > 0 ? c : -1;
+            }, () -> hasUncommitted() || idleCheck.shouldRetry());
+            return got > 0 ? (int) got : 0;
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "poll");
+        }
+    }
+
+    /** How often a waiting {@link #pollReading} looks again while records are read but not committed. */
+    static final long READ_SLICE_NANOS = 1_000_000L;
+
+    /**
+     * @return the position just past the last record read: inside a handler, just past the
+     *         record being delivered; {@code consumer_pos} if nothing was read ahead
+     */
+    public long readPosition() {
+        return reading ? readPosition : consumerPosition();
+    }
+
+    /** @return whether records were read ahead of {@code consumer_pos} and not committed */
+    public boolean hasUncommitted() {
+        return reading && readPosition != consumerPosition();
+    }
+
+    /**
+     * Publishes {@code consumer_pos = position}: the records before it are consumed and their
+     * space goes back to the producers. Then the missed-wakeup fence, so that a producer that
+     * commits after this either sees the consumer caught up and wakes it, or committed early
+     * enough for the consumer's next load of {@code producer_pos} to see the record.
+     *
+     * @param position a position returned by {@link #readPosition()}, between {@code consumer_pos}
+     *                 and the read position (both included); {@code consumer_pos} itself does
+     *                 nothing
+     * @throws ErrnoException EINVAL if the position is outside that range or not a multiple of 8;
+     *                        EBADF if the ring was closed
+     */
+    public void commit(long position) {
+        try {
+            long cons = consumerPosition();
+            long read = readPosition();
+            if ((position & 7) != 0 || position - cons < 0 || read - position < 0) {
+                throw new ErrnoException(Errno.EINVAL, "commit: position " + position + " is not between consumer_pos "
+                        + cons + " and the read position " + read);
+            }
+            if (position == cons) {
+                return;
+            }
+            // Release: the handlers' reads of the records happen before producers reuse their
+            // space (pairs with the producers' acquire loads of consumer_pos).
+            LONG.setRelease(consumerPage, 0L, position);
+            VarHandle.fullFence(); // missed-wakeup fence: publish consumer_pos before any later producer_pos load
+            spaceNotifier.wakeUp();
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "commit");
+        }
+    }
+
+    /**
+     * The loop of {@link #read}: the consume rules, with no {@code consumer_pos} store; the read
+     * position is kept in {@link #readPosition} before each handler call so that the handler can
+     * ask for it.
+     */
+    private int readLoop(RecordHandler handler, int n) {
+        final MemorySegment d = data;
+        long cons = readPosition;
+        int count = 0;
+        for (;;) {
+            // Acquire: pairs with the producer's release store of producer_pos at reservation time.
+            long prod = (long) LONG.getAcquire(producerPage, 0L);
+            long avail = prod - cons;
+            if (avail <= 0) {
+                return count;
+            }
+            checkPass(cons, prod, avail);
+            while (avail > 0) {
+                long headerOffset = cons & mask;
+                // Acquire: pairs with the producer's exchange (or release store) of the header at
+                // commit, so the payload written before the commit is visible.
+                int header = (int) INT.getAcquire(d, headerOffset);
+                if (header < 0) {
+                    header = busyHeader(d, headerOffset, cons);
+                    if (header < 0) {
+                        return count; // BUSY: the next read resumes here
+                    }
+                }
+                long len = RingLayout.recordSizeOfHeader(header);
+                if (len > avail) {
+                    throw corruptHeader(cons, header, avail);
+                }
+                cons += len;
+                avail -= len;
+                readPosition = cons;
+                if ((header & RingLayout.DISCARD_BIT) == 0) {
+                    boolean more = handler.onRecord(d, headerOffset + RingLayout.HEADER_SIZE,
+                            header & RingLayout.LENGTH_MASK);
+                    count++;
+                    if (!more || count >= n) {
+                        return count;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits up to {@code nanos} until at least one record is delivered, then consumes every
+     * committed record, at most {@code n}: {@link #consume(RecordHandler, int)} with a wait.
+     *
+     * @param waiter what to sleep on: the ring's data wakeups
+     * @param nanos how long to wait; 0 does not wait, {@link Blocking#FOREVER} waits forever
+     * @return records delivered, 0 on timeout (or when the thread is interrupted; its interrupt
+     *         status stays set)
+     */
+    public int poll(RecordHandler handler, int n, long nanos, Waiter waiter) {
+        Objects.requireNonNull(handler, "handler");
+        if (n <= 0) {
+            return 0;
+        }
+        try {
+            long got = Blocking.await(waiter, nanos, () -> {
                 int c = consume(handler, n);
                 return c > 0 ? c : -1;
             }, idleCheck);
@@ -278,13 +439,6 @@ public final class Consumer {
      */
     public boolean deadPeerAtHead() {
         return idleCheck.shouldRetry();
-    }
-
-    /** Wakes a thread blocked in {@link #poll} (it returns what it has, possibly 0). */
-    public void wakeUp() {
-        if (waiter != null) {
-            waiter.interrupt();
-        }
     }
 
     // ------------------------------------------------------------------ ring__ accessors
@@ -307,6 +461,11 @@ public final class Consumer {
         // Consumer first: a producer_pos loaded later is never older than it.
         long cons = consumerPosition();
         return producerPosition() - cons;
+    }
+
+    /** @return whether the ring's memory is still mapped */
+    public boolean isOpen() {
+        return data.scope().isAlive();
     }
 
     /** @return the data area size */

@@ -14,7 +14,6 @@ import io.jringbuf.internal.wait.Blocking;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import java.util.Objects;
 
 import static io.jringbuf.internal.format.RingLayout.PENDING_POS_OFFSET;
@@ -109,7 +108,7 @@ public final class Producer {
      *             writable
      * @param control the ring's control block (lock, drop counter)
      * @param dataNotifier wakes the consumer
-     * @param spaceWaiter what {@link #reserve(int, Duration)} sleeps on, or null if it cannot block
+     * @param spaceWaiter what {@link #reserve(int, long)} sleeps on; null only in tests that never wait
      */
     public Producer(RingView view, RingControl control, Notifier dataNotifier, Waiter spaceWaiter) {
         if (view.producerPage().byteSize() < PENDING_POS_OFFSET + 8) {
@@ -152,18 +151,18 @@ public final class Producer {
     }
 
     /**
-     * Reserves space, waiting up to {@code timeout} for the consumer to free enough of it.
+     * Reserves space, waiting up to {@code nanos} for the consumer to free enough of it.
      *
-     * @param timeout null or negative waits forever
+     * @param nanos how long to wait; 0 does not wait, {@link Blocking#FOREVER} waits forever
      * @return the payload's offset in {@link #buffer()}, or -1 on timeout (counted as one drop)
      * @throws ErrnoException E2BIG if the length can never fit
      */
-    public long reserve(int length, Duration timeout) {
+    public long reserve(int length, long nanos) {
         long recordSize = checkLength(length);
         try {
             long offset = tryReserve(length, recordSize);
-            if (offset < 0 && spaceWaiter != null) {
-                offset = Blocking.await(spaceWaiter, Blocking.toNanos(timeout), () -> tryReserve(length, recordSize),
+            if (offset < 0) {
+                offset = Blocking.await(spaceWaiter, nanos, () -> tryReserve(length, recordSize),
                         control::consumerDied);
             }
             if (offset < 0) {
@@ -173,6 +172,11 @@ public final class Producer {
         } catch (IllegalStateException e) {
             throw Closed.translate(e, data, "reserve");
         }
+    }
+
+    /** Wakes a thread blocked in {@link #reserve(int, long)} (it returns -1). */
+    public void wakeUp() {
+        spaceWaiter.interrupt();
     }
 
     /**
@@ -249,6 +253,16 @@ public final class Producer {
             case RingLayout.QUERY_PROD_POS -> (long) LONG.getAcquire(producerPage, 0L);
             default -> 0;
         };
+    }
+
+    /** @return {@code consumer_pos}, acquire-loaded */
+    public long consumerPosition() {
+        return (long) LONG.getAcquire(consumerPage, 0L);
+    }
+
+    /** @return {@code producer_pos}, acquire-loaded */
+    public long producerPosition() {
+        return (long) LONG.getAcquire(producerPage, 0L);
     }
 
     /** @return reservations that failed for lack of space, over the ring's life, in all processes */

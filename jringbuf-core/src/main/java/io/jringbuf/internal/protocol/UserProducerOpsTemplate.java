@@ -11,7 +11,10 @@ import java.lang.invoke.VarHandle;
 
 import static io.jringbuf.internal.format.RingLayout.BUSY_BIT;
 import static io.jringbuf.internal.format.RingLayout.DISCARD_BIT;
+import static io.jringbuf.internal.format.RingLayout.FORCE_WAKEUP;
 import static io.jringbuf.internal.format.RingLayout.HEADER_SIZE;
+import static io.jringbuf.internal.format.RingLayout.NO_WAKEUP;
+import static io.jringbuf.internal.format.RingLayout.WAKEUP_FLAGS;
 
 /**
  * The reservation and commit of {@link UserProducer}. Never initialised under this name: like
@@ -116,7 +119,7 @@ final class UserProducerOpsTemplate implements UserProducer.Ops {
     }
 
     @Override
-    public void commit(UserProducer owner, long offset, boolean discard, String operation) {
+    public void commit(UserProducer owner, long offset, int flags, boolean discard, String operation) {
         final MemorySegment d = SPECIALIZED ? RING : ring;
         long headerOffset = offset - HEADER_SIZE;
         if ((headerOffset & ~((SPECIALIZED ? MASK : mask) & ~7L)) != 0) { // outside [0, size) or not 8-aligned
@@ -127,25 +130,27 @@ final class UserProducerOpsTemplate implements UserProducer.Ops {
             throw UserProducer.notASample(operation, offset, true);
         }
         int committed = (header & ~BUSY_BIT) | (discard ? DISCARD_BIT : 0);
-        if (!owner.notifiesDrainer) {
-            // Kernel ring: release store. The sample's bytes happen before the header update;
+        if (!owner.notifiesDrainer || (flags & WAKEUP_FLAGS) == NO_WAKEUP) {
+            // Kernel ring, or NO_WAKEUP: release store. The sample's bytes happen before the header update;
             // pairs with the kernel drain's acquire load of the header. Nothing is loaded after
             // it to decide a wakeup (the BPF program decides when to drain), so the full barrier
             // of libbpf's exchange buys nothing here and costs a locked instruction per sample.
             INT.setRelease(d, headerOffset, committed);
             return;
         }
-        commitAndWake(owner, headerOffset, committed);
+        commitAndWake(owner, headerOffset, committed, (flags & FORCE_WAKEUP) != 0);
     }
 
     /** A commit that may have to wake a Java drainer; out of line to keep {@code commit} small. */
-    private void commitAndWake(UserProducer owner, long headerOffset, int committed) {
+    private void commitAndWake(UserProducer owner, long headerOffset, int committed, boolean force) {
         // Atomic exchange (full barrier): the sample's bytes happen before the header update
         // (pairs with the drainer's acquire load of the header), and the header store is
         // ordered before the loads below that decide the wakeup (StoreLoad: pairs with the
         // drainer's fence between registering as a waiter and re-reading the header).
         INT.getAndSet(SPECIALIZED ? RING : ring, headerOffset, committed);
-        if (owner.dataNotifier.mayHaveWaiters()) {
+        if (force) {
+            owner.dataNotifier.wakeUp();
+        } else if (owner.dataNotifier.mayHaveWaiters()) {
             // Adaptive, like the kernel's RINGBUF rule: wake a Java drainer only if it is
             // parked at this sample. Volatile: ordered after the exchange (StoreLoad).
             long cons = (long) LONG.getVolatile(SPECIALIZED ? CONSUMER_PAGE : consumerPage, 0L);

@@ -4,7 +4,6 @@
 package io.jringbuf.internal.wait;
 
 import io.jringbuf.internal.sys.Sys;
-import io.jringbuf.internal.wait.Notifier;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.internal.wait.Notifier;
 import io.jringbuf.internal.format.RingView;
 import io.jringbuf.internal.format.RingLayout;
@@ -38,8 +39,8 @@ class ConsumerTest {
     @BeforeEach
     void setUp() {
         ring = JvmRing.anonymous(RingType.RINGBUF, 4096);
-        view = ring.view();
-        producer = ring.producer();
+        view = JvmRingInternals.view(ring);
+        producer = JvmRingInternals.producer(ring);
     }
 
     @AfterEach
@@ -48,7 +49,7 @@ class ConsumerTest {
     }
 
     private Consumer consumer(boolean batch) {
-        return new Consumer(view, batch, Notifier.NONE, null, null);
+        return new Consumer(view, batch, Notifier.NONE, null);
     }
 
     private long produce(long value, int flags) {
@@ -389,7 +390,7 @@ class ConsumerTest {
     @MethodSource("oddRecordsInARun")
     void anOddRecordAnywhereInARunOfOneSizeIsHandledLikeAnywhereElse(boolean batch, int k, Odd odd) {
         RawRing.CountingNotifier space = new RawRing.CountingNotifier();
-        Consumer c = new Consumer(view, batch, space, null, null);
+        Consumer c = new Consumer(view, batch, space, null);
         OddRun run = OddRun.produce(producer, view, k, odd);
         long[] offsets = run.offsets();
         int[] lengths = run.lengths();
@@ -469,7 +470,7 @@ class ConsumerTest {
     @Test
     void spaceNotifierIsToldOncePerCallThatFreedSpace() {
         RawRing.CountingNotifier space = new RawRing.CountingNotifier();
-        Consumer c = new Consumer(view, false, space, null, null);
+        Consumer c = new Consumer(view, false, space, null);
         assertEquals(0, c.consume((b, o, l) -> true));
         assertEquals(0, space.calls(), "nothing freed, nobody told");
         produce(1, 0);
@@ -484,16 +485,10 @@ class ConsumerTest {
 
     @Test
     void consumeAfterCloseIsEbadf() {
-        Consumer c = ring.consumer();
+        Consumer c = JvmRingInternals.consumer(ring);
         ring.close();
         ErrnoException e = assertThrows(ErrnoException.class, () -> c.consume((b, o, l) -> true));
         assertEquals(Errno.EBADF, e.errno());
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
-    }
-
-    @Test
-    void pollWithoutAWaiterIsRefused() {
-        assertThrows(IllegalStateException.class,
-                () -> consumer(false).poll((b, o, l) -> true, java.time.Duration.ZERO));
     }
 }

@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.internal.format.RingLayout;
 import io.jringbuf.base.RecordHandler;
 import io.jringbuf.JvmRing;
@@ -64,8 +65,8 @@ class RingbufModelProperties {
         try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, SIZE)) {
             RawRing.CountingNotifier dataWakeups = new RawRing.CountingNotifier();
             RawRing.CountingNotifier spaceWakeups = new RawRing.CountingNotifier();
-            Producer producer = new Producer(ring.view(), ring.control(), dataWakeups, null);
-            Consumer consumer = new Consumer(ring.view(), batchCommit, spaceWakeups, null, ring.control());
+            Producer producer = new Producer(JvmRingInternals.view(ring), JvmRingInternals.control(ring), dataWakeups, null);
+            Consumer consumer = new Consumer(JvmRingInternals.view(ring), batchCommit, spaceWakeups, JvmRingInternals.control(ring));
             Model model = new Model(SIZE);
             Checker checker = new Checker(model, producer.buffer());
             int step = 0;

@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.internal.format.RingLayout;
 import io.jringbuf.JvmRing;
 import io.jringbuf.base.RingType;
@@ -57,8 +58,8 @@ class UserRingbufModelProperties {
         try (JvmRing ring = JvmRing.anonymous(RingType.USER_RINGBUF, SIZE)) {
             RawRing.CountingNotifier dataWakeups = new RawRing.CountingNotifier();
             RawRing.CountingNotifier spaceWakeups = new RawRing.CountingNotifier();
-            UserProducer producer = new UserProducer(ring.view(), dataWakeups, null, ring.control());
-            Drainer drainer = new Drainer(ring.view(), ring.control(), spaceWakeups, null);
+            UserProducer producer = new UserProducer(JvmRingInternals.view(ring), dataWakeups, null, JvmRingInternals.control(ring));
+            Drainer drainer = new Drainer(JvmRingInternals.view(ring), JvmRingInternals.control(ring), spaceWakeups, null);
             RingbufModelProperties.Model model = new RingbufModelProperties.Model(SIZE);
             RingbufModelProperties.Checker checker = new RingbufModelProperties.Checker(model, producer.buffer());
             int step = 0;

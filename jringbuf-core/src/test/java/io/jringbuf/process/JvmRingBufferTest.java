@@ -4,7 +4,8 @@
 package io.jringbuf.process;
 
 import io.jringbuf.JvmRing;
-import io.jringbuf.JvmRingPoller;
+import io.jringbuf.JvmRingInternals;
+import io.jringbuf.RingBuffer;
 import io.jringbuf.base.RingType;
 import io.jringbuf.base.RecordHandler;
 import io.jringbuf.internal.protocol.Sleepers;
@@ -23,8 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** {@link JvmRingPoller} over three rings: which ring wakes it, explicit wakeUp, a producer process. */
-class JvmRingPollerTest {
+/** A {@link RingBuffer} of three JVM rings: which ring wakes it, explicit wakeUp, a producer process. */
+class JvmRingBufferTest {
     @TempDir
     Path dir;
 
@@ -46,6 +47,15 @@ class JvmRingPollerTest {
         return rings;
     }
 
+    private RingBuffer manager(JvmRing[] rings, int[] counts) {
+        RingBuffer rb = RingBuffer.create(rings[0], counting(counts, 0), RingBuffer.Options.DEFAULT);
+        resources.add(rb);
+        for (int i = 1; i < rings.length; i++) {
+            rb.add(rings[i], counting(counts, i));
+        }
+        return rb;
+    }
+
     private static RecordHandler counting(int[] counts, int ring) {
         return (b, o, l) -> {
             counts[ring]++;
@@ -58,17 +68,14 @@ class JvmRingPollerTest {
     void recordsInTheSecondRingWakeThePollerAndOnlyItsHandlerRuns() throws Exception {
         JvmRing[] rings = anonymousRings();
         int[] counts = new int[3];
-        JvmRingPoller poller = new JvmRingPoller();
-        for (int i = 0; i < 3; i++) {
-            poller.add(rings[i], counting(counts, i));
-        }
+        RingBuffer poller = manager(rings, counts);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread producer = new Thread(() -> {
             try {
                 // Produce only once the poller sleeps, so the records must wake it.
-                Sleepers.awaitRegistered(rings[1].control().dataWakeupWord(), 1);
+                Sleepers.awaitRegistered(JvmRingInternals.dataWakeupWord(rings[1]), 1);
                 for (int i = 0; i < 5; i++) {
-                    assertTrue(rings[1].producer().output(new byte[] {(byte) i}, 0));
+                    assertTrue(rings[1].writer().output(new byte[] {(byte) i}, 0));
                 }
             } catch (Throwable t) {
                 failure.set(t);
@@ -95,16 +102,13 @@ class JvmRingPollerTest {
     void wakeUpFromAnotherThreadReturnsABlockedPoll() throws Exception {
         JvmRing[] rings = anonymousRings();
         int[] counts = new int[3];
-        JvmRingPoller poller = new JvmRingPoller();
-        for (int i = 0; i < 3; i++) {
-            poller.add(rings[i], counting(counts, i));
-        }
+        RingBuffer poller = manager(rings, counts);
         AtomicInteger result = new AtomicInteger(-1);
         Thread polling = new Thread(() -> result.set(poller.poll(Duration.ofSeconds(60))));
         long start = System.nanoTime();
         polling.start();
         for (JvmRing ring : rings) {
-            Sleepers.awaitRegistered(ring.control().dataWakeupWord(), 1);
+            Sleepers.awaitRegistered(JvmRingInternals.dataWakeupWord(ring), 1);
         }
         poller.wakeUp();
         polling.join(10_000);
@@ -125,10 +129,10 @@ class JvmRingPollerTest {
         }
         int[] counts = new int[3];
         SequenceChecker checker = new SequenceChecker(1);
-        JvmRingPoller poller = new JvmRingPoller()
-                .add(rings[0], counting(counts, 0))
+        RingBuffer poller = RingBuffer.create(rings[0], counting(counts, 0), RingBuffer.Options.DEFAULT)
                 .add(rings[1], counting(counts, 1))
                 .add(rings[2], checker);
+        resources.add(poller);
         long total = 10_000;
         Spawned producer = Spawned.start("produce", dir.resolve("ring2").toString(), "0", Long.toString(total));
         resources.add(producer);

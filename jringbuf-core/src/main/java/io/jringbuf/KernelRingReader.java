@@ -1,0 +1,229 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf;
+
+import io.jringbuf.base.Errno;
+import io.jringbuf.base.ErrnoException;
+import io.jringbuf.base.RecordHandler;
+import io.jringbuf.base.RingType;
+import io.jringbuf.bpf.BpfMap;
+import io.jringbuf.bpf.MapInfo;
+import io.jringbuf.bpf.MapType;
+import io.jringbuf.internal.memory.KernelRingMemory;
+import io.jringbuf.internal.protocol.Consumer;
+import io.jringbuf.internal.sys.Sys;
+import io.jringbuf.internal.wait.EpollWaiter;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Reads one kernel {@code BPF_MAP_TYPE_RINGBUF} map on its own (cilium's {@code ringbuf.Reader}):
+ * maps the ring, and waits in an epoll set of its own on the map fd. To wait on several rings at
+ * once, use a {@link RingBuffer}.
+ *
+ * <pre>{@code
+ * try (KernelRingReader reader = KernelRingReader.open(events)) {   // a BpfMap
+ *     reader.poll((buffer, offset, length) -> {
+ *         long pid = buffer.get(ValueLayout.JAVA_LONG, offset);
+ *         return RecordHandler.CONTINUE;
+ *     }, Duration.ofSeconds(1));
+ * }
+ * }</pre>
+ *
+ * The map fd is not owned: close it (or its {@link BpfMap}) yourself after this reader. Waiting
+ * is edge-triggered, which is safe because the reader issues the missed-wakeup fence (see
+ * {@link RingReader}). {@link #close()} wakes a blocked poll; a thread still inside this reader
+ * afterwards gets {@link ErrnoException} EBADF, never a crash.
+ */
+public final class KernelRingReader implements RingReader, AutoCloseable {
+    private final KernelRingMemory memory;
+    private final ConsumerReader reader;
+    /** Polls in progress: {@link #close()} waits for them to leave before closing the epoll set. */
+    private final AtomicInteger activePolls = new AtomicInteger();
+    private volatile boolean closed;
+
+    private KernelRingReader(KernelRingMemory memory, ConsumerReader reader) {
+        this.memory = memory;
+        this.reader = reader;
+    }
+
+    /**
+     * Opens a reader that commits after every record, as libbpf does.
+     *
+     * @param map a RINGBUF map
+     * @return the reader
+     * @throws ErrnoException EINVAL if the map is not a RINGBUF; the errno of a refused mmap
+     */
+    public static KernelRingReader open(BpfMap map) {
+        return open(map.fd(), CommitMode.PER_RECORD);
+    }
+
+    /**
+     * Opens a reader.
+     *
+     * @param map a RINGBUF map
+     * @param mode when the reader stores {@code consumer_pos}
+     * @return the reader
+     * @throws ErrnoException EINVAL if the map is not a RINGBUF; the errno of a refused mmap
+     */
+    public static KernelRingReader open(BpfMap map, CommitMode mode) {
+        return open(map.fd(), mode);
+    }
+
+    /**
+     * Opens a reader on a map fd.
+     *
+     * @param mapFd a RINGBUF map fd
+     * @param mode when the reader stores {@code consumer_pos}
+     * @return the reader
+     * @throws ErrnoException EINVAL if the fd is not a RINGBUF map; the errno of a refused mmap
+     */
+    public static KernelRingReader open(int mapFd, CommitMode mode) {
+        KernelRingMemory memory = map(mapFd);
+        return new KernelRingReader(memory, reader(memory, mode, mapFd));
+    }
+
+    /** Maps a RINGBUF map for its consumer, after checking its type. */
+    static KernelRingMemory map(int mapFd) {
+        MapInfo info = BpfMap.requireType(mapFd, MapType.RINGBUF);
+        return KernelRingMemory.forConsumer(mapFd, info.maxEntries());
+    }
+
+    /** The reader of a mapped kernel RINGBUF; its epoll set is made on first wait. */
+    static ConsumerReader reader(KernelRingMemory memory, CommitMode mode, int mapFd) {
+        Consumer consumer = Consumer.forKernelRing(memory.view(), mode == CommitMode.BATCH);
+        return new ConsumerReader(consumer, mode,
+                () -> EpollWaiter.open(mapFd, Sys.EPOLLIN, "RINGBUF fd " + mapFd));
+    }
+
+    @Override
+    public int consume(RecordHandler handler) {
+        return reader.consume(handler);
+    }
+
+    @Override
+    public int consume(RecordHandler handler, int maxRecords) {
+        return reader.consume(handler, maxRecords);
+    }
+
+    @Override
+    public int poll(RecordHandler handler) {
+        activePolls.incrementAndGet();
+        try {
+            checkOpen();
+            return reader.poll(handler);
+        } finally {
+            activePolls.decrementAndGet();
+        }
+    }
+
+    @Override
+    public int poll(RecordHandler handler, Duration timeout) {
+        activePolls.incrementAndGet();
+        try {
+            checkOpen();
+            return reader.poll(handler, timeout);
+        } finally {
+            activePolls.decrementAndGet();
+        }
+    }
+
+    @Override
+    public int poll(RecordHandler handler, int maxRecords, Duration timeout) {
+        activePolls.incrementAndGet();
+        try {
+            checkOpen();
+            return reader.poll(handler, maxRecords, timeout);
+        } finally {
+            activePolls.decrementAndGet();
+        }
+    }
+
+    @Override
+    public void wakeUp() {
+        reader.wakeUp();
+    }
+
+    @Override
+    public CommitMode commitMode() {
+        return reader.commitMode();
+    }
+
+    @Override
+    public long readPosition() {
+        return reader.readPosition();
+    }
+
+    @Override
+    public void commit(long position) {
+        reader.commit(position);
+    }
+
+    @Override
+    public RingType type() {
+        return RingType.RINGBUF;
+    }
+
+    @Override
+    public long size() {
+        return reader.size();
+    }
+
+    @Override
+    public long consumerPosition() {
+        return reader.consumerPosition();
+    }
+
+    @Override
+    public long producerPosition() {
+        return reader.producerPosition();
+    }
+
+    @Override
+    public long availableBytes() {
+        return reader.availableBytes();
+    }
+
+    /** @return the map fd (owned by the caller) */
+    public int mapFd() {
+        return memory.mapFd();
+    }
+
+    /**
+     * Wakes a blocked poll, closes the epoll set and unmaps the ring; not the map fd. Records
+     * read but not committed ({@link CommitMode#EXPLICIT}) stay in the ring for the next reader.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        reader.interruptWaiter();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (activePolls.get() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(100_000);
+        }
+        try {
+            reader.closeWaiter();
+        } finally {
+            memory.close();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new ErrnoException(Errno.EBADF, "poll: the ring reader is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KernelRingReader[fd " + memory.mapFd() + ", " + reader.size() + " bytes, " + reader.commitMode() + "]";
+    }
+}
