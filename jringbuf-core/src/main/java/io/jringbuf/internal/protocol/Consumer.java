@@ -44,7 +44,7 @@ import java.util.Objects;
  *       space notifier told, as when a handler throws).</li>
  * </ul>
  *
- * <h2>Memory ordering and the missed wakeup (seed 000)</h2>
+ * <h2>Memory ordering and the missed-wakeup fence</h2>
  * Producers decide whether to wake the consumer by loading {@code consumer_pos} right after a
  * full-barrier exchange of the header (adaptive rule: wake only if the consumer is parked at the
  * committed record). The consumer publishes {@code consumer_pos} with a release store and then
@@ -56,7 +56,8 @@ import java.util.Objects;
  * {@code producer_pos}, a header load that found BUSY (re-read after the fence), and every early
  * return (record bound, handler stop, handler exception), so that the first load of the next call
  * is fenced as well. A header load that finds a committed record decides nothing and needs no
- * fence, which keeps the per-record cost to one release store.
+ * fence, which keeps the per-record cost to one release store. Everywhere in jringbuf this fence is
+ * called <em>the missed-wakeup fence</em>; libbpf's consumer lacked it until the 2026 fix.
  *
  * <h2>Batch commit</h2>
  * With {@code batchCommit}, {@code consumer_pos} is stored once per pass over the records visible
@@ -76,8 +77,8 @@ import java.util.Objects;
  * is sent (the first commit after a {@link #settle} still wakes: about one wakeup per run of
  * holding calls). The consumer itself resumes after that record (no record is delivered twice).
  * A record larger than a sixteenth of the ring is not held back: it would cost producers that
- * much room. Before sleeping, {@link #settle} stores the whole position and issues the seed-000
- * full fence; {@link #consume} and {@link #poll} (with {@code n > 0}) settle first, so only an
+ * much room. Before sleeping, {@link #settle} stores the whole position and issues the
+ * missed-wakeup fence; {@link #consume} and {@link #poll} (with {@code n > 0}) settle first, so only an
  * uninterrupted run of holding calls holds back. While holding, {@code consumer_pos} (and
  * {@link #availableBytes}) count the last record as unconsumed, and producers have that much less
  * room; a consumer that dies while holding leaves that one record to be delivered again by the
@@ -85,11 +86,8 @@ import java.util.Objects;
  * ordinary call, not while holding.
  *
  * <h2>Specialisation</h2>
- * The loop lives in hidden classes defined from {@link ConsumerLoopTemplate}. A new consumer runs
- * the shared one; after 65,536 calls plus delivered records it switches to a
- * class of its own whose constants are this ring's segments and commit mode, so that the JIT
- * folds most of the memory-safety checks of each access (bounds, alignment, read-only, session
- * identity), which it otherwise repeats after every acquire load. Both run the same bytecode.
+ * The consume loop is {@link ConsumerLoopTemplate}'s: the generic class at first, a class of this
+ * ring's own once the consumer is busy (see the package documentation, "Specialised hot paths").
  *
  * <h2>Threads</h2>
  * One consumer per ring, used by one thread at a time (the protocol is single-consumer).
@@ -108,10 +106,10 @@ public final class Consumer {
     private final Blocking.IdleCheck idleCheck;
     private final RingView view;
     private final boolean batchCommit;
-    /** The shared loop at first, this ring's own once it has delivered enough to be worth a class. */
+    /** The generic loop at first, this ring's own once it has delivered enough to be worth a class. */
     private Loop loop;
     /** Calls plus records left before the loop is specialised (Long.MAX_VALUE once tried). */
-    private long untilSpecialized = SPECIALIZE_AFTER;
+    private long untilSpecialized = Specializer.countdown(SPECIALIZE_AFTER);
     private boolean specialized;
     /** Whether consumption runs ahead of consumer_pos (see {@link #consumeHolding}). */
     private boolean holding;
@@ -142,6 +140,9 @@ public final class Consumer {
         this.view = view;
         this.batchCommit = batchCommit;
         this.loop = Specializer.consumerLoop(view, batchCommit, false);
+        if (untilSpecialized <= 0) {
+            specialize(); // jringbuf.specialize=always
+        }
     }
 
     /**
@@ -226,7 +227,7 @@ public final class Consumer {
 
     /**
      * Ends a run of {@link #consumeHolding} calls: stores the whole consumed position in
-     * {@code consumer_pos} and issues a full fence (seed 000), so that a producer that commits
+     * {@code consumer_pos} and issues the missed-wakeup fence, so that a producer that commits
      * after this either sees the consumer caught up and wakes it, or committed early enough for
      * the consumer's next load of {@code producer_pos} to see the record. Does nothing if not
      * holding. Before sleeping, consume once more (or check {@code producer_pos}): records
@@ -245,11 +246,11 @@ public final class Consumer {
         } catch (IllegalStateException e) {
             throw Closed.translate(e, data, "settle");
         }
-        VarHandle.fullFence(); // seed 000: publish consumer_pos before any later producer_pos load
+        VarHandle.fullFence(); // missed-wakeup fence: publish consumer_pos before any later producer_pos load
         spaceNotifier.wakeUp();
     }
 
-    /** @return whether {@code consumer_pos} trails the consumption by a record ({@link #consumeHolding}) */
+    /** {@return whether {@code consumer_pos} trails the consumption by a record ({@link #consumeHolding})} */
     public boolean isHolding() {
         return holding;
     }
@@ -321,7 +322,7 @@ public final class Consumer {
         return reading ? readPosition : consumerPosition();
     }
 
-    /** @return whether records were read ahead of {@code consumer_pos} and not committed */
+    /** {@return whether records were read ahead of {@code consumer_pos} and not committed} */
     public boolean hasUncommitted() {
         return reading && readPosition != consumerPosition();
     }
@@ -365,8 +366,8 @@ public final class Consumer {
      * ask for it.
      */
     private int readLoop(RecordHandler handler, int n) {
-        final MemorySegment d = data;
-        long cons = readPosition;
+        final MemorySegment data = this.data;
+                long cons = readPosition;
         int count = 0;
         for (;;) {
             // Acquire: pairs with the producer's release store of producer_pos at reservation time.
@@ -380,9 +381,9 @@ public final class Consumer {
                 long headerOffset = cons & mask;
                 // Acquire: pairs with the producer's exchange (or release store) of the header at
                 // commit, so the payload written before the commit is visible.
-                int header = (int) INT.getAcquire(d, headerOffset);
+                int header = (int) INT.getAcquire(data, headerOffset);
                 if (header < 0) {
-                    header = busyHeader(d, headerOffset, cons);
+                    header = busyHeader(data, headerOffset, cons);
                     if (header < 0) {
                         return count; // BUSY: the next read resumes here
                     }
@@ -395,7 +396,7 @@ public final class Consumer {
                 avail -= len;
                 readPosition = cons;
                 if ((header & RingLayout.DISCARD_BIT) == 0) {
-                    boolean more = handler.onRecord(d, headerOffset + RingLayout.HEADER_SIZE,
+                    boolean more = handler.onRecord(data, headerOffset + RingLayout.HEADER_SIZE,
                             header & RingLayout.LENGTH_MASK);
                     count++;
                     if (!more || count >= n) {
@@ -443,12 +444,12 @@ public final class Consumer {
 
     // ------------------------------------------------------------------ ring__ accessors
 
-    /** @return {@code consumer_pos}, acquire-loaded */
+    /** {@return {@code consumer_pos}, acquire-loaded} */
     public long consumerPosition() {
         return (long) LONG.getAcquire(consumerPage, 0L);
     }
 
-    /** @return {@code producer_pos}, acquire-loaded */
+    /** {@return {@code producer_pos}, acquire-loaded} */
     public long producerPosition() {
         return (long) LONG.getAcquire(producerPage, 0L);
     }
@@ -463,17 +464,17 @@ public final class Consumer {
         return producerPosition() - cons;
     }
 
-    /** @return whether the ring's memory is still mapped */
+    /** {@return whether the ring's memory is still mapped} */
     public boolean isOpen() {
         return data.scope().isAlive();
     }
 
-    /** @return the data area size */
+    /** {@return the data area size} */
     public long size() {
         return size;
     }
 
-    /** @return the data area (both copies), which handlers receive */
+    /** {@return the data area (both copies), which handlers receive} */
     public MemorySegment buffer() {
         return data;
     }
@@ -505,8 +506,8 @@ public final class Consumer {
      * keeps alive).
      */
     private int holdingLoop(RecordHandler handler, int n) {
-        final MemorySegment d = data;
-        final long start = heldPosition;
+        final MemorySegment data = this.data;
+                final long start = heldPosition;
         long cons = start;
         long last = start; // the start of the last record passed
         int count = 0;
@@ -522,7 +523,7 @@ public final class Consumer {
                 long headerOffset = cons & mask;
                 // Acquire: pairs with the producer's exchange (or release store) of the header at
                 // commit, so the payload written before the commit is visible.
-                int header = (int) INT.getAcquire(d, headerOffset);
+                int header = (int) INT.getAcquire(data, headerOffset);
                 if (header < 0) {
                     // BUSY: stop, held one record back (its commit then sends no wakeup).
                     return holdingDone(count, start, cons, last);
@@ -546,7 +547,7 @@ public final class Consumer {
                 if ((header & RingLayout.DISCARD_BIT) == 0) {
                     boolean more;
                     try {
-                        more = handler.onRecord(d, headerOffset + RingLayout.HEADER_SIZE,
+                        more = handler.onRecord(data, headerOffset + RingLayout.HEADER_SIZE,
                                 header & RingLayout.LENGTH_MASK);
                     } catch (Throwable t) {
                         // The record is consumed even though its handler failed.
@@ -604,15 +605,14 @@ public final class Consumer {
 
     private void specialize() {
         untilSpecialized = Long.MAX_VALUE; // never again: 2^63 calls and records away
-        try {
-            loop = Specializer.consumerLoop(view, batchCommit, true);
+        Loop own = Specializer.trySpecialize(() -> Specializer.consumerLoop(view, batchCommit, true));
+        if (own != null) {
+            loop = own;
             specialized = true;
-        } catch (RuntimeException | Error e) {
-            // Only an optimisation: the shared loop goes on working.
         }
     }
 
-    /** @return whether this consumer runs a loop specialised for its ring (for tests) */
+    /** {@return whether this consumer runs a loop specialised for its ring (for tests)} */
     boolean isSpecialized() {
         return specialized;
     }
@@ -621,25 +621,21 @@ public final class Consumer {
     interface Loop {
         /** One consume call: delivers at most {@code n > 0} records. */
         int run(Consumer owner, RecordHandler handler, int n);
-
-        /** @return an instance of this loop's class for another ring (used by the shared class) */
-        Loop copyFor(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment ring, long mask,
-                     boolean perRecord);
     }
 
     /**
      * The head record read BUSY. Fence, so that our last consumer_pos store is globally visible
-     * before the load that decides to stop (seed 000, BUSY variant), and re-read. For JVM rings,
+     * before the load that decides to stop (the missed-wakeup fence, BUSY variant), and re-read. For JVM rings,
      * a record abandoned by a dead producer is reclaimed as DISCARD.
      *
      * @return the header word now (still negative, i.e. BUSY, if consumption must stop)
      */
-    int busyHeader(MemorySegment d, long headerOffset, long position) {
+    int busyHeader(MemorySegment data, long headerOffset, long position) {
         VarHandle.fullFence();
-        int header = (int) INT.getAcquire(d, headerOffset);
+        int header = (int) INT.getAcquire(data, headerOffset);
         if (header < 0 && abandoned != null
-                && abandoned.reclaimIfAbandoned(d, headerOffset, position, header)) {
-            header = (int) INT.getAcquire(d, headerOffset);
+                && abandoned.reclaimIfAbandoned(data, headerOffset, position, header)) {
+            header = (int) INT.getAcquire(data, headerOffset);
         }
         return header;
     }

@@ -145,31 +145,31 @@ public final class Drainer {
         dataWaiter.interrupt();
     }
 
-    /** @return {@code consumer_pos}, acquire-loaded */
+    /** {@return {@code consumer_pos}, acquire-loaded} */
     public long consumerPosition() {
         return (long) LONG.getAcquire(consumerPage, 0L);
     }
 
-    /** @return {@code producer_pos}, acquire-loaded */
+    /** {@return {@code producer_pos}, acquire-loaded} */
     public long producerPosition() {
         return (long) LONG.getAcquire(producerPage, 0L);
     }
 
-    /** @return unconsumed bytes, a racy snapshot */
+    /** {@return unconsumed bytes, a racy snapshot} */
     public long availableBytes() {
         long cons = consumerPosition();
         return producerPosition() - cons;
     }
 
-    /** @return the data area size */
+    /** {@return the data area size} */
     public long size() {
         return size;
     }
 
     private int drainHoldingBusy(RecordHandler handler, int limit, int flags) {
         final MemorySegment cp = consumerPage;
-        final MemorySegment d = data;
-        int samples = 0;
+        final MemorySegment data = this.data;
+                int samples = 0;
         int discarded = 0;
         try {
             // Only the busy-flag holder writes consumer_pos; the flag's acquire made the last
@@ -205,7 +205,7 @@ public final class Drainer {
                 }
                 long headerOffset = cons & mask;
                 // Acquire: pairs with the producer's exchange of the header at submit.
-                int header = (int) INT.getAcquire(d, headerOffset);
+                int header = (int) INT.getAcquire(data, headerOffset);
                 int length = header & LENGTH_MASK;
                 long total = RingLayout.recordSize(length);
                 if (total > avail || total > size || length > RingLayout.DYNPTR_MAX_SIZE) {
@@ -220,13 +220,13 @@ public final class Drainer {
                     continue;
                 }
                 if ((header & BUSY_BIT) != 0) {
-                    if (abandoned.reclaimIfAbandoned(d, headerOffset, cons, header)) {
+                    if (abandoned.reclaimIfAbandoned(data, headerOffset, cons, header)) {
                         continue;
                     }
                     break;
                 }
                 samples++;
-                boolean more = deliver(handler, cp, d, headerOffset, length, cons + total);
+                boolean more = deliver(handler, cp, data, headerOffset, length, cons + total);
                 cons += total;
                 if (!more || samples - discarded >= limit) {
                     break;
@@ -249,7 +249,7 @@ public final class Drainer {
                     }
                     headerOffset = cons & mask;
                     // Acquire: as in the general step.
-                    header = (int) INT.getAcquire(d, headerOffset);
+                    header = (int) INT.getAcquire(data, headerOffset);
                     length = header & LENGTH_MASK;
                     // BUSY or DISCARD, another size, or too long for a dynptr: the general step.
                     if ((header & (BUSY_BIT | DISCARD_BIT)) != 0 || RingLayout.recordSize(length) != sampleSize
@@ -258,7 +258,7 @@ public final class Drainer {
                         continue samplesLoop;
                     }
                     samples++;
-                    more = deliver(handler, cp, d, headerOffset, length, cons + sampleSize);
+                    more = deliver(handler, cp, data, headerOffset, length, cons + sampleSize);
                     cons += sampleSize;
                     if (!more || samples - discarded >= limit) {
                         break samplesLoop;
@@ -283,10 +283,10 @@ public final class Drainer {
      *
      * @return what the handler returned: false ends the drain
      */
-    private static boolean deliver(RecordHandler handler, MemorySegment cp, MemorySegment d, long headerOffset,
+    private static boolean deliver(RecordHandler handler, MemorySegment cp, MemorySegment data, long headerOffset,
                                    int length, long next) {
         try {
-            return handler.onRecord(d, headerOffset + HEADER_SIZE, length);
+            return handler.onRecord(data, headerOffset + HEADER_SIZE, length);
         } finally {
             // Release: the handler's reads happen before the producer reuses the space.
             LONG.setRelease(cp, 0L, next);

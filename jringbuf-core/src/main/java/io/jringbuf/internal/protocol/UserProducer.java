@@ -66,7 +66,7 @@ public final class UserProducer {
     final boolean notifiesDrainer;
     private final Waiter spaceWaiter;
     /** The header's second word while BUSY: this process's id (JVM rings) or 0 (kernel rings). */
-    final int owner;
+    final int ownerWord;
     private final Blocking.IdleCheck idleCheck;
     private final RingView view;
     /** The reservation and commit code shared by producers that are not specialised (yet). */
@@ -76,7 +76,7 @@ public final class UserProducer {
     /** Guards the definition of {@link #special}. */
     private final Object specializing = new Object();
     /** Reservations left before the code is specialised (Long.MAX_VALUE once tried). */
-    private long untilSpecialized = SPECIALIZE_AFTER;
+    private long untilSpecialized = Specializer.countdown(SPECIALIZE_AFTER);
     /** The producer position this producer last published (read and written by {@link Ops}). */
     long producerPosition;
     /** The last consumer_pos this producer acquire-loaded; re-read only when it looks too full. */
@@ -135,7 +135,7 @@ public final class UserProducer {
         this.dataNotifier = Objects.requireNonNull(dataNotifier, "dataNotifier");
         this.notifiesDrainer = dataNotifier != Notifier.NONE;
         this.spaceWaiter = spaceWaiter;
-        this.owner = control == null ? 0 : control.ownerToken();
+        this.ownerWord = control == null ? 0 : control.ownerToken();
         this.idleCheck = control == null ? Blocking.IdleCheck.NEVER : control::consumerDied;
         this.producerPosition = (long) LONG.getAcquire(producerPage, 0L);
         // Stale on purpose: the first reservation takes the "looks full" path, which checks
@@ -143,6 +143,9 @@ public final class UserProducer {
         this.cachedConsumerPosition = producerPosition - size - 8;
         this.view = view;
         this.generic = Specializer.userProducerOps(view, false);
+        if (untilSpecialized <= 0) {
+            specialize(); // jringbuf.specialize=always
+        }
     }
 
     /**
@@ -222,28 +225,28 @@ public final class UserProducer {
         commit(offset, flags, true, "discard");
     }
 
-    /** @return free bytes now (a snapshot: a drain may free more at any time) */
+    /** {@return free bytes now (a snapshot: a drain may free more at any time)} */
     public long freeBytes() {
         long cons = (long) LONG.getAcquire(consumerPage, 0L);
         return size - ((long) LONG.getAcquire(producerPage, 0L) - cons);
     }
 
-    /** @return {@code consumer_pos}, acquire-loaded */
+    /** {@return {@code consumer_pos}, acquire-loaded} */
     public long consumerPosition() {
         return (long) LONG.getAcquire(consumerPage, 0L);
     }
 
-    /** @return {@code producer_pos}, acquire-loaded */
+    /** {@return {@code producer_pos}, acquire-loaded} */
     public long producerPosition() {
         return (long) LONG.getAcquire(producerPage, 0L);
     }
 
-    /** @return the data area (both copies): write samples at the offsets {@link #reserve} returns */
+    /** {@return the data area (both copies): write samples at the offsets {@link #reserve} returns} */
     public MemorySegment buffer() {
         return data;
     }
 
-    /** @return the data area size */
+    /** {@return the data area size} */
     public long size() {
         return size;
     }
@@ -283,7 +286,7 @@ public final class UserProducer {
     }
 
     private long tryReserve(int length, long recordSize) {
-        // Two call sites: the shared class's stays monomorphic (see Producer).
+        // Two call sites: the generic class's stays monomorphic (see Producer).
         Ops s = special;
         if (s != null) {
             return s.tryReserve(this, length, recordSize);
@@ -314,19 +317,13 @@ public final class UserProducer {
     private void specialize() {
         untilSpecialized = Long.MAX_VALUE; // 2^63 reservations away (a racing decrement may retry)
         synchronized (specializing) { // not on this object, which callers may lock
-            if (special != null) {
-                return;
-            }
-            try {
-                special = Specializer.userProducerOps(view, true);
-            } catch (RuntimeException | Error e) {
-                // Only an optimisation (a class definition that fails, even for lack of
-                // metaspace): the shared code goes on working.
+            if (special == null) {
+                special = Specializer.trySpecialize(() -> Specializer.userProducerOps(view, true));
             }
         }
     }
 
-    /** @return whether this producer runs code specialised for its ring (for tests) */
+    /** {@return whether this producer runs code specialised for its ring (for tests)} */
     boolean isSpecialized() {
         return special != null;
     }
@@ -338,8 +335,5 @@ public final class UserProducer {
 
         /** Commits (or discards) the sample at {@code offset}; flags were checked. */
         void commit(UserProducer owner, long offset, int flags, boolean discard, String operation);
-
-        /** @return an instance of this class for another ring (used by the shared class) */
-        Ops copyFor(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment ring, long mask);
     }
 }

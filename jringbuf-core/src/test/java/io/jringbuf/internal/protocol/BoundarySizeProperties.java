@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Boundary sizes for every role that takes one: 0, 1, 7, 8, size-16, size-8, size, size+1, the
  * header's flag bits (bit 30, bit 31), their neighbours, negatives, and random ints. On an empty
- * ring a RINGBUF reservation fits iff {@code 0 <= length <= size - 16} (§4.2: never fills
- * completely), a USER_RINGBUF one iff {@code 0 <= length <= size - 8} (§5.1); any other length is
+ * ring a RINGBUF reservation fits iff {@code 0 <= length <= size - 16} (the kernel's {@code __bpf_ringbuf_reserve}: never fills
+ * completely), a USER_RINGBUF one iff {@code 0 <= length <= size - 8} (libbpf's {@code user_ring_buffer__reserve}); any other length is
  * ErrnoException E2BIG (not a drop). A length that fits in principle but not now returns -1 (a
  * RINGBUF counts a drop). Commit offsets that are not reserved records are EINVAL.
  */

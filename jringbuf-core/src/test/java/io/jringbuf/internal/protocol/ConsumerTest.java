@@ -15,6 +15,7 @@ import io.jringbuf.base.RingType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -75,6 +76,8 @@ class ConsumerTest {
 
     @ParameterizedTest(name = "batchCommit={0}")
     @ValueSource(booleans = {false, true})
+    @DisabledIfSystemProperty(named = "jringbuf.specialize", matches = "always|never",
+            disabledReason = "tests the switch from the generic code after use (jringbuf.specialize=auto)")
     void aBusyConsumerSwitchesToItsOwnLoopAndGoesOnInOrder(boolean batch) {
         Consumer c = consumer(batch);
         Consumer idle = consumer(batch);

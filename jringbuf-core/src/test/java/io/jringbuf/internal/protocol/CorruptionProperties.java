@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * data or the ring, huge, negative) and positions (misaligned, behind, ahead, wrapped). A
  * Consumer (RINGBUF) or Drainer (USER_RINGBUF) over the corrupt ring either delivers records
  * inside the data area or fails with the ErrnoException the spec names (Consumer: EINVAL;
- * Drainer: EINVAL or E2BIG, §5.2 3a/3d/3e/3f), within a bounded time, and never throws anything
+ * Drainer: EINVAL or E2BIG, as the kernel's {@code __bpf_user_ringbuf_peek} checks), within a bounded time, and never throws anything
  * else. Where the spec fixes the outcome of a position corruption, that outcome is asserted.
  */
 class CorruptionProperties {
@@ -144,7 +144,7 @@ class CorruptionProperties {
             Outcome outcome = runBounded("drain", () -> drainer.drain(inside(JvmRingInternals.view(ring)), 0),
                     Set.of(Errno.EINVAL, Errno.E2BIG), JvmRingInternals.view(ring), prod);
             if ((prod & 7) != 0) {
-                assertEquals(Errno.EINVAL, outcome.errno, "§5.2 3a: misaligned producer_pos is EINVAL");
+                assertEquals(Errno.EINVAL, outcome.errno, "misaligned producer_pos is EINVAL, as in __bpf_user_ringbuf_peek");
             } else if (prod - cons <= 0) {
                 assertEquals(0, outcome.result, "nothing published: nothing delivered");
                 assertEquals(cons, RawRing.consumerPos(JvmRingInternals.view(ring)), "nothing published: nothing moved");

@@ -14,6 +14,7 @@ import io.jringbuf.JvmRing;
 import io.jringbuf.base.RingType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -291,6 +292,8 @@ class ProducerTest {
         assertTrue(p.reserve(8) >= 0);
     }
     @Test
+    @DisabledIfSystemProperty(named = "jringbuf.specialize", matches = "always|never",
+            disabledReason = "tests the switch from the generic code after use (jringbuf.specialize=auto)")
     void aBusyProducerSwitchesToItsOwnCodeAndInteroperatesWithTheSharedOne() {
         Producer p = producer(4096, Notifier.NONE);
         Producer other = new Producer(JvmRingInternals.view(ring), JvmRingInternals.control(ring), Notifier.NONE, null);

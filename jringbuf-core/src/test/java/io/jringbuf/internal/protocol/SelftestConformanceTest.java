@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The kernel selftests' assertions (spec §7, checklist §10.4) against JVM rings, where Java plays
+ * The kernel selftests' assertions ({@code prog_tests/ringbuf.c}, {@code ringbuf_multi.c}, {@code user_ringbuf.c}) against JVM rings, where Java plays
  * the BPF program's part. The same assertions against real kernel maps live with the kernel
  * tests. Finer, role-level behaviour is in the role test classes.
  */

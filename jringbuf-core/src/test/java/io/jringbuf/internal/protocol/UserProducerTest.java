@@ -19,6 +19,7 @@ import io.jringbuf.internal.wait.FutexWaiter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -240,6 +241,8 @@ class UserProducerTest {
         assertTrue(got.get() == -1 || errno.get() == Errno.EBADF, "got " + got.get() + ", errno " + errno.get());
     }
     @Test
+    @DisabledIfSystemProperty(named = "jringbuf.specialize", matches = "always|never",
+            disabledReason = "tests the switch from the generic code after use (jringbuf.specialize=auto)")
     void aBusyProducerSwitchesToItsOwnCodeKeepsOrderAndStillCatchesASecondProducer() {
         UserProducer p = JvmRingInternals.userProducer(ring);
         Drainer d = JvmRingInternals.drainer(ring);
