@@ -33,7 +33,7 @@ final class ConsumerReader implements RingReader {
         this.waiterFactory = waiterFactory;
     }
 
-    /** @return the role underneath (for the {@link RingBuffer} manager) */
+    /** {@return the role underneath (for the {@link RingBuffer} manager)} */
     Consumer consumer() {
         return consumer;
     }

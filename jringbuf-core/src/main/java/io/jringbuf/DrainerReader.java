@@ -25,7 +25,7 @@ final class DrainerReader implements RingReader {
         this.drainer = drainer;
     }
 
-    /** @return the role underneath */
+    /** {@return the role underneath} */
     Drainer drainer() {
         return drainer;
     }

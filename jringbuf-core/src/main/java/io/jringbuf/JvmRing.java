@@ -128,17 +128,17 @@ public final class JvmRing implements AutoCloseable {
         return new JvmRing(SharedRingMemory.anonymous(type, size));
     }
 
-    /** @return the ring's format */
+    /** {@return the ring's format} */
     public RingType type() {
         return memory.type();
     }
 
-    /** @return the data size in bytes */
+    /** {@return the data size in bytes} */
     public long size() {
         return memory.size();
     }
 
-    /** @return the ring file, or null for an anonymous ring */
+    /** {@return the ring file, or null for an anonymous ring} */
     public Path path() {
         return memory.path();
     }
@@ -224,53 +224,52 @@ public final class JvmRing implements AutoCloseable {
         return writer;
     }
 
-    /** @return {@code consumer_pos}, acquire-loaded */
+    /** {@return {@code consumer_pos}, acquire-loaded} */
     public long consumerPosition() {
         // Acquire: pairs with the reader's release store (any process).
         return (long) LONG.getAcquire(memory.view().consumerPage(), 0L);
     }
 
-    /** @return {@code producer_pos}, acquire-loaded */
+    /** {@return {@code producer_pos}, acquire-loaded} */
     public long producerPosition() {
         // Acquire: pairs with the producers' release store at reservation (any process).
         return (long) LONG.getAcquire(memory.view().producerPage(), 0L);
     }
 
     /**
-     * @return unconsumed bytes (reserved and discarded records included): a racy snapshot, never
-     *         negative (the consumer position is loaded first)
+     * {@return unconsumed bytes (reserved and discarded records included): a racy snapshot, never         negative (the consumer position is loaded first)}
      */
     public long availableBytes() {
         long cons = consumerPosition();
         return producerPosition() - cons;
     }
 
-    /** @return reservations refused for lack of space, over the ring's life, in every process */
+    /** {@return reservations refused for lack of space, over the ring's life, in every process} */
     public long drops() {
         return control.drops();
     }
 
-    /** @return locks, busy flags and BUSY records taken over from dead processes */
+    /** {@return locks, busy flags and BUSY records taken over from dead processes} */
     public long recoveries() {
         return control.recoveries();
     }
 
-    /** @return wakeups that reached waiting threads, in every process */
+    /** {@return wakeups that reached waiting threads, in every process} */
     public long wakeups() {
         return control.wakeups();
     }
 
-    /** @return whether the ring is still open */
+    /** {@return whether the ring is still open} */
     public boolean isOpen() {
         return memory.isOpen();
     }
 
-    /** @return the control block (for this package's tests, through {@code JvmRingInternals}) */
+    /** {@return the control block (for this package's tests, through {@code JvmRingInternals})} */
     RingControl control() {
         return control;
     }
 
-    /** @return the ring's memory as the roles see it (for tests) */
+    /** {@return the ring's memory as the roles see it (for tests)} */
     RingView view() {
         return memory.view();
     }

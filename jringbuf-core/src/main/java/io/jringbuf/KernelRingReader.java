@@ -187,7 +187,7 @@ public final class KernelRingReader implements RingReader, AutoCloseable {
         return reader.availableBytes();
     }
 
-    /** @return the map fd (owned by the caller) */
+    /** {@return the map fd (owned by the caller)} */
     public int mapFd() {
         return memory.mapFd();
     }

@@ -22,7 +22,7 @@ final class ProducerWriter implements RingWriter {
         this.producer = producer;
     }
 
-    /** @return the role underneath */
+    /** {@return the role underneath} */
     Producer producer() {
         return producer;
     }

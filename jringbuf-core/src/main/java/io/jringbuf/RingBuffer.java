@@ -105,6 +105,8 @@ public final class RingBuffer implements AutoCloseable {
         }
 
         /**
+         * Chooses level- or edge-triggered waiting for kernel rings.
+         *
          * @param on register kernel rings edge-triggered
          * @return these options, edge-triggered or not
          */
@@ -113,6 +115,8 @@ public final class RingBuffer implements AutoCloseable {
         }
 
         /**
+         * Chooses the readers' commit mode.
+         *
          * @param mode when the readers store {@code consumer_pos}
          * @return these options with that commit mode
          */
@@ -121,6 +125,8 @@ public final class RingBuffer implements AutoCloseable {
         }
 
         /**
+         * Chooses how long a poll spins before it sleeps.
+         *
          * @param spin how long a poll spins before sleeping (zero: never)
          * @return these options with that busy poll
          */
@@ -331,7 +337,7 @@ public final class RingBuffer implements AutoCloseable {
         }
     }
 
-    /** @return the number of rings */
+    /** {@return the number of rings} */
     public synchronized int ringCount() {
         return rings.size();
     }

@@ -107,13 +107,15 @@ public interface RingReader {
     /** Makes a thread blocked in {@link #poll} return (or the next poll, if none is blocked). */
     void wakeUp();
 
-    /** @return when this reader stores {@code consumer_pos} */
+    /** {@return when this reader stores {@code consumer_pos}} */
     CommitMode commitMode();
 
     /**
-     * @return the position just past the last record delivered: inside a handler, just past the
-     *         record being delivered. Equal to {@link #consumerPosition()} unless the commit mode
-     *         is {@link CommitMode#EXPLICIT} and records were read but not committed
+     * The position just past the last record delivered: inside a handler, just past the record
+     * being delivered. Equal to {@link #consumerPosition()} unless the commit mode is
+     * {@link CommitMode#EXPLICIT} and records were read but not committed.
+     *
+     * @return the read position
      */
     long readPosition();
 
@@ -138,21 +140,20 @@ public interface RingReader {
         commit(readPosition());
     }
 
-    /** @return {@link RingType#RINGBUF} (a consumer) or {@link RingType#USER_RINGBUF} (a drainer) */
+    /** {@return {@link RingType#RINGBUF} (a consumer) or {@link RingType#USER_RINGBUF} (a drainer)} */
     RingType type();
 
-    /** @return the data area size in bytes ({@code max_entries} of a kernel map) */
+    /** {@return the data area size in bytes ({@code max_entries} of a kernel map)} */
     long size();
 
-    /** @return {@code consumer_pos}, acquire-loaded */
+    /** {@return {@code consumer_pos}, acquire-loaded} */
     long consumerPosition();
 
-    /** @return {@code producer_pos}, acquire-loaded */
+    /** {@return {@code producer_pos}, acquire-loaded} */
     long producerPosition();
 
     /**
-     * @return unconsumed bytes, including BUSY and discarded records and records read but not
-     *         committed: a racy snapshot for heuristics and reporting
+     * {@return unconsumed bytes, including BUSY and discarded records and records read but not         committed: a racy snapshot for heuristics and reporting}
      */
     long availableBytes();
 }

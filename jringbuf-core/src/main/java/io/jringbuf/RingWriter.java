@@ -164,30 +164,29 @@ public interface RingWriter {
         return true;
     }
 
-    /** @return the data area (both copies): write payloads at the offsets reservations return */
+    /** {@return the data area (both copies): write payloads at the offsets reservations return} */
     MemorySegment buffer();
 
     /** Makes a thread blocked in {@link #reserve(int, Duration)} return {@link #NO_SPACE}. */
     void wakeUp();
 
-    /** @return {@link RingType#RINGBUF} or {@link RingType#USER_RINGBUF} */
+    /** {@return {@link RingType#RINGBUF} or {@link RingType#USER_RINGBUF}} */
     RingType type();
 
-    /** @return the data area size in bytes */
+    /** {@return the data area size in bytes} */
     long size();
 
-    /** @return {@code consumer_pos}, acquire-loaded */
+    /** {@return {@code consumer_pos}, acquire-loaded} */
     long consumerPosition();
 
-    /** @return {@code producer_pos}, acquire-loaded */
+    /** {@return {@code producer_pos}, acquire-loaded} */
     long producerPosition();
 
-    /** @return unconsumed bytes, including reserved and discarded records: a racy snapshot */
+    /** {@return unconsumed bytes, including reserved and discarded records: a racy snapshot} */
     long availableBytes();
 
     /**
-     * @return reservations refused for lack of space: for a JVM ring over the ring's life in every
-     *         process (the ring file keeps the count); for a kernel USER_RINGBUF by this writer
+     * {@return reservations refused for lack of space: for a JVM ring over the ring's life in every         process (the ring file keeps the count); for a kernel USER_RINGBUF by this writer}
      */
     long drops();
 }

@@ -39,7 +39,7 @@ final class UserProducerWriter implements RingWriter {
         this.drops = drops;
     }
 
-    /** @return the role underneath */
+    /** {@return the role underneath} */
     UserProducer producer() {
         return producer;
     }

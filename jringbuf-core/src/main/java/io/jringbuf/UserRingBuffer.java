@@ -200,13 +200,13 @@ public final class UserRingBuffer implements RingWriter, AutoCloseable {
         return producer.size() - producer.freeBytes();
     }
 
-    /** @return reservations this writer found no space for (the kernel keeps no count) */
+    /** {@return reservations this writer found no space for (the kernel keeps no count)} */
     @Override
     public long drops() {
         return drops.get();
     }
 
-    /** @return the map fd (owned by the caller) */
+    /** {@return the map fd (owned by the caller)} */
     public int mapFd() {
         return memory.mapFd();
     }

@@ -12,6 +12,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -180,14 +181,42 @@ public final class BpfMap implements AutoCloseable {
 
     private static BpfMap adoptChecked(int fd, String closeOnFailure) {
         try {
+            requireMapFd(fd, closeOnFailure == null ? "fd " + fd : closeOnFailure);
             return new BpfMap(fd, info(fd));
         } catch (ErrnoException e) {
             if (closeOnFailure != null) {
                 Sys.rawClose(fd);
-                throw new ErrnoException(e.errno(), closeOnFailure + " is not a BPF map", e);
+                throw e.getMessage().contains("not a BPF map") ? e
+                        : new ErrnoException(e.errno(), closeOnFailure + " is not a BPF map", e);
             }
             throw e;
         }
+    }
+
+    /**
+     * Maps, programs and links share {@code BPF_OBJ_GET} and {@code BPF_OBJ_GET_INFO_BY_FD} (which
+     * would read a program's info as a map's); only the fd's fdinfo says which kind it is.
+     *
+     * @throws ErrnoException EINVAL naming what the object is instead
+     */
+    private static void requireMapFd(int fd, String what) {
+        String kind = null;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
+                if (line.startsWith("map_type:")) {
+                    return;
+                }
+                if (line.startsWith("prog_type:")) {
+                    kind = "a BPF program";
+                } else if (line.startsWith("link_type:")) {
+                    kind = "a BPF link";
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new ErrnoException(Errno.EBADF, what + ": cannot read /proc/self/fdinfo/" + fd, e);
+        }
+        throw new ErrnoException(Errno.EINVAL, what + " is " + (kind == null ? "not a BPF object" : kind)
+                + ", not a BPF map");
     }
 
     /**

@@ -45,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * before the poll's settle is visible, a window of tens of nanoseconds. With the look after the
  * settle removed from {@code RingBuffer.poll}, three runs of 3,000 bursts per shape stalled never
  * (2026-11-26): a kernel producer, a system call per burst, does not hit it, as in
- * {@code Seed000KernelTest}. Counted in one run, the look found records 26 to 34 times per 3,000
+ * {@code MissedWakeupFenceKernelTest}. Counted in one run, the look found records 26 to 34 times per 3,000
  * bursts (it is exercised), most of them committed after the settle (which had woken the poll
  * anyway). The negative control widens that window to the spin time in a poll built from the
  * public parts and shows that the harness then sees the stalls.

@@ -36,8 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Ports of the kernel selftests {@code prog_tests/ringbuf.c} (spec §7.1: ringbuf, ringbuf_n) and
- * {@code ringbuf_multi.c} (§7.2), with programs built by {@link io.jringbuf.bpf.Asm} and run with
+ * Ports of the kernel selftests {@code prog_tests/ringbuf.c} (ringbuf, ringbuf_n) and
+ * {@code ringbuf_multi.c}, with programs built by {@link io.jringbuf.bpf.Asm} and run with
  * {@code BPF_PROG_TEST_RUN}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Ports of the kernel selftest {@code prog_tests/user_ringbuf.c} (spec §7.3): a 4096-byte
+ * Ports of the kernel selftest {@code prog_tests/user_ringbuf.c}: a 4096-byte
  * USER_RINGBUF, 32-byte samples (40-byte records, 102 fit), drained by a BPF program built with
  * {@link io.jringbuf.bpf.Asm} calling {@code bpf_user_ringbuf_drain}.
  */

@@ -27,7 +27,7 @@ import static io.jringbuf.kernel.Programs.sequenceProducer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The seed-000 test against the kernel: an edge-triggered epoll consumer that takes one record per
+ * The missed-wakeup fence against the kernel: an edge-triggered epoll consumer that takes one record per
  * call while a BPF producer (test_run, one record per call, adaptive wakeups) fills the ring on the
  * other core. After each call that found nothing it waits on the ET epoll; a wait that times out
  * while a committed record sits at the consumer position is a stall — a missed wakeup.
@@ -38,17 +38,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * window of tens of nanoseconds, against a producer that needs a microsecond-scale system call per
  * record. <b>It could not be provoked here with a kernel producer:</b> on this kind of machine
  * (2 vCPUs, kernel 6.18) a run of 3,000,000 records with 980,776 edge-triggered waits gave 0
- * stalls ({@code -Djringbuf.seed000.controlRecords=3000000}, 2026-11-25). The same store-buffering
+ * stalls ({@code -Djringbuf.missedWakeup.controlRecords=3000000}, 2026-11-25). The same store-buffering
  * shape with both sides in Java is observed by the jcstress negative control
- * ({@code Seed000NegativeControl}: the "1, 0" outcome, about 0.04% of samples), which is the
+ * ({@code MissedWakeupNegativeControl}: the "1, 0" outcome, about 0.04% of samples), which is the
  * evidence that the fence is needed; this test is the evidence that, with it, the real kernel
  * path never stalls. The control here therefore asserts only that its harness delivers every
  * record once, and prints its stall count.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class Seed000KernelTest {
-    private static final int RECORDS = Integer.getInteger("jringbuf.seed000.records", 200_000);
-    private static final int CONTROL_RECORDS = Integer.getInteger("jringbuf.seed000.controlRecords", 100_000);
+class MissedWakeupFenceKernelTest {
+    private static final int RECORDS = Integer.getInteger("jringbuf.missedWakeup.records", 200_000);
+    private static final int CONTROL_RECORDS = Integer.getInteger("jringbuf.missedWakeup.controlRecords", 100_000);
     private static final int STALL_MS = 200;
 
     @BeforeAll
@@ -116,8 +116,8 @@ class Seed000KernelTest {
 
     @Test
     void edgeTriggeredOneRecordPerCallNeverStallsWithTheFence() throws Exception {
-        try (BpfMap ring = BpfMap.createRingbuf("seed000", 1 << 16);
-             BpfMap state = BpfMap.createArray("seed000_st", SEQ_STATE_SIZE, 1);
+        try (BpfMap ring = BpfMap.createRingbuf("mwf", 1 << 16);
+             BpfMap state = BpfMap.createArray("mwf_st", SEQ_STATE_SIZE, 1);
              KernelRingMemory memory = KernelRingMemory.forConsumer(ring.fd(), 1 << 16)) {
             Consumer consumer = Consumer.forKernelRing(memory.view(), false);
             long[] expected = {0};
@@ -125,7 +125,7 @@ class Seed000KernelTest {
                 assertEquals(expected[0]++, b.get(ValueLayout.JAVA_LONG, off), "in order, exactly once");
                 return true;
             }, n));
-            System.out.printf("seed-000 kernel test (fence): %s%n", o);
+            System.out.printf("missed-wakeup kernel test (fence): %s%n", o);
             assertEquals(0, o.stalls(), "no missed wakeup: " + o);
             assertEquals(RECORDS - o.drops(), o.delivered(), "every committed record delivered: " + o);
             assertEquals(o.delivered(), expected[0]);
@@ -139,15 +139,15 @@ class Seed000KernelTest {
      */
     @Test
     void negativeControl_withoutTheFenceTheSameLoopCanStall() throws Exception {
-        try (BpfMap ring = BpfMap.createRingbuf("seed000_nc", 1 << 16);
-             BpfMap state = BpfMap.createArray("seed000_nc_st", SEQ_STATE_SIZE, 1);
+        try (BpfMap ring = BpfMap.createRingbuf("mwf_nc", 1 << 16);
+             BpfMap state = BpfMap.createArray("mwf_nc_st", SEQ_STATE_SIZE, 1);
              KernelRingMemory memory = KernelRingMemory.forConsumer(ring.fd(), 1 << 16)) {
             FencelessConsumer consumer = new FencelessConsumer(memory.view());
             long[] expected = {0};
             Outcome o = run(ring, state, memory.view(), CONTROL_RECORDS, n -> consumer.consume(n, seq -> {
                 assertEquals(expected[0]++, seq);
             }));
-            System.out.printf("seed-000 kernel negative control (no fence): %s%n", o);
+            System.out.printf("missed-wakeup kernel negative control (no fence): %s%n", o);
             assertEquals(CONTROL_RECORDS - o.drops(), o.delivered());
         }
     }

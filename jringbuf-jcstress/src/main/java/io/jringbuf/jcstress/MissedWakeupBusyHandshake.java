@@ -17,7 +17,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * The seed-000 handshake in its store-buffering shape, BUSY variant, over the real Consumer and
+ * The missed-wakeup handshake in its store-buffering shape, BUSY variant, over the real Consumer and
  * Producer. Record A is committed, record B right after it is reserved (BUSY). The consumer
  * consumes A, publishes consumer_pos = B, and finds B BUSY: it stops, i.e. goes to sleep. The
  * producer commits B with an atomic exchange and loads consumer_pos for the adaptive wakeup rule.
@@ -32,7 +32,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "the consumer stopped at B and the producer woke it")
 @Outcome(id = {"2, 0", "2, 1"}, expect = ACCEPTABLE, desc = "the consumer saw B committed")
 @State
-public class Seed000BusyHandshake {
+public class MissedWakeupBusyHandshake {
     private static final RecordHandler HANDLER = (buffer, offset, length) -> true;
 
     private final RingFixture ring = new RingFixture(4096);
@@ -41,7 +41,7 @@ public class Seed000BusyHandshake {
     private final Consumer consumer = Consumer.forKernelRing(ring.view, false);
     private final long recordB;
 
-    public Seed000BusyHandshake() {
+    public MissedWakeupBusyHandshake() {
         long a = producer.reserve(8);
         recordB = producer.reserve(8);
         producer.submit(a, 1 /* NO_WAKEUP: the set-up itself decides nothing */);

@@ -14,13 +14,13 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 
 /**
- * Negative controls for {@link Seed000BusyHandshake} and {@link Seed000ReloadHandshake}: the same
+ * Negative controls for {@link MissedWakeupBusyHandshake} and {@link MissedWakeupReloadHandshake}: the same
  * states and the same real Producer, but the consumer is libbpf's loop without the full fence.
  * The missed-wakeup outcome "1, 0" is marked interesting: seeing it proves the litmus tests can
  * catch the bug the fence fixes.
  */
-public final class Seed000NegativeControl {
-    private Seed000NegativeControl() {
+public final class MissedWakeupNegativeControl {
+    private MissedWakeupNegativeControl() {
     }
 
     /** BUSY variant without the fence. */

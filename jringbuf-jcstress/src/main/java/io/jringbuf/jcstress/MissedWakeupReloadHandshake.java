@@ -17,7 +17,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * The seed-000 handshake as the reviewer described it, over the real Consumer and Producer:
+ * The missed-wakeup handshake as the reviewer described it, over the real Consumer and Producer:
  * record A is committed and is the only one. The consumer consumes A, publishes consumer_pos, and
  * re-reads producer_pos to see whether more came. Concurrently the producer reserves B (release
  * store of producer_pos), commits it (atomic exchange) and loads consumer_pos for the adaptive
@@ -31,7 +31,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "the consumer stopped and the producer woke it")
 @Outcome(id = {"2, 0", "2, 1"}, expect = ACCEPTABLE, desc = "the consumer saw B committed")
 @State
-public class Seed000ReloadHandshake {
+public class MissedWakeupReloadHandshake {
     private static final RecordHandler HANDLER = (buffer, offset, length) -> true;
 
     private final RingFixture ring = new RingFixture(4096);
@@ -39,7 +39,7 @@ public class Seed000ReloadHandshake {
     private final Producer producer = new Producer(ring.view, ring.control, wakeups, null);
     private final Consumer consumer = Consumer.forKernelRing(ring.view, false);
 
-    public Seed000ReloadHandshake() {
+    public MissedWakeupReloadHandshake() {
         producer.submit(producer.reserve(8), 1 /* NO_WAKEUP */);
     }
 

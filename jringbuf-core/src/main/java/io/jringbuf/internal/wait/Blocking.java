@@ -34,7 +34,7 @@ public final class Blocking {
     /** An operation that either succeeds (a non-negative result) or must wait (negative). */
     @FunctionalInterface
     public interface Attempt {
-        /** @return a non-negative result on success, negative to wait and retry */
+        /** {@return a non-negative result on success, negative to wait and retry} */
         long attempt();
     }
 
@@ -44,7 +44,7 @@ public final class Blocking {
         /** Never retries: for waits whose peer is the kernel. */
         IdleCheck NEVER = () -> false;
 
-        /** @return true if the attempt should be retried now (a dead peer was found or handled) */
+        /** {@return true if the attempt should be retried now (a dead peer was found or handled)} */
         boolean shouldRetry();
     }
 
