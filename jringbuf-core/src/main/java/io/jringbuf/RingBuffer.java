@@ -67,6 +67,15 @@ import java.util.concurrent.locks.LockSupport;
  * sleep, {@link #consume()} or {@link #close()}): its reader's {@code consumerPosition()} and
  * {@code availableBytes()} then count that record as unconsumed.
  *
+ * <h2>Fair draining</h2>
+ * libbpf's {@code ring_buffer__poll} drains each ready ring until it is empty, so a ring whose
+ * producer never pauses keeps the others (and the caller's loop) waiting. With
+ * {@link Options#perRingLimit} a poll makes one round over the ready rings and takes at most that
+ * many records from each; what is left is taken by the next poll (a level-triggered ring stays
+ * ready, an edge-triggered one is remembered). {@link #consume()} and {@link #consume(int)} make
+ * rounds until the rings are empty or the bound is reached, so the records of different rings
+ * interleave instead of one ring going first.
+ *
  * <h2>Explicit commit</h2>
  * With {@link CommitMode#EXPLICIT} the rings are read ahead and {@code consumer_pos} moves only
  * when {@link RingReader#commit} is called on {@link #ring(int)}. Producers send no wakeups while
@@ -85,15 +94,21 @@ public final class RingBuffer implements AutoCloseable {
      * @param commitMode when the rings' readers store {@code consumer_pos}
      * @param busyPoll how long a poll spins before it sleeps (see "Busy polling"); zero: it
      *                 sleeps at once, as libbpf does
+     * @param perRingLimit the most records one ring delivers per round (see "Fair draining");
+     *                     {@link Integer#MAX_VALUE}: no limit, as libbpf
      */
-    public record Options(boolean edgeTriggered, CommitMode commitMode, Duration busyPoll) {
-        /** libbpf's behaviour: level-triggered, a consumer-position store per record, no spinning. */
-        public static final Options DEFAULT = new Options(false, CommitMode.PER_RECORD, Duration.ZERO);
+    public record Options(boolean edgeTriggered, CommitMode commitMode, Duration busyPoll, int perRingLimit) {
+        /**
+         * libbpf's behaviour: level-triggered, a consumer-position store per record, no spinning,
+         * no per-ring limit.
+         */
+        public static final Options DEFAULT = new Options(false, CommitMode.PER_RECORD, Duration.ZERO,
+                Integer.MAX_VALUE);
 
         /**
          * Checks the options.
          *
-         * @throws IllegalArgumentException if busyPoll is negative
+         * @throws IllegalArgumentException if busyPoll is negative or perRingLimit below 1
          * @throws NullPointerException if commitMode or busyPoll is null
          */
         public Options {
@@ -101,6 +116,9 @@ public final class RingBuffer implements AutoCloseable {
             Objects.requireNonNull(busyPoll, "busyPoll");
             if (busyPoll.isNegative()) {
                 throw new IllegalArgumentException("busyPoll must not be negative: " + busyPoll);
+            }
+            if (perRingLimit < 1) {
+                throw new IllegalArgumentException("perRingLimit must be at least 1: " + perRingLimit);
             }
         }
 
@@ -111,7 +129,7 @@ public final class RingBuffer implements AutoCloseable {
          * @return these options, edge-triggered or not
          */
         public Options withEdgeTriggered(boolean on) {
-            return new Options(on, commitMode, busyPoll);
+            return new Options(on, commitMode, busyPoll, perRingLimit);
         }
 
         /**
@@ -121,7 +139,7 @@ public final class RingBuffer implements AutoCloseable {
          * @return these options with that commit mode
          */
         public Options withCommitMode(CommitMode mode) {
-            return new Options(edgeTriggered, mode, busyPoll);
+            return new Options(edgeTriggered, mode, busyPoll, perRingLimit);
         }
 
         /**
@@ -131,7 +149,18 @@ public final class RingBuffer implements AutoCloseable {
          * @return these options with that busy poll
          */
         public Options withBusyPoll(Duration spin) {
-            return new Options(edgeTriggered, commitMode, spin);
+            return new Options(edgeTriggered, commitMode, spin, perRingLimit);
+        }
+
+        /**
+         * Chooses the fairness bound: a poll takes at most {@code records} from each ring, so a
+         * ring with a sustained producer cannot keep the others (and the caller's loop) waiting.
+         *
+         * @param records the most records one ring delivers per round, at least 1
+         * @return these options with that limit
+         */
+        public Options withPerRingLimit(int records) {
+            return new Options(edgeTriggered, commitMode, busyPoll, records);
         }
     }
 
@@ -155,6 +184,8 @@ public final class RingBuffer implements AutoCloseable {
 
     private final Options options;
     private final boolean explicit;
+    /** The most records one ring delivers per round ({@link Options#perRingLimit}). */
+    private final int limit;
     private final long busyPollNanos;
     private final Epoll epoll;
     private final List<Entry> rings = new ArrayList<>();
@@ -169,6 +200,7 @@ public final class RingBuffer implements AutoCloseable {
     private RingBuffer(Options options) {
         this.options = Objects.requireNonNull(options, "options");
         this.explicit = options.commitMode() == CommitMode.EXPLICIT;
+        this.limit = options.perRingLimit();
         long spin;
         try {
             spin = options.busyPoll().toNanos();
@@ -532,7 +564,8 @@ public final class RingBuffer implements AutoCloseable {
         return consumeRings(Integer.MAX_VALUE);
     }
 
-    private int consumeRing(int index, int n) {
+    private int consumeRing(int index, int want) {
+        int n = Math.min(want, limit);
         Entry ring = rings.get(index);
         if (!options.edgeTriggered() && !explicit) {
             return ring.reader.consume(ring.handler, n);
@@ -565,7 +598,7 @@ public final class RingBuffer implements AutoCloseable {
             long total = 0;
             for (int i = 0; i < rings.size() && total < Integer.MAX_VALUE; i++) {
                 Entry r = rings.get(i);
-                int n = (int) (Integer.MAX_VALUE - total);
+                int n = (int) Math.min(Integer.MAX_VALUE - total, limit);
                 total += explicit ? r.reader.consume(r.handler, n) : r.consumer.consumeHolding(r.handler, n);
             }
             if (total > 0) {
@@ -581,12 +614,26 @@ public final class RingBuffer implements AutoCloseable {
         }
     }
 
-    /** Consumes at most {@code n} records across the rings, in the order they were added. */
+    /**
+     * One round: consumes at most {@code n} records across the rings, in the order they were
+     * added, each ring at most {@link #limit}.
+     */
     private int consumeRings(int n) {
         long total = 0;
         for (int i = 0; i < rings.size() && total < n; i++) {
             total += consumeRing(i, (int) (n - total));
         }
+        return (int) total;
+    }
+
+    /** Rounds until the rings are empty or {@code n} records were delivered (one if no limit). */
+    private int consumeRounds(int n) {
+        long total = 0;
+        int round;
+        do {
+            round = consumeRings((int) (n - total));
+            total += round;
+        } while (limit != Integer.MAX_VALUE && round > 0 && total < n);
         return (int) total;
     }
 
@@ -629,7 +676,7 @@ public final class RingBuffer implements AutoCloseable {
                     r.consumer.settle();
                 }
             }
-            return consumeRings(n);
+            return consumeRounds(n);
         } finally {
             activePolls.decrementAndGet();
         }
