@@ -13,6 +13,7 @@ import io.jringbuf.internal.wait.Waiter;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -24,13 +25,21 @@ final class ConsumerReader implements RingReader {
     private final Consumer consumer;
     private final CommitMode mode;
     private final Supplier<Waiter> waiterFactory;
+    private final ReaderCounters counters;
     /** Made by {@link #waiter()} on first use; closed by {@link #closeWaiter()} if closeable. */
     private volatile Waiter waiter;
+    /** {@link #waiter} as the polls use it: counting the waits a wakeup ended. */
+    private volatile Waiter countedWaiter;
 
-    ConsumerReader(Consumer consumer, CommitMode mode, Supplier<Waiter> waiterFactory) {
+    /**
+     * @param ring a name for the ring, for statistics
+     * @param lost the ring's lost count (-1 if unknown)
+     */
+    ConsumerReader(Consumer consumer, CommitMode mode, Supplier<Waiter> waiterFactory, String ring, LongSupplier lost) {
         this.consumer = consumer;
         this.mode = Objects.requireNonNull(mode, "mode");
         this.waiterFactory = waiterFactory;
+        this.counters = new ReaderCounters(ring, RingType.RINGBUF, consumer.consumerPosition(), lost);
     }
 
     /** {@return the role underneath (for the {@link RingBuffer} manager)} */
@@ -45,7 +54,28 @@ final class ConsumerReader implements RingReader {
 
     @Override
     public int consume(RecordHandler handler, int maxRecords) {
-        return mode == CommitMode.EXPLICIT ? consumer.read(handler, maxRecords) : consumer.consume(handler, maxRecords);
+        counters.called(consumer.availableBytes());
+        return counters.delivered(mode == CommitMode.EXPLICIT ? consumer.read(handler, maxRecords)
+                : consumer.consume(handler, maxRecords));
+    }
+
+    /**
+     * A busy poll's look ({@link Consumer#consumeHolding}; explicit readers read): counted only
+     * when it delivered, so that the looks of an idle spin do not count as calls.
+     */
+    int consumeHolding(RecordHandler handler, int maxRecords) {
+        int n = mode == CommitMode.EXPLICIT ? consumer.read(handler, maxRecords)
+                : consumer.consumeHolding(handler, maxRecords);
+        if (n > 0) {
+            counters.called(0);
+            counters.delivered(n);
+        }
+        return n;
+    }
+
+    /** A wait of the ring's manager that this ring's readiness ended. */
+    void countWakeup() {
+        counters.wakeups++;
     }
 
     @Override
@@ -65,9 +95,12 @@ final class ConsumerReader implements RingReader {
 
     private int poll(RecordHandler handler, int maxRecords, long nanos) {
         Objects.requireNonNull(handler, "handler");
-        return mode == CommitMode.EXPLICIT
-                ? consumer.pollReading(handler, maxRecords, nanos, waiter())
-                : consumer.poll(handler, maxRecords, nanos, waiter());
+        counters.called(consumer.availableBytes());
+        waiter();
+        Waiter w = countedWaiter;
+        return counters.delivered(mode == CommitMode.EXPLICIT
+                ? consumer.pollReading(handler, maxRecords, nanos, w)
+                : consumer.poll(handler, maxRecords, nanos, w));
     }
 
     @Override
@@ -115,6 +148,12 @@ final class ConsumerReader implements RingReader {
         return consumer.availableBytes();
     }
 
+    @Override
+    public RingStatistics statistics() {
+        long cons = consumer.consumerPosition();
+        return counters.snapshot(consumer.size(), cons, consumer.producerPosition());
+    }
+
     private Waiter waiter() {
         Waiter w = waiter;
         if (w == null) {
@@ -122,6 +161,7 @@ final class ConsumerReader implements RingReader {
                 w = waiter;
                 if (w == null) {
                     w = waiterFactory.get();
+                    countedWaiter = counters.counting(w);
                     waiter = w;
                 }
             }

@@ -7,11 +7,18 @@ import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
 import io.jringbuf.base.RecordHandler;
 import io.jringbuf.base.RingType;
+import io.jringbuf.internal.format.RingView;
 import io.jringbuf.internal.protocol.Drainer;
+import io.jringbuf.internal.protocol.RingControl;
+import io.jringbuf.internal.wait.Notifier;
+import io.jringbuf.internal.wait.Waiter;
 import io.jringbuf.internal.wait.Blocking;
 
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * The {@link RingReader} of a JVM USER_RINGBUF: the {@link Drainer} role, which does what the
@@ -19,10 +26,20 @@ import java.util.Objects;
  * {@code consumer_pos} store per sample, at most one wakeup of blocked producers per drain).
  */
 final class DrainerReader implements RingReader {
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private final Drainer drainer;
+    private final ReaderCounters counters;
 
-    DrainerReader(Drainer drainer) {
-        this.drainer = drainer;
+    /**
+     * @param ring a name for the ring, for statistics
+     * @param lost the ring's drop count
+     */
+    DrainerReader(RingView view, RingControl control, Notifier spaceNotifier, Waiter dataWaiter, String ring,
+                  LongSupplier lost) {
+        // Acquire: pairs with the release store of whichever drainer published it last.
+        long start = (long) LONG.getAcquire(view.consumerPage(), 0L);
+        this.counters = new ReaderCounters(ring, RingType.USER_RINGBUF, start, lost);
+        this.drainer = new Drainer(view, control, spaceNotifier, counters.counting(dataWaiter));
     }
 
     /** {@return the role underneath} */
@@ -32,31 +49,37 @@ final class DrainerReader implements RingReader {
 
     @Override
     public int consume(RecordHandler handler) {
-        return drainer.drain(handler, Integer.MAX_VALUE, 0);
+        return consume(handler, Integer.MAX_VALUE);
     }
 
     @Override
     public int consume(RecordHandler handler, int maxRecords) {
-        return drainer.drain(handler, maxRecords, 0);
+        counters.called(drainer.availableBytes());
+        return counters.delivered(drainer.drain(handler, maxRecords, 0));
     }
 
     @Override
     public int poll(RecordHandler handler) {
-        return drainer.poll(handler, Integer.MAX_VALUE, 0, Blocking.FOREVER);
+        return poll(handler, Integer.MAX_VALUE, Blocking.FOREVER);
     }
 
     @Override
     public int poll(RecordHandler handler, Duration timeout) {
-        return drainer.poll(handler, Integer.MAX_VALUE, 0, Blocking.toNanos(timeout));
+        return poll(handler, Integer.MAX_VALUE, Blocking.toNanos(timeout));
     }
 
     @Override
     public int poll(RecordHandler handler, int maxRecords, Duration timeout) {
+        return poll(handler, maxRecords, Blocking.toNanos(timeout));
+    }
+
+    private int poll(RecordHandler handler, int maxRecords, long nanos) {
         Objects.requireNonNull(handler, "handler");
         if (maxRecords <= 0) {
             return 0;
         }
-        return drainer.poll(handler, maxRecords, 0, Blocking.toNanos(timeout));
+        counters.called(drainer.availableBytes());
+        return counters.delivered(drainer.poll(handler, maxRecords, 0, nanos));
     }
 
     @Override
@@ -115,6 +138,12 @@ final class DrainerReader implements RingReader {
     @Override
     public long availableBytes() {
         return drainer.availableBytes();
+    }
+
+    @Override
+    public RingStatistics statistics() {
+        long cons = drainer.consumerPosition();
+        return counters.snapshot(drainer.size(), cons, drainer.producerPosition());
     }
 
     @Override

@@ -9,7 +9,6 @@ import io.jringbuf.base.RingType;
 import io.jringbuf.internal.format.RingView;
 import io.jringbuf.internal.memory.SharedRingMemory;
 import io.jringbuf.internal.protocol.Consumer;
-import io.jringbuf.internal.protocol.Drainer;
 import io.jringbuf.internal.protocol.Producer;
 import io.jringbuf.internal.protocol.RingControl;
 import io.jringbuf.internal.protocol.UserProducer;
@@ -185,9 +184,10 @@ public final class JvmRing implements AutoCloseable {
             if (type() == RingType.RINGBUF) {
                 Consumer consumer = Consumer.forJvmRing(memory.view(), mode == CommitMode.BATCH, spaceWakeup, control);
                 FutexWaiter dataWaiter = new FutexWaiter(dataWakeup);
-                reader = new ConsumerReader(consumer, mode, () -> dataWaiter);
+                reader = new ConsumerReader(consumer, mode, () -> dataWaiter, name(), control::drops);
             } else {
-                reader = new DrainerReader(new Drainer(memory.view(), control, spaceWakeup, new FutexWaiter(dataWakeup)));
+                reader = new DrainerReader(memory.view(), control, spaceWakeup, new FutexWaiter(dataWakeup), name(),
+                        control::drops);
             }
         } catch (RuntimeException | Error e) {
             control.releaseConsumer(); // nothing was read: the claim goes back
@@ -210,13 +210,13 @@ public final class JvmRing implements AutoCloseable {
             return writer;
         }
         if (type() == RingType.RINGBUF) {
-            writer = new ProducerWriter(new Producer(memory.view(), control, dataWakeup, spaceWaiter));
+            writer = new ProducerWriter(new Producer(memory.view(), control, dataWakeup, spaceWaiter), name());
             return writer;
         }
         control.claimProducer();
         try {
             UserProducer producer = UserProducer.forJvmRing(memory.view(), dataWakeup, spaceWaiter, control);
-            writer = new UserProducerWriter(producer, control::countDrop, control::drops);
+            writer = new UserProducerWriter(producer, control::countDrop, control::drops, name());
         } catch (RuntimeException | Error e) {
             control.releaseProducer(); // nothing was produced: the claim goes back
             throw e;
@@ -237,7 +237,8 @@ public final class JvmRing implements AutoCloseable {
     }
 
     /**
-     * {@return unconsumed bytes (reserved and discarded records included): a racy snapshot, never         negative (the consumer position is loaded first)}
+     * {@return unconsumed bytes (reserved and discarded records included): a racy snapshot, never negative
+     * (the consumer position is loaded first)}
      */
     public long availableBytes() {
         long cons = consumerPosition();
@@ -257,6 +258,11 @@ public final class JvmRing implements AutoCloseable {
     /** {@return wakeups that reached waiting threads, in every process} */
     public long wakeups() {
         return control.wakeups();
+    }
+
+    /** {@return a name for the ring in statistics: its file, or "anonymous"} */
+    String name() {
+        return memory.path() == null ? "anonymous" : memory.path().toString();
     }
 
     /** {@return whether the ring is still open} */

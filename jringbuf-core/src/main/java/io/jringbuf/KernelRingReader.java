@@ -82,21 +82,25 @@ public final class KernelRingReader implements RingReader, AutoCloseable {
      * @throws ErrnoException EINVAL if the fd is not a RINGBUF map; the errno of a refused mmap
      */
     public static KernelRingReader open(int mapFd, CommitMode mode) {
-        KernelRingMemory memory = map(mapFd);
-        return new KernelRingReader(memory, reader(memory, mode, mapFd));
-    }
-
-    /** Maps a RINGBUF map for its consumer, after checking its type. */
-    static KernelRingMemory map(int mapFd) {
         MapInfo info = BpfMap.requireType(mapFd, MapType.RINGBUF);
-        return KernelRingMemory.forConsumer(mapFd, info.maxEntries());
+        KernelRingMemory memory = KernelRingMemory.forConsumer(mapFd, info.maxEntries());
+        try {
+            return new KernelRingReader(memory, reader(memory, mode, mapFd, info));
+        } catch (RuntimeException | Error e) {
+            memory.close();
+            throw e;
+        }
     }
 
-    /** The reader of a mapped kernel RINGBUF; its epoll set is made on first wait. */
-    static ConsumerReader reader(KernelRingMemory memory, CommitMode mode, int mapFd) {
+    /**
+     * The reader of a mapped kernel RINGBUF; its epoll set is made on first wait. The kernel keeps
+     * no count of the records it refused, so its lost count is unknown (-1).
+     */
+    static ConsumerReader reader(KernelRingMemory memory, CommitMode mode, int mapFd, MapInfo info) {
         Consumer consumer = Consumer.forKernelRing(memory.view(), mode == CommitMode.BATCH);
         return new ConsumerReader(consumer, mode,
-                () -> EpollWaiter.open(mapFd, Sys.EPOLLIN, "RINGBUF fd " + mapFd));
+                () -> EpollWaiter.open(mapFd, Sys.EPOLLIN, "RINGBUF fd " + mapFd),
+                "map " + info.name() + " (id " + info.id() + ")", () -> -1L);
     }
 
     @Override
@@ -185,6 +189,11 @@ public final class KernelRingReader implements RingReader, AutoCloseable {
     @Override
     public long availableBytes() {
         return reader.availableBytes();
+    }
+
+    @Override
+    public RingStatistics statistics() {
+        return reader.statistics();
     }
 
     /** {@return the map fd (owned by the caller)} */

@@ -17,9 +17,11 @@ import java.time.Duration;
  */
 final class ProducerWriter implements RingWriter {
     private final Producer producer;
+    private final WriterStatistics statistics;
 
-    ProducerWriter(Producer producer) {
+    ProducerWriter(Producer producer, String ring) {
         this.producer = producer;
+        this.statistics = new WriterStatistics(ring, RingType.RINGBUF, producer.producerPosition());
     }
 
     /** {@return the role underneath} */
@@ -29,12 +31,20 @@ final class ProducerWriter implements RingWriter {
 
     @Override
     public long reserve(int length) {
-        return producer.reserve(length);
+        long offset = producer.reserve(length);
+        if (offset < 0) {
+            statistics.refused(availableBytes());
+        }
+        return offset;
     }
 
     @Override
     public long reserve(int length, Duration timeout) {
-        return producer.reserve(length, Blocking.toNanos(timeout));
+        long offset = producer.reserve(length, Blocking.toNanos(timeout));
+        if (offset < 0) {
+            statistics.refused(availableBytes());
+        }
+        return offset;
     }
 
     @Override
@@ -96,6 +106,12 @@ final class ProducerWriter implements RingWriter {
     @Override
     public long drops() {
         return producer.drops();
+    }
+
+    @Override
+    public RingStatistics statistics() {
+        long cons = producer.consumerPosition();
+        return statistics.snapshot(producer.size(), cons, producer.producerPosition(), producer.drops());
     }
 
     @Override

@@ -8,6 +8,8 @@ import io.jringbuf.base.ErrnoException;
 import io.jringbuf.base.RecordHandler;
 import io.jringbuf.base.RingType;
 import io.jringbuf.bpf.BpfMap;
+import io.jringbuf.bpf.MapInfo;
+import io.jringbuf.bpf.MapType;
 import io.jringbuf.internal.memory.KernelRingMemory;
 import io.jringbuf.internal.protocol.Consumer;
 import io.jringbuf.internal.sys.Sys;
@@ -15,6 +17,7 @@ import io.jringbuf.internal.wait.Blocking;
 import io.jringbuf.internal.wait.Epoll;
 import io.jringbuf.internal.wait.FutexEventCount;
 import io.jringbuf.internal.wait.FutexWaitSet;
+import io.jringbuf.internal.wait.Waiter;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -317,9 +320,10 @@ public final class RingBuffer implements AutoCloseable {
         Objects.requireNonNull(handler, "handler");
         checkOpen("add");
         checkKind(false);
-        KernelRingMemory memory = KernelRingReader.map(mapFd);
+        MapInfo info = BpfMap.requireType(mapFd, MapType.RINGBUF);
+        KernelRingMemory memory = KernelRingMemory.forConsumer(mapFd, info.maxEntries());
         try {
-            ConsumerReader reader = KernelRingReader.reader(memory, options.commitMode(), mapFd);
+            ConsumerReader reader = KernelRingReader.reader(memory, options.commitMode(), mapFd, info);
             // Explicit readers keep records they have read, so a level-triggered fd would always
             // be ready: wait for edges (and look again every millisecond, see "Explicit commit").
             boolean et = options.edgeTriggered() || explicit;
@@ -492,12 +496,46 @@ public final class RingBuffer implements AutoCloseable {
         FutexWaitSet set = waitSet;
         long remaining = nanos == Blocking.FOREVER ? Blocking.FOREVER
                 : Math.max(0, nanos - (System.nanoTime() - start));
+        // A ring that delivers records right after a signalled wait counts that wakeup (futex_waitv
+        // wakes the one set, not a ring).
+        boolean[] signalled = {false};
+        Waiter counting = new Waiter() {
+            @Override
+            public long prepareWait() {
+                return set.prepareWait();
+            }
+
+            @Override
+            public int await(long token, long nanos) {
+                int outcome = set.await(token, nanos);
+                signalled[0] |= outcome == SIGNALLED;
+                return outcome;
+            }
+
+            @Override
+            public void cancelWait() {
+                set.cancelWait();
+            }
+
+            @Override
+            public void interrupt() {
+                set.interrupt();
+            }
+        };
         try {
-            long got = Blocking.await(set, remaining, explicit ? EXPLICIT_LOOK_NANOS : Blocking.SLICE_NANOS, () -> {
-                int n = consumeRings(Integer.MAX_VALUE);
-                return n > 0 ? n : -1;
+            long got = Blocking.await(counting, remaining, explicit ? EXPLICIT_LOOK_NANOS : Blocking.SLICE_NANOS, () -> {
+                long total = 0;
+                for (int i = 0; i < rings.size() && total < Integer.MAX_VALUE; i++) {
+                    int n = consumeRing(i, (int) (Integer.MAX_VALUE - total));
+                    if (n > 0 && signalled[0]) {
+                        rings.get(i).reader.countWakeup();
+                    }
+                    total += n;
+                }
+                signalled[0] = false;
+                return total > 0 ? total : -1;
             }, this::shouldLookAgain);
-            return got > 0 ? (int) got : 0;
+            return got > 0 ? (int) Math.min(got, Integer.MAX_VALUE) : 0;
         } catch (IllegalStateException e) {
             for (Entry r : rings) {
                 if (!r.consumer.isOpen()) {
@@ -546,6 +584,7 @@ public final class RingBuffer implements AutoCloseable {
                 epoll.clearWake();
                 continue;
             }
+            rings.get((int) data).reader.countWakeup();
             total += consumeRing((int) data, Integer.MAX_VALUE);
             if (total >= Integer.MAX_VALUE) {
                 break;
@@ -599,7 +638,7 @@ public final class RingBuffer implements AutoCloseable {
             for (int i = 0; i < rings.size() && total < Integer.MAX_VALUE; i++) {
                 Entry r = rings.get(i);
                 int n = (int) Math.min(Integer.MAX_VALUE - total, limit);
-                total += explicit ? r.reader.consume(r.handler, n) : r.consumer.consumeHolding(r.handler, n);
+                total += r.reader.consumeHolding(r.handler, n);
             }
             if (total > 0) {
                 return (int) total;

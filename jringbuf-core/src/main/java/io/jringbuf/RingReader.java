@@ -153,7 +153,14 @@ public interface RingReader {
     long producerPosition();
 
     /**
-     * {@return unconsumed bytes, including BUSY and discarded records and records read but not         committed: a racy snapshot for heuristics and reporting}
+     * {@return unconsumed bytes, including BUSY and discarded records and records read but not committed: a
+     * racy snapshot for heuristics and reporting}
      */
     long availableBytes();
+
+    /**
+     * {@return this reader's statistics now: positions, backlog, records delivered, calls, wakeups,
+     * records lost} Counted per call, never per record; any thread may ask.
+     */
+    RingStatistics statistics();
 }

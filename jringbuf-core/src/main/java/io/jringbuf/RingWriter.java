@@ -186,7 +186,14 @@ public interface RingWriter {
     long availableBytes();
 
     /**
-     * {@return reservations refused for lack of space: for a JVM ring over the ring's life in every         process (the ring file keeps the count); for a kernel USER_RINGBUF by this writer}
+     * {@return reservations refused for lack of space: for a JVM ring over the ring's life in every process
+     * (the ring file keeps the count); for a kernel USER_RINGBUF by this writer}
      */
     long drops();
+
+    /**
+     * {@return the ring's statistics as this writer sees them: positions, backlog, records lost}
+     * The delivery counters are the reader's (0 here). Any thread may ask.
+     */
+    RingStatistics statistics();
 }

@@ -9,7 +9,6 @@ import io.jringbuf.internal.wait.Blocking;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,20 +22,14 @@ final class UserProducerWriter implements RingWriter {
     /** Counts a refused reservation: the ring file's shared counter, or {@link #localDrops}. */
     private final Runnable countDrop;
     private final LongSupplier drops;
-    private final AtomicLong localDrops = new AtomicLong();
-
-    /** A writer that counts its own drops (kernel rings). */
-    UserProducerWriter(UserProducer producer) {
-        this.producer = producer;
-        this.countDrop = localDrops::incrementAndGet;
-        this.drops = localDrops::get;
-    }
+    private final WriterStatistics statistics;
 
     /** A writer whose drops go to a counter shared with other processes (JVM rings). */
-    UserProducerWriter(UserProducer producer, Runnable countDrop, LongSupplier drops) {
+    UserProducerWriter(UserProducer producer, Runnable countDrop, LongSupplier drops, String ring) {
         this.producer = producer;
         this.countDrop = countDrop;
         this.drops = drops;
+        this.statistics = new WriterStatistics(ring, RingType.USER_RINGBUF, producer.producerPosition());
     }
 
     /** {@return the role underneath} */
@@ -49,6 +42,7 @@ final class UserProducerWriter implements RingWriter {
         long offset = producer.reserve(length);
         if (offset < 0) {
             countDrop.run();
+            statistics.refused(availableBytes());
         }
         return offset;
     }
@@ -58,6 +52,7 @@ final class UserProducerWriter implements RingWriter {
         long offset = producer.reserve(length, Blocking.toNanos(timeout));
         if (offset < 0) {
             countDrop.run();
+            statistics.refused(availableBytes());
         }
         return offset;
     }
@@ -110,6 +105,12 @@ final class UserProducerWriter implements RingWriter {
     @Override
     public long drops() {
         return drops.getAsLong();
+    }
+
+    @Override
+    public RingStatistics statistics() {
+        long cons = producer.consumerPosition();
+        return statistics.snapshot(producer.size(), cons, producer.producerPosition(), drops());
     }
 
     @Override

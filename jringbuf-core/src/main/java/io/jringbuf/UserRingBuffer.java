@@ -57,15 +57,18 @@ public final class UserRingBuffer implements RingWriter, AutoCloseable {
     private final UserProducer producer;
     private final AtomicInteger activeWaits = new AtomicInteger();
     private final AtomicLong drops = new AtomicLong();
+    private final WriterStatistics statistics;
     private final int mapId;
     /** Ids of the USER_RINGBUF maps this JVM produces into (one producer per map). */
     private static final Set<Integer> PRODUCING = ConcurrentHashMap.newKeySet();
 
-    private UserRingBuffer(KernelRingMemory memory, EpollWaiter space, UserProducer producer, int mapId) {
+    private UserRingBuffer(KernelRingMemory memory, EpollWaiter space, UserProducer producer, MapInfo info) {
         this.memory = memory;
         this.space = space;
         this.producer = producer;
-        this.mapId = mapId;
+        this.mapId = info.id();
+        this.statistics = new WriterStatistics("map " + info.name() + " (id " + info.id() + ")",
+                RingType.USER_RINGBUF, producer.producerPosition());
     }
 
     /**
@@ -101,7 +104,7 @@ public final class UserRingBuffer implements RingWriter, AutoCloseable {
             memory = KernelRingMemory.forUserProducer(mapFd, info.maxEntries());
             space = EpollWaiter.open(mapFd, Sys.EPOLLOUT, "USER_RINGBUF fd " + mapFd);
             UserProducer producer = UserProducer.forKernelRing(memory.view(), space);
-            return new UserRingBuffer(memory, space, producer, info.id());
+            return new UserRingBuffer(memory, space, producer, info);
         } catch (RuntimeException | Error e) {
             if (space != null) {
                 space.close();
@@ -127,6 +130,7 @@ public final class UserRingBuffer implements RingWriter, AutoCloseable {
         long offset = producer.reserve(length);
         if (offset < 0) {
             drops.incrementAndGet();
+            statistics.refused(availableBytes());
         }
         return offset;
     }
@@ -146,6 +150,7 @@ public final class UserRingBuffer implements RingWriter, AutoCloseable {
             long offset = producer.reserve(length, nanos);
             if (offset < 0) {
                 drops.incrementAndGet();
+                statistics.refused(availableBytes());
             }
             return offset;
         } finally {
@@ -204,6 +209,12 @@ public final class UserRingBuffer implements RingWriter, AutoCloseable {
     @Override
     public long drops() {
         return drops.get();
+    }
+
+    @Override
+    public RingStatistics statistics() {
+        long cons = producer.consumerPosition();
+        return statistics.snapshot(producer.size(), cons, producer.producerPosition(), drops.get());
     }
 
     /** {@return the map fd (owned by the caller)} */

@@ -78,6 +78,12 @@ class KernelRingReaderTest {
                 assertEquals(3, reader.poll(collect(got), Duration.ofSeconds(5)));
                 assertEquals(List.of(0L, 1L, 2L), got);
                 assertEquals(reader.producerPosition(), reader.consumerPosition());
+                var stats = reader.statistics();
+                assertEquals("map krr (id " + ring.info().id() + ")", stats.ring());
+                assertEquals(3, stats.records());
+                assertEquals(2, stats.calls());
+                assertEquals(48, stats.bytes());
+                assertEquals(-1, stats.lost(), "the kernel keeps no count without a lost counter map");
             }
             assertEquals(ring.info().id(), BpfMap.info(ring.fd()).id(), "the map fd is still the caller's");
         });
