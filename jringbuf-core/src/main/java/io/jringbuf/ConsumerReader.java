@@ -30,6 +30,8 @@ final class ConsumerReader implements RingReader {
     private volatile Waiter waiter;
     /** {@link #waiter} as the polls use it: counting the waits a wakeup ended. */
     private volatile Waiter countedWaiter;
+    /** What the JFR statistics event asks (held here: the registry holds it weakly). */
+    private final Supplier<RingStatistics> statisticsSource = this::statistics;
 
     /**
      * @param ring a name for the ring, for statistics
@@ -40,6 +42,7 @@ final class ConsumerReader implements RingReader {
         this.mode = Objects.requireNonNull(mode, "mode");
         this.waiterFactory = waiterFactory;
         this.counters = new ReaderCounters(ring, RingType.RINGBUF, consumer.consumerPosition(), lost);
+        RingEvents.register(statisticsSource);
     }
 
     /** {@return the role underneath (for the {@link RingBuffer} manager)} */
@@ -98,9 +101,13 @@ final class ConsumerReader implements RingReader {
         counters.called(consumer.availableBytes());
         waiter();
         Waiter w = countedWaiter;
-        return counters.delivered(mode == CommitMode.EXPLICIT
+        RingEvents.PollEvent event = new RingEvents.PollEvent();
+        event.begin();
+        int n = mode == CommitMode.EXPLICIT
                 ? consumer.pollReading(handler, maxRecords, nanos, w)
-                : consumer.poll(handler, maxRecords, nanos, w));
+                : consumer.poll(handler, maxRecords, nanos, w);
+        RingEvents.pollEnded(event, counters.ring(), n);
+        return counters.delivered(n);
     }
 
     @Override

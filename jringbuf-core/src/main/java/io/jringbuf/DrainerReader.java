@@ -29,6 +29,8 @@ final class DrainerReader implements RingReader {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private final Drainer drainer;
     private final ReaderCounters counters;
+    /** What the JFR statistics event asks (held here: the registry holds it weakly). */
+    private final java.util.function.Supplier<RingStatistics> statisticsSource = this::statistics;
 
     /**
      * @param ring a name for the ring, for statistics
@@ -40,6 +42,7 @@ final class DrainerReader implements RingReader {
         long start = (long) LONG.getAcquire(view.consumerPage(), 0L);
         this.counters = new ReaderCounters(ring, RingType.USER_RINGBUF, start, lost);
         this.drainer = new Drainer(view, control, spaceNotifier, counters.counting(dataWaiter));
+        RingEvents.register(statisticsSource);
     }
 
     /** {@return the role underneath} */
@@ -79,7 +82,11 @@ final class DrainerReader implements RingReader {
             return 0;
         }
         counters.called(drainer.availableBytes());
-        return counters.delivered(drainer.poll(handler, maxRecords, 0, nanos));
+        RingEvents.PollEvent event = new RingEvents.PollEvent();
+        event.begin();
+        int n = drainer.poll(handler, maxRecords, 0, nanos);
+        RingEvents.pollEnded(event, counters.ring(), n);
+        return counters.delivered(n);
     }
 
     @Override

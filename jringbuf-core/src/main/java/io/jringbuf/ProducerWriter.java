@@ -18,10 +18,13 @@ import java.time.Duration;
 final class ProducerWriter implements RingWriter {
     private final Producer producer;
     private final WriterStatistics statistics;
+    /** What the JFR statistics event asks (held here: the registry holds it weakly). */
+    private final java.util.function.Supplier<RingStatistics> statisticsSource = this::statistics;
 
     ProducerWriter(Producer producer, String ring) {
         this.producer = producer;
         this.statistics = new WriterStatistics(ring, RingType.RINGBUF, producer.producerPosition());
+        RingEvents.register(statisticsSource);
     }
 
     /** {@return the role underneath} */

@@ -26,6 +26,8 @@ final class ReaderCounters {
     long maxBacklog;
     /** {@link System#currentTimeMillis()} of the last call that delivered records, 0 if none. */
     long lastRecordMillis;
+    /** The ring's lost count at the end of the last call (for the JFR lost event). */
+    private long lastLost;
 
     /**
      * @param startPosition consumer_pos when the reader was made (for the bytes consumed)
@@ -36,6 +38,12 @@ final class ReaderCounters {
         this.type = type;
         this.startPosition = startPosition;
         this.lost = lost;
+        this.lastLost = lost.getAsLong();
+    }
+
+    /** @return the ring's name in statistics and events */
+    String ring() {
+        return ring;
     }
 
     /** At the start of a call: the backlog it found. */
@@ -51,6 +59,13 @@ final class ReaderCounters {
         if (n > 0) {
             records += n;
             lastRecordMillis = System.currentTimeMillis();
+        }
+        long now = lost.getAsLong();
+        if (now != lastLost) {
+            if (now > lastLost && lastLost >= 0) {
+                RingEvents.lost(ring, now - lastLost, now);
+            }
+            lastLost = now;
         }
         return n;
     }

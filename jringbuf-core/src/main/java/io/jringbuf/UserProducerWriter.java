@@ -23,6 +23,8 @@ final class UserProducerWriter implements RingWriter {
     private final Runnable countDrop;
     private final LongSupplier drops;
     private final WriterStatistics statistics;
+    /** What the JFR statistics event asks (held here: the registry holds it weakly). */
+    private final java.util.function.Supplier<RingStatistics> statisticsSource = this::statistics;
 
     /** A writer whose drops go to a counter shared with other processes (JVM rings). */
     UserProducerWriter(UserProducer producer, Runnable countDrop, LongSupplier drops, String ring) {
@@ -30,6 +32,7 @@ final class UserProducerWriter implements RingWriter {
         this.countDrop = countDrop;
         this.drops = drops;
         this.statistics = new WriterStatistics(ring, RingType.USER_RINGBUF, producer.producerPosition());
+        RingEvents.register(statisticsSource);
     }
 
     /** {@return the role underneath} */

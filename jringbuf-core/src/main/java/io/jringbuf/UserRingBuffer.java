@@ -58,6 +58,8 @@ public final class UserRingBuffer implements RingWriter, AutoCloseable {
     private final AtomicInteger activeWaits = new AtomicInteger();
     private final AtomicLong drops = new AtomicLong();
     private final WriterStatistics statistics;
+    /** What the JFR statistics event asks (held here: the registry holds it weakly). */
+    private final java.util.function.Supplier<RingStatistics> statisticsSource = this::statistics;
     private final int mapId;
     /** Ids of the USER_RINGBUF maps this JVM produces into (one producer per map). */
     private static final Set<Integer> PRODUCING = ConcurrentHashMap.newKeySet();
@@ -69,6 +71,7 @@ public final class UserRingBuffer implements RingWriter, AutoCloseable {
         this.mapId = info.id();
         this.statistics = new WriterStatistics("map " + info.name() + " (id " + info.id() + ")",
                 RingType.USER_RINGBUF, producer.producerPosition());
+        RingEvents.register(statisticsSource);
     }
 
     /**
