@@ -14,7 +14,7 @@ const volatile bool knob_bool = false;
 const volatile enum mode knob_mode = MODE_SUM;
 const volatile char knob_name[16] = "default";
 const volatile __u32 knob_array[4] = { 1, 2, 3, 4 };
-const volatile int use_task_helper = 0; // 1 makes the socket program call a helper it may not use
+const volatile int read_past_ctx = 0; // 1 makes the socket program read past its context
 
 __u64 bss_counter;
 __u64 bss_seen_u32;
@@ -65,8 +65,8 @@ int use_globals(void *ctx)
     custom_value += 1;
     bpf_loop(10, add_index, &sum, 0);
     loop_sum = sum;
-    if (use_task_helper)
-        return bpf_get_current_task() != 0;
+    if (read_past_ctx)
+        return *(volatile __u32 *)((char *)ctx + 1000);
     return 1;
 }
 

@@ -42,6 +42,11 @@ public final class BpfProgram implements AutoCloseable {
         this.type = type;
     }
 
+    /** Takes ownership of a program fd loaded elsewhere in this package (the object loader). */
+    static BpfProgram adopt(int fd, String name, ProgType type) {
+        return new BpfProgram(fd, name, type);
+    }
+
     /**
      * Loads a program with license {@code "GPL"}.
      *

@@ -1,0 +1,60 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf.internal.loader;
+
+import io.jringbuf.internal.btf.BtfData;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads a verifier log: which instruction it stopped at, and that instruction's source line. */
+public final class VerifierLog {
+    private VerifierLog() {
+    }
+
+    /** An instruction line of a level-1 log: {@code "12: (79) r1 = *(u64 *)(r0 +0)"}. */
+    private static final Pattern INSN = Pattern.compile("(?m)^(\\d+): \\(");
+
+    /** @return the index of the last instruction the log shows, or -1 */
+    public static int lastInstruction(String log) {
+        Matcher m = INSN.matcher(log);
+        int last = -1;
+        while (m.find()) {
+            last = Integer.parseInt(m.group(1));
+        }
+        return last;
+    }
+
+    /**
+     * @param log the verifier log
+     * @param linked the program as loaded (its line_info)
+     * @param btf the object's BTF (file names and source text)
+     * @return {@code "file:line: source"} for the last instruction in the log, or empty
+     */
+    public static String sourceLine(String log, Linker.Linked linked, BtfData btf) {
+        int insn = lastInstruction(log);
+        int[] li = linked.lineInfo();
+        if (insn < 0 || btf == null || li.length == 0) {
+            return "";
+        }
+        int best = -1;
+        for (int i = 0; i < li.length; i += 4) {
+            if (li[i] <= insn && (best < 0 || li[i] >= li[best])) {
+                best = i;
+            }
+        }
+        if (best < 0) {
+            return "";
+        }
+        try {
+            String file = btf.string(li[best + 1]);
+            String text = btf.string(li[best + 2]).strip();
+            int slash = file.lastIndexOf('/');
+            return "instruction " + insn + ", " + (slash >= 0 ? file.substring(slash + 1) : file) + ":"
+                    + (li[best + 3] >>> 10) + ": " + text;
+        } catch (RuntimeException e) {
+            return ""; // a malformed string offset: no source line rather than a second failure
+        }
+    }
+}
