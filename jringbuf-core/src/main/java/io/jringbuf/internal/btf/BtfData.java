@@ -371,10 +371,16 @@ public final class BtfData {
                 case BtfKind.INT, BtfKind.ENUM, BtfKind.ENUM64, BtfKind.STRUCT, BtfKind.UNION, BtfKind.DATASEC,
                      BtfKind.FLOAT -> {
                     long size = Integer.toUnsignedLong(sizeOrType(id));
-                    return Math.multiplyExact(multiplier, size);
+                    if (size != 0 && multiplier > (1L << 40) / size) {
+                        throw b.malformed("BTF type " + start + " is larger than 2^40 bytes");
+                    }
+                    return multiplier * size;
                 }
                 case BtfKind.PTR -> {
-                    return Math.multiplyExact(multiplier, 8);
+                    if (multiplier > (1L << 40) / 8) {
+                        throw b.malformed("BTF type " + start + " is larger than 2^40 bytes");
+                    }
+                    return multiplier * 8;
                 }
                 case BtfKind.TYPEDEF, BtfKind.CONST, BtfKind.VOLATILE, BtfKind.RESTRICT, BtfKind.TYPE_TAG, BtfKind.VAR,
                      BtfKind.DECL_TAG -> id = type(id);
@@ -395,15 +401,22 @@ public final class BtfData {
 
     /** The alignment of a type, as the C compiler lays it out (for the {@code .kconfig} layout). */
     public int alignOf(int id) {
+        return alignOf(id, 0);
+    }
+
+    private int alignOf(int id, int depth) {
+        if (depth > MAX_CHAIN) {
+            throw b.malformed("BTF type " + id + " nests deeper than " + MAX_CHAIN + " (a cycle?)");
+        }
         int r = resolve(id);
         return switch (kind(r)) {
             case BtfKind.INT, BtfKind.ENUM, BtfKind.ENUM64, BtfKind.FLOAT -> (int) Math.max(1, Math.min(8, sizeOf(r)));
             case BtfKind.PTR -> 8;
-            case BtfKind.ARRAY -> alignOf(arrayElement(r));
+            case BtfKind.ARRAY -> alignOf(arrayElement(r), depth + 1);
             case BtfKind.STRUCT, BtfKind.UNION -> {
                 int align = 1;
                 for (int i = 0; i < vlen(r) && align < 8; i++) {
-                    align = Math.max(align, alignOf(memberType(r, i)));
+                    align = Math.max(align, alignOf(memberType(r, i), depth + 1));
                 }
                 yield align;
             }

@@ -81,7 +81,7 @@ final class BtfFixup {
                         + section.name() + "' has no ELF symbol");
             }
             long size = btf.sizeOf(var);
-            if (sym.value() < 0 || sym.value() + size > section.size()) {
+            if (sym.value() < 0 || size > section.size() || sym.value() > section.size() - size) {
                 throw new ErrnoException(Errno.ENOEXEC, object + ": variable '" + vname + "' at offset " + sym.value()
                         + " (" + size + " bytes) lies outside section '" + section.name() + "' (" + section.size() + " bytes)");
             }

@@ -182,7 +182,8 @@ public final class ObjectParser {
             } else {
                 for (ElfSymbol sym : symbols) {
                     if (sym.section() == s.index() && sym.type() == ElfSymbol.STT_OBJECT && sym.bind() != ElfSymbol.STB_LOCAL
-                            && sym.value() + sym.size() <= s.size()) {
+                            && sym.value() >= 0 && sym.size() >= 0 && sym.size() <= s.size()
+                            && sym.value() <= s.size() - sym.size()) {
                         vars.put(sym.name(), new ObjectSpec.Variable(sym.name(), s.name(), sym.value(), sym.size(), 0));
                     }
                 }
@@ -234,7 +235,7 @@ public final class ObjectParser {
                 continue;
             }
             if (sym.value() % 8 != 0 || sym.size() % 8 != 0 || sym.size() <= 0 || sym.value() < 0
-                    || sym.value() + sym.size() > code.length) {
+                    || sym.size() > code.length || sym.value() > code.length - sym.size()) {
                 throw error(Errno.ENOEXEC, "function '" + sym.name() + "' (offset " + sym.value() + ", " + sym.size()
                         + " bytes) does not lie on instructions of section '" + s.name() + "'");
             }
@@ -296,6 +297,10 @@ public final class ObjectParser {
         if (s != text) {
             throw error(Errno.ENOEXEC, "instruction " + (start + i) + " of section '" + s.name() + "' calls a function "
                     + "without a relocation; subprograms must live in .text");
+        }
+        if (funcAddr && i + 1 >= code.length / 8) {
+            throw error(Errno.ENOEXEC, "instruction " + (start + i) + " of section '" + s.name() + "' is an ld_imm64 "
+                    + "cut off by the end of its function");
         }
         int target = start + i + Bytes.le32(code, i * 8 + 4) + 1;
         return call ? new ObjectSpec.Reloc.Call(i, target) : new ObjectSpec.Reloc.FuncAddr(i, target);

@@ -21,7 +21,11 @@ public final class VerifierLog {
         Matcher m = INSN.matcher(log);
         int last = -1;
         while (m.find()) {
-            last = Integer.parseInt(m.group(1));
+            try {
+                last = Integer.parseInt(m.group(1));
+            } catch (NumberFormatException e) {
+                return -1; // not an instruction index after all
+            }
         }
         return last;
     }
