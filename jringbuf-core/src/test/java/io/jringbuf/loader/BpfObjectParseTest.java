@@ -1,0 +1,154 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf.loader;
+
+import io.jringbuf.base.ErrnoException;
+import io.jringbuf.bpf.BpfObject;
+import io.jringbuf.bpf.BpfObjectProgram;
+import io.jringbuf.bpf.ProgType;
+import io.jringbuf.internal.bin.Bytes;
+import io.jringbuf.internal.btf.BtfKind;
+import io.jringbuf.internal.loader.Linker;
+import io.jringbuf.internal.loader.ObjectParser;
+import io.jringbuf.internal.loader.ObjectSpec;
+import io.jringbuf.internal.loader.SectionDefs;
+import io.jringbuf.kernel.ClangFixtures;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the loader makes of clang's objects before anything reaches the kernel; no root needed. */
+class BpfObjectParseTest {
+    @Test
+    void sectionNamesFollowLibbpfsTable() {
+        assertEquals("syscalls/sys_enter_openat", SectionDefs.match("tracepoint/syscalls/sys_enter_openat").target());
+        assertEquals(5, SectionDefs.match("tp/sched/sched_switch").def().progType());
+        assertEquals(24, SectionDefs.match("raw_tp.w/sys_enter").def().progType(), "writable raw tracepoint");
+        assertEquals(17, SectionDefs.match("raw_tp/sys_enter").def().progType());
+        SectionDefs.Match fentry = SectionDefs.match("fentry/do_unlinkat");
+        assertEquals(26, fentry.def().progType());
+        assertEquals(24, fentry.def().attachType(), "BPF_TRACE_FENTRY");
+        assertTrue(fentry.def().attachBtf());
+        assertTrue(SectionDefs.match("fexit.s/x").def().sleepable());
+        assertEquals("btf_trace_", SectionDefs.match("tp_btf/sched_switch").def().btfPrefix());
+        assertEquals(SectionDefs.Attach.KSYSCALL, SectionDefs.match("ksyscall/openat").def().attach());
+        assertEquals(46, SectionDefs.match("tc/ingress").def().attachType(), "BPF_TCX_INGRESS");
+        assertEquals(8, SectionDefs.match("cgroup_skb/ingress").def().progType());
+        assertEquals(31, SectionDefs.match("syscall").def().progType());
+        assertTrue(SectionDefs.match("syscall").def().sleepable());
+        assertEquals("/bin/bash:readline", SectionDefs.match("uretprobe//bin/bash:readline").target());
+        assertEquals(SectionDefs.Attach.NONE, SectionDefs.match("kprobe.multi/vfs_*").def().attach(),
+                "kprobe.multi is its own row, not kprobe with a target");
+        assertNull(SectionDefs.match("kprobex"), "'+' patterns need '/' or the end after the prefix");
+        assertNull(SectionDefs.match("socket/extra"), "plain patterns match exactly");
+        assertNull(SectionDefs.match("not_a_section"));
+    }
+
+    @Test
+    void programsPerFunctionAndAutoloadFromTheQuestionMark() {
+        try (BpfObject obj = BpfObject.open(ClangFixtures.object("attach"))) {
+            List<String> names = obj.programs().stream().map(BpfObjectProgram::name).toList();
+            assertEquals(List.of("tp_getpgid", "raw_getpgid", "btf_getpgid", "uprobe_getpid", "getppid_first",
+                    "getppid_second", "kprobe_getpgid", "ksyscall_getpgid", "fentry_getpgid"), names);
+            assertFalse(obj.program("fentry_getpgid").autoload());
+            assertEquals("fentry/__x64_sys_getpgid", obj.program("fentry_getpgid").section());
+            assertEquals("__x64_sys_getpgid", obj.program("fentry_getpgid").attachTarget());
+            assertEquals(ProgType.TRACING, obj.program("fentry_getpgid").type());
+            assertEquals("GPL", obj.license());
+            assertThrows(ErrnoException.class, () -> obj.program("nope"));
+            assertThrows(ErrnoException.class, () -> obj.map("events"), "kernel maps exist only after load");
+        }
+    }
+
+    @Test
+    void linkerAppendsSubprogramsOnceAndRebasesEverything() {
+        ObjectSpec spec = ObjectParser.parse(ClangFixtures.bytes("globals"), "globals");
+        assertEquals(3, spec.text().size(), "twice, global_add and the bpf_loop callback: " + spec.text().values());
+        ObjectSpec.ProgramSpec p = spec.programs().get(0);
+        Map<String, Integer> fds = new HashMap<>();
+        for (ObjectSpec.MapDef m : spec.maps()) {
+            fds.put(m.name, 100 + fds.size());
+        }
+        Linker.Linked linked = Linker.link(spec, p, fds);
+        int total = p.main.slots() + spec.text().values().stream().mapToInt(ObjectSpec.Function::slots).sum();
+        assertEquals(total * 8, linked.code().length, "each subprogram appended once");
+        assertEquals(4, linked.functions().size());
+        // func_info: one per function, at each function's first instruction, increasing.
+        int[] fi = linked.funcInfo();
+        assertEquals(8, fi.length);
+        assertEquals(0, fi[0]);
+        for (int i = 1; i < 4; i++) {
+            assertTrue(fi[2 * i] > fi[2 * (i - 1)]);
+            assertTrue(linked.functions().containsValue(fi[2 * i]));
+            assertEquals(BtfKind.FUNC, spec.btf().kind(fi[2 * i + 1]));
+        }
+        byte[] code = linked.code();
+        int calls = 0;
+        int callbacks = 0;
+        int values = 0;
+        for (int i = 0; i < code.length / 8; i++) {
+            int op = code[i * 8] & 0xff;
+            int src = (code[i * 8 + 1] >> 4) & 0xf;
+            int imm = Bytes.le32(code, i * 8 + 4);
+            if (op == 0x85 && src == 1) {
+                calls++;
+                assertTrue(linked.functions().containsValue(i + imm + 1), "call at " + i + " lands on a function start");
+            } else if (op == 0x18 && src == 4) {
+                callbacks++;
+                assertTrue(linked.functions().containsValue(i + imm + 1), "callback address at " + i);
+            } else if (op == 0x18 && src == 2) {
+                values++;
+                assertTrue(fds.containsValue(imm), "map fd in the first half");
+                assertTrue(Bytes.le32(code, i * 8 + 12) >= 0, "offset in the second half");
+            }
+        }
+        assertEquals(2, calls, "twice and global_add");
+        assertEquals(1, callbacks, "bpf_loop's callback");
+        assertTrue(values > 10, "global data loads became BPF_PSEUDO_MAP_VALUE: " + values);
+        // line_info sorted and inside the program.
+        int[] li = linked.lineInfo();
+        for (int i = 4; i < li.length; i += 4) {
+            assertTrue(li[i] >= li[i - 4]);
+            assertTrue(li[i] < code.length / 8);
+        }
+    }
+
+    @Test
+    void coreRecordsKeepTheirInstructionsAfterLinking() {
+        ObjectSpec spec = ObjectParser.parse(ClangFixtures.bytes("core"), "core");
+        Map<String, Integer> fds = new HashMap<>();
+        spec.maps().forEach(m -> fds.put(m.name, 3));
+        Linker.Linked linked = Linker.link(spec, spec.programs().get(0), fds);
+        int[] core = linked.coreRelos();
+        assertTrue(core.length >= 16);
+        for (int i = 0; i < core.length; i += 4) {
+            assertEquals(0, core[i] % 8, "byte offset of an instruction");
+            assertTrue(core[i] < linked.code().length);
+            assertTrue(spec.btf().string(core[i + 2]).matches("\\d+(:\\d+)*"));
+        }
+    }
+
+    @Test
+    void datasecSizesAndOffsetsComeFromTheElf() {
+        ObjectSpec spec = ObjectParser.parse(ClangFixtures.bytes("globals"), "globals");
+        int rodata = spec.btf().find(BtfKind.DATASEC, ".rodata");
+        assertEquals(spec.data().get(".rodata").image().length, spec.btf().sizeOrType(rodata));
+        long last = -1;
+        for (int i = 0; i < spec.btf().vlen(rodata); i++) {
+            assertTrue(spec.btf().secinfoOffset(rodata, i) > last, "sorted by offset");
+            last = spec.btf().secinfoOffset(rodata, i);
+        }
+        ObjectSpec.Variable name = spec.data().get(".rodata").variables().get("knob_name");
+        assertEquals(16, name.size());
+        assertEquals("default", new String(spec.data().get(".rodata").image(), (int) name.offset(), 7));
+    }
+}
