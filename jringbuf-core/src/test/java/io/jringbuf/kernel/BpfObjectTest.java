@@ -198,6 +198,22 @@ class BpfObjectTest {
     }
 
     @Test
+    void kconfigExternsGetTheKernelsValues() throws Exception {
+        String release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+        String[] v = release.split("[.-]");
+        long expected = Long.parseLong(v[0]) << 16 | Long.parseLong(v[1]) << 8 | Math.min(255, Long.parseLong(v[2]));
+        try (BpfObject obj = BpfObject.open(ClangFixtures.object("kconfig"))) {
+            assertTrue(obj.objectMap(".kconfig").globalData());
+            obj.load();
+            obj.program("read_kconfig").program().testRun(1);
+            assertEquals(expected, obj.variable("seen_version").getLong(), "KERNEL_VERSION of " + release);
+            assertEquals(1, obj.variable("seen_wrapper").getLong(), "x86-64 kernels >= 4.17 wrap syscalls");
+        }
+        ErrnoException e = assertThrows(ErrnoException.class, () -> BpfObject.open(ClangFixtures.object("kconfig_unknown")));
+        assertTrue(e.getMessage().contains("CONFIG_HZ") && e.getMessage().contains("LINUX_KERNEL_VERSION"), e.getMessage());
+    }
+
+    @Test
     void legacyMapsSectionIsRefusedWithTheReason() {
         ErrnoException e = assertThrows(ErrnoException.class, () -> BpfObject.open(ClangFixtures.object("legacy")));
         assertTrue(e.getMessage().contains("legacy map definitions") && e.getMessage().contains("libbpf 1.0"),
