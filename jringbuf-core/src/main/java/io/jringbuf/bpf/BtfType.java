@@ -37,7 +37,11 @@ public sealed interface BtfType {
             implements BtfType {
     }
 
-    /** {@code BTF_KIND_PTR}. @param target the pointee */
+    /**
+     * {@code BTF_KIND_PTR}.
+     *
+     * @param target the pointee
+     */
     record Ptr(int target) implements BtfType {
         @Override
         public String name() {
@@ -132,11 +136,20 @@ public sealed interface BtfType {
     record Fwd(String name, boolean union) implements BtfType {
     }
 
-    /** {@code BTF_KIND_TYPEDEF}. @param name the alias @param type the aliased type */
+    /**
+     * {@code BTF_KIND_TYPEDEF}.
+     *
+     * @param name the alias
+     * @param type the aliased type
+     */
     record Typedef(String name, int type) implements BtfType {
     }
 
-    /** {@code BTF_KIND_VOLATILE}. @param type the qualified type */
+    /**
+     * {@code BTF_KIND_VOLATILE}.
+     *
+     * @param type the qualified type
+     */
     record Volatile(int type) implements BtfType {
         @Override
         public String name() {
@@ -144,7 +157,11 @@ public sealed interface BtfType {
         }
     }
 
-    /** {@code BTF_KIND_CONST}. @param type the qualified type */
+    /**
+     * {@code BTF_KIND_CONST}.
+     *
+     * @param type the qualified type
+     */
     record Const(int type) implements BtfType {
         @Override
         public String name() {
@@ -152,7 +169,11 @@ public sealed interface BtfType {
         }
     }
 
-    /** {@code BTF_KIND_RESTRICT}. @param type the qualified type */
+    /**
+     * {@code BTF_KIND_RESTRICT}.
+     *
+     * @param type the qualified type
+     */
     record Restrict(int type) implements BtfType {
         @Override
         public String name() {
@@ -231,7 +252,12 @@ public sealed interface BtfType {
         }
     }
 
-    /** {@code BTF_KIND_FLOAT}. @param name for example {@code "double"} @param size bytes */
+    /**
+     * {@code BTF_KIND_FLOAT}.
+     *
+     * @param name for example {@code "double"}
+     * @param size bytes
+     */
     record Float(String name, int size) implements BtfType {
     }
 
@@ -245,7 +271,12 @@ public sealed interface BtfType {
     record DeclTag(String name, int type, int componentIndex) implements BtfType {
     }
 
-    /** {@code BTF_KIND_TYPE_TAG}. @param name the tag's text @param type the tagged type */
+    /**
+     * {@code BTF_KIND_TYPE_TAG}.
+     *
+     * @param name the tag's text
+     * @param type the tagged type
+     */
     record TypeTag(String name, int type) implements BtfType {
     }
 }
