@@ -389,7 +389,9 @@ public final class BpfObject implements AutoCloseable {
                 linked));
         if (r.fd() < 0) {
             String source = VerifierLog.sourceLine(r.log(), linked, spec.btf());
+            String core = VerifierLog.coreFailure(r.log());
             throw new BpfVerifierException(r.errno(), "bpf(BPF_PROG_LOAD) " + what + " rejected"
+                    + (core.isEmpty() ? "" : " (" + core + ")")
                     + (r.errno() == Errno.EPERM && p.def.attachBtf() ? " (this kernel refuses BPF trampolines for "
                     + "fentry/fexit/fmod_ret/lsm with EPERM)" : ""), r.log(), p.name, source);
         }

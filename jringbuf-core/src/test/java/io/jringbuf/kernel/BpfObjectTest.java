@@ -214,6 +214,17 @@ class BpfObjectTest {
     }
 
     @Test
+    void failedCoreRelocationIsNamed() {
+        try (BpfObject obj = BpfObject.open(ClangFixtures.object("core_missing"))) {
+            BpfVerifierException e = assertThrows(BpfVerifierException.class, obj::load);
+            assertEquals("read_missing", e.program());
+            assertTrue(e.getMessage().contains("CO-RE relocation #0 failed")
+                    && e.getMessage().contains("no_such_field_in_any_kernel"), e.getMessage());
+            assertTrue(e.sourceLine().contains("core_missing.bpf.c:"), e.sourceLine());
+        }
+    }
+
+    @Test
     void legacyMapsSectionIsRefusedWithTheReason() {
         ErrnoException e = assertThrows(ErrnoException.class, () -> BpfObject.open(ClangFixtures.object("legacy")));
         assertTrue(e.getMessage().contains("legacy map definitions") && e.getMessage().contains("libbpf 1.0"),

@@ -16,6 +16,37 @@ public final class VerifierLog {
     /** An instruction line of a level-1 log: {@code "12: (79) r1 = *(u64 *)(r0 +0)"}. */
     private static final Pattern INSN = Pattern.compile("(?m)^(\\d+): \\(");
 
+    /** A kernel CO-RE line: {@code "prog '': relo #3: no matching targets found"}. */
+    private static final Pattern RELO = Pattern.compile("(?m)^prog '[^']*': relo #(\\d+): (.*)$");
+
+    /**
+     * The kernel applies the CO-RE records itself and logs each relocation; a failed one is
+     * poisoned ({@code "substituting insn #N w/ invalid insn"}) and the verifier then stops there.
+     *
+     * @return for example {@code "CO-RE relocation #0 failed: <byte_off> [5] STRUCT
+     *     task_struct___fake.no_such_field (0:0 @ offset 0): no matching targets found"}, or empty
+     */
+    public static String coreFailure(String log) {
+        Matcher m = RELO.matcher(log);
+        java.util.Map<String, String> spec = new java.util.HashMap<>();
+        java.util.Map<String, String> failure = new java.util.LinkedHashMap<>();
+        while (m.find()) {
+            String n = m.group(1);
+            String text = m.group(2).strip();
+            if (text.startsWith("<") && !spec.containsKey(n)) {
+                spec.put(n, text);
+            } else if (text.contains("no matching targets") || text.contains("failed") || text.contains("invalid insn")) {
+                failure.putIfAbsent(n, text);
+            }
+        }
+        if (failure.isEmpty()) {
+            return "";
+        }
+        java.util.Map.Entry<String, String> first = failure.entrySet().iterator().next();
+        return "CO-RE relocation #" + first.getKey() + " failed: " + spec.getOrDefault(first.getKey(), "?") + ": "
+                + first.getValue();
+    }
+
     /** @return the index of the last instruction the log shows, or -1 */
     public static int lastInstruction(String log) {
         Matcher m = INSN.matcher(log);
