@@ -33,7 +33,7 @@ class BpfObjectLoadCorruptionProperties {
 
     @Provide
     Arbitrary<ObjectCorruption.Corruption> corruptions() {
-        return ObjectCorruption.corruptions("globals", "rings", "core");
+        return ObjectCorruption.corruptions("globals", "rings", "core", "attach", "kconfig");
     }
 
     @Property(tries = 80)
