@@ -297,10 +297,8 @@ public final class BpfObject implements AutoCloseable {
 
     private static int kernelVersionOrZero() {
         try {
-            String r = Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
-            String[] p = r.split("[.-]");
-            return Integer.parseInt(p[0]) << 16 | Integer.parseInt(p[1]) << 8 | Math.min(255, Integer.parseInt(p[2]));
-        } catch (IOException | RuntimeException e) {
+            return io.jringbuf.internal.loader.KconfigValues.kernelVersion();
+        } catch (ErrnoException e) {
             return 0; // kern_version is ignored by kernels of this decade
         }
     }

@@ -5,8 +5,8 @@ package io.jringbuf.bpf;
 
 import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
-import io.jringbuf.internal.btf.KernelBtf;
 import io.jringbuf.internal.loader.BpfCalls;
+import io.jringbuf.internal.loader.KconfigValues;
 import io.jringbuf.internal.loader.ObjectSpec;
 import io.jringbuf.internal.loader.Probes;
 import io.jringbuf.internal.loader.SectionDefs;
@@ -162,7 +162,7 @@ public final class BpfObjectProgram {
             case TRACING -> new BpfLink(BpfCalls.rawTracepointOpen(null, p.fd(), "attach " + what), spec.section);
             case KPROBE, KRETPROBE -> probe("kprobe", target, spec.def.attach() == SectionDefs.Attach.KRETPROBE, p, what);
             case KSYSCALL, KRETSYSCALL -> {
-                boolean wrapper = KernelBtf.vmlinux().find(io.jringbuf.internal.btf.BtfKind.FUNC, "__x64_sys_bpf") > 0;
+                boolean wrapper = KconfigValues.hasSyscallWrapper();
                 yield probe("kprobe", (wrapper ? "__x64_sys_" : "sys_") + target,
                         spec.def.attach() == SectionDefs.Attach.KRETSYSCALL, p, what);
             }

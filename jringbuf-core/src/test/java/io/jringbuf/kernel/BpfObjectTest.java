@@ -53,7 +53,7 @@ class BpfObjectTest {
 
     @Test
     void btfMapsOfSeveralTypes() throws Exception {
-        Path pins = Files.createTempDirectory(Path.of("/sys/fs/bpf").toFile().isDirectory() ? Path.of("/tmp") : Path.of("/tmp"), "pins");
+        Path pins = Files.createTempDirectory("pins");
         BpfFs.ensureMounted(pins);
         try (BpfObject obj = BpfObject.open(ClangFixtures.object("maps"))) {
             obj.pinRoot(pins);
@@ -221,6 +221,61 @@ class BpfObjectTest {
             assertTrue(e.getMessage().contains("CO-RE relocation #0 failed")
                     && e.getMessage().contains("no_such_field_in_any_kernel"), e.getMessage());
             assertTrue(e.sourceLine().contains("core_missing.bpf.c:"), e.sourceLine());
+        }
+    }
+
+    @Test
+    void unknownSectionFailsAtLoadUnlessAutoloadIsOff() {
+        try (BpfObject obj = BpfObject.open(ClangFixtures.object("odd"))) {
+            assertEquals(null, obj.program("unknown_kind").type());
+            ErrnoException e = assertThrows(ErrnoException.class, obj::load);
+            assertTrue(e.getMessage().contains("unknown_kind") && e.getMessage().contains("no_such_kind/at_all"),
+                    e.getMessage());
+        }
+        try (BpfObject obj = BpfObject.open(ClangFixtures.object("odd"))) {
+            obj.program("unknown_kind").setAutoload(false);
+            obj.objectMap("small_ring").setMaxEntries(5000);
+            assertEquals(8192, obj.objectMap("small_ring").maxEntries(), "ring sizes rounded as libbpf does");
+            obj.load();
+            assertEquals(8192, obj.map("small_ring").info().maxEntries());
+            assertEquals(7, obj.program("ordinary").program().testRun(1).retval());
+            assertThrows(ErrnoException.class, () -> obj.program("unknown_kind").program(), "not loaded");
+            assertThrows(ErrnoException.class, () -> obj.objectMap("small_ring").setMaxEntries(4096), "after load");
+            assertThrows(ErrnoException.class, () -> obj.program("ordinary").setAutoload(false), "after load");
+            assertThrows(ErrnoException.class, () -> obj.program("ordinary").attach(), "socket filters do not attach by name");
+        }
+    }
+
+    @Test
+    void variablesAndMapsAreGoneAfterClose() {
+        BpfObject obj = BpfObject.open(ClangFixtures.object("globals"));
+        obj.load();
+        BpfVariable counter = obj.variable("bss_counter");
+        BpfMap data = obj.map(".data");
+        obj.close();
+        obj.close(); // idempotent
+        ErrnoException e = assertThrows(ErrnoException.class, counter::getLong);
+        assertEquals(io.jringbuf.base.Errno.EBADF, e.errno());
+        assertThrows(ErrnoException.class, data::fd);
+        assertThrows(ErrnoException.class, () -> obj.map(".data"));
+    }
+
+    @Test
+    void pinnedMapOfAnotherShapeIsRefusedNamingBoth() throws Exception {
+        Path pins = Files.createTempDirectory("pins");
+        BpfFs.ensureMounted(pins);
+        try (BpfMap other = BpfMap.createArray("pinned_counter", 4, 1)) {
+            other.pin(pins.resolve("pinned_counter"));
+            try (BpfObject obj = BpfObject.open(ClangFixtures.object("maps"))) {
+                obj.pinRoot(pins);
+                ErrnoException e = assertThrows(ErrnoException.class, obj::load);
+                assertTrue(e.getMessage().contains("pinned_counter") && e.getMessage().contains("value=4")
+                        && e.getMessage().contains("value=8"), e.getMessage());
+            }
+        } finally {
+            Files.deleteIfExists(pins.resolve("pinned_counter"));
+            BpfFs.unmount(pins);
+            Files.deleteIfExists(pins);
         }
     }
 

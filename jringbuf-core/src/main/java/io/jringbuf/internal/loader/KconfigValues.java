@@ -31,7 +31,7 @@ public final class KconfigValues {
      * {@code KERNEL_VERSION(a, b, c)} of the running kernel: {@code a << 16 | b << 8 | min(c, 255)}
      * from {@code /proc/sys/kernel/osrelease}.
      */
-    static int kernelVersion() {
+    public static int kernelVersion() {
         String release;
         try {
             release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
@@ -49,7 +49,7 @@ public final class KconfigValues {
     }
 
     /** Whether syscalls go through the x86-64 wrappers ({@code __x64_sys_*}), as libbpf probes. */
-    static boolean hasSyscallWrapper() {
+    public static boolean hasSyscallWrapper() {
         return KernelBtf.vmlinux().find(BtfKind.FUNC, "__x64_sys_bpf") > 0;
     }
 
