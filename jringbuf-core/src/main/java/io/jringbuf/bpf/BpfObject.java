@@ -390,8 +390,9 @@ public final class BpfObject implements AutoCloseable {
             String core = VerifierLog.coreFailure(r.log());
             throw new BpfVerifierException(r.errno(), "bpf(BPF_PROG_LOAD) " + what + " rejected"
                     + (core.isEmpty() ? "" : " (" + core + ")")
-                    + (r.errno() == Errno.EPERM && p.def.attachBtf() ? " (this kernel refuses BPF trampolines for "
-                    + "fentry/fexit/fmod_ret/lsm with EPERM)" : ""), r.log(), p.name, source);
+                    + (r.errno() == Errno.EPERM && p.def.attachBtf() ? " (EPERM for a program that needs a BPF "
+                    + "trampoline: this kernel refuses BPF trampolines, or the process lacks CAP_BPF and CAP_PERFMON)"
+                    : ""), r.log(), p.name, source);
         }
         ProgType type = ProgType.of(p.def.progType());
         BpfProgram program = BpfProgram.adopt(r.fd(), BpfCalls.kernelName(p.name), type);
