@@ -62,6 +62,12 @@ int BPF_KPROBE(uprobe_getpid)
     return emit(4, 0);
 }
 
+SEC("uretprobe")
+int BPF_KRETPROBE(uretprobe_getpid, int ret)
+{
+    return emit(10, ret);
+}
+
 // Two programs in one section.
 SEC("tracepoint/syscalls/sys_enter_getppid")
 int getppid_first(void *ctx)

@@ -8,10 +8,26 @@ struct {
     __uint(max_entries, 4096);
 } small_ring SEC(".maps");
 
+__u64 shared_calls;
+
+// A subprogram both socket programs call: each program gets its own copy.
+__attribute__((noinline)) int shared_helper(int x)
+{
+    shared_calls++;
+    return x + 1;
+}
+
 SEC("socket")
 int ordinary(void *ctx)
 {
-    return 7;
+    bpf_printk("ordinary ran, calls=%llu", shared_calls); // a string literal in .rodata.str1.1
+    return shared_helper(6);
+}
+
+SEC("socket")
+int another(void *ctx)
+{
+    return shared_helper(41);
 }
 
 SEC("no_such_kind/at_all")

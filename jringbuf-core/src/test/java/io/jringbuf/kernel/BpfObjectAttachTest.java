@@ -102,14 +102,16 @@ class BpfObjectAttachTest {
             assertEquals("tracepoint/syscalls/sys_enter_getppid", obj.program("getppid_second").section());
             assertFalse(obj.program("kprobe_getpgid").autoload(), "SEC(\"?kprobe/...\") is not autoloaded");
             obj.program("uprobe_getpid").setAttachTarget(libc() + ":getpid");
+            obj.program("uretprobe_getpid").setAttachTarget(libc() + ":getpid");
             obj.load();
             List<BpfLink> links = obj.attachAll();
-            assertEquals(6, links.size(), links.toString());
-            Map<Integer, Long> seen = collect(obj.map("events"), Set.of(1, 2, 3, 4, 5, 6));
+            assertEquals(7, links.size(), links.toString());
+            Map<Integer, Long> seen = collect(obj.map("events"), Set.of(1, 2, 3, 4, 5, 6, 10));
             assertEquals(4242L, seen.get(1), "tracepoint: args[0] of getpgid");
             assertEquals(4242L, seen.get(2), "raw_tp: regs->di of getpgid");
             assertEquals(4242L, seen.get(3), "tp_btf: regs->di of getpgid");
             assertTrue(seen.containsKey(4), "uprobe on libc getpid fired: " + seen);
+            assertEquals(ProcessHandle.current().pid(), seen.get(10), "uretprobe saw getpid's return value");
             assertTrue(seen.containsKey(5) && seen.containsKey(6), "both programs of one section fired: " + seen);
             // Closing a link detaches its program.
             links.get(0).close();

@@ -238,7 +238,9 @@ class BpfObjectTest {
             assertEquals(8192, obj.objectMap("small_ring").maxEntries(), "ring sizes rounded as libbpf does");
             obj.load();
             assertEquals(8192, obj.map("small_ring").info().maxEntries());
-            assertEquals(7, obj.program("ordinary").program().testRun(1).retval());
+            assertEquals(7, obj.program("ordinary").program().testRun(1).retval(), "bpf_printk's string and a subprogram");
+            assertEquals(42, obj.program("another").program().testRun(1).retval(), "the same subprogram, its own copy");
+            assertEquals(2, obj.variable("shared_calls").getLong());
             assertThrows(ErrnoException.class, () -> obj.program("unknown_kind").program(), "not loaded");
             assertThrows(ErrnoException.class, () -> obj.objectMap("small_ring").setMaxEntries(4096), "after load");
             assertThrows(ErrnoException.class, () -> obj.program("ordinary").setAutoload(false), "after load");

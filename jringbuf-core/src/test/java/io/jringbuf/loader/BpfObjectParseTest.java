@@ -57,7 +57,7 @@ class BpfObjectParseTest {
     void programsPerFunctionAndAutoloadFromTheQuestionMark() {
         try (BpfObject obj = BpfObject.open(ClangFixtures.object("attach"))) {
             List<String> names = obj.programs().stream().map(BpfObjectProgram::name).toList();
-            assertEquals(List.of("tp_getpgid", "raw_getpgid", "btf_getpgid", "uprobe_getpid", "getppid_first",
+            assertEquals(List.of("tp_getpgid", "raw_getpgid", "btf_getpgid", "uprobe_getpid", "uretprobe_getpid", "getppid_first",
                     "getppid_second", "kprobe_getpgid", "ksyscall_getpgid", "fentry_getpgid"), names);
             assertFalse(obj.program("fentry_getpgid").autoload());
             assertEquals("fentry/__x64_sys_getpgid", obj.program("fentry_getpgid").section());
