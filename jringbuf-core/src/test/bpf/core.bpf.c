@@ -17,6 +17,10 @@ __u32 seen_tgid;
 __u32 seen_ppid;
 __u32 pid_exists;
 __u32 fake_exists;
+__u64 task_size;
+__u32 task_type_exists;
+__u64 pidtype_pgid;
+__u32 reset_on_fork;
 
 SEC("raw_tp/sys_enter")
 int read_task(void *ctx)
@@ -30,6 +34,10 @@ int read_task(void *ctx)
     seen_ppid = BPF_CORE_READ(task, real_parent, tgid);
     pid_exists = bpf_core_field_exists(task->pid);
     fake_exists = bpf_core_field_exists(((struct task_struct___fake *)task)->no_such_field_in_any_kernel);
+    task_size = bpf_core_type_size(struct task_struct);
+    task_type_exists = bpf_core_type_exists(struct task_struct);
+    pidtype_pgid = bpf_core_enum_value(enum pid_type, PIDTYPE_PGID);
+    reset_on_fork = BPF_CORE_READ_BITFIELD_PROBED(task, sched_reset_on_fork);
     hits = 1;
     return 0;
 }
