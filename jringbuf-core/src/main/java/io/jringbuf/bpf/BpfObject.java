@@ -5,17 +5,10 @@ package io.jringbuf.bpf;
 
 import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
-import io.jringbuf.internal.btf.BtfKind;
-import io.jringbuf.internal.btf.KernelBtf;
-import io.jringbuf.internal.loader.BpfCalls;
-import io.jringbuf.internal.loader.Linker;
 import io.jringbuf.internal.loader.ObjectParser;
 import io.jringbuf.internal.loader.ObjectSpec;
-import io.jringbuf.internal.loader.VerifierLog;
-import io.jringbuf.internal.sys.Sys;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -58,10 +51,7 @@ public final class BpfObject implements AutoCloseable {
     private final Map<String, BpfObjectMap> maps = new LinkedHashMap<>();
     private final Map<String, BpfObjectProgram> programs = new LinkedHashMap<>();
     private final Map<String, BpfVariable> variables = new LinkedHashMap<>();
-    private final List<AutoCloseable> owned = new ArrayList<>();
-    private final List<BpfLink> links = new ArrayList<>();
-    private final Map<String, MemorySegment> mapped = new HashMap<>();
-    private Arena mappings;
+    private ObjectResources resources;
     private Path pinRoot = BpfFs.BPFFS;
     private volatile State state = State.OPEN;
 
@@ -252,7 +242,7 @@ public final class BpfObject implements AutoCloseable {
             throw new ErrnoException(Errno.EPERM, spec.name() + ": variable '" + v.name() + "' is in " + v.section()
                     + ", frozen at load; set it before load()");
         }
-        return mapped.get(section.map().name);
+        return resources.mapping(section.map().name);
     }
 
     // ---------------------------------------------------------------- load
@@ -267,161 +257,34 @@ public final class BpfObject implements AutoCloseable {
      */
     public synchronized void load() {
         requireOpen("load");
+        resources = new ObjectResources();
         try {
-            int btfFd = -1;
-            if (spec.btf() != null) {
-                BtfHandle btf = BtfHandle.load(spec.btf().bytes(), spec.name());
-                owned.add(btf);
-                btfFd = btf.fd();
-            }
-            mappings = Arena.ofShared();
+            ObjectLoader loader = new ObjectLoader(spec, resources, pinRoot);
+            int btfFd = loader.loadBtf();
             Map<String, Integer> fds = new HashMap<>();
             for (BpfObjectMap m : maps.values()) {
-                BpfMap map = createMap(m.def(), btfFd);
+                BpfMap map = loader.createMap(m.def(), btfFd);
                 m.created(map);
                 fds.put(m.name(), map.fd());
             }
-            int kernVersion = kernelVersionOrZero();
+            int kernVersion = ObjectLoader.kernelVersionOrZero();
             for (BpfObjectProgram p : programs.values()) {
                 if (p.autoload()) {
-                    p.loaded(loadProgram(p.spec(), btfFd, fds, kernVersion));
+                    p.loaded(loader.loadProgram(p.spec(), btfFd, fds, kernVersion));
                 }
             }
             state = State.LOADED;
         } catch (RuntimeException | Error e) {
             state = State.FAILED;
-            releaseAll(e);
+            resources.release(e);
             throw e;
         }
-    }
-
-    private static int kernelVersionOrZero() {
-        try {
-            return io.jringbuf.internal.loader.KconfigValues.kernelVersion();
-        } catch (ErrnoException e) {
-            return 0; // kern_version is ignored by kernels of this decade
-        }
-    }
-
-    private String kernelMapName(ObjectSpec.MapDef m) {
-        if (m.kind == ObjectSpec.MapKind.BTF) {
-            return m.name;
-        }
-        // libbpf's internal map names: up to 8 characters of the object's name, then the section.
-        String prefix = spec.name().length() > 8 ? spec.name().substring(0, 8) : spec.name();
-        return prefix + m.name;
-    }
-
-    private BpfMap createMap(ObjectSpec.MapDef def, int btfFd) {
-        BpfMap map;
-        if (def.pinning == 1) {
-            map = pinnedMap(def, btfFd);
-        } else {
-            map = BpfMap.adopt(BpfCalls.mapCreate(def, kernelMapName(def), btfFd, spec.name()));
-            owned.add(map);
-        }
-        String what = spec.name() + ": map '" + def.name + "'";
-        byte[] image = null;
-        boolean readOnly = false;
-        if (def.kind == ObjectSpec.MapKind.DATA) {
-            ObjectSpec.DataSection d = spec.data().get(def.name);
-            image = d.image();
-            readOnly = d.readOnly();
-        } else if (def.kind == ObjectSpec.MapKind.KCONFIG) {
-            image = new byte[def.valueSize];
-            io.jringbuf.internal.loader.KconfigValues.fill(image, spec.kconfig());
-            readOnly = true;
-        }
-        if (image != null) {
-            BpfCalls.updateFirst(map.fd(), image, what);
-            if (readOnly) {
-                BpfCalls.freeze(map.fd(), what);
-            }
-            if (def.kind == ObjectSpec.MapKind.DATA) {
-                long len = (image.length + Sys.pageSize() - 1L) / Sys.pageSize() * Sys.pageSize();
-                MemorySegment seg = Sys.mmap(MemorySegment.NULL, len,
-                        readOnly ? Sys.PROT_READ : Sys.PROT_READ | Sys.PROT_WRITE, Sys.MAP_SHARED, map.fd(), 0,
-                        "mmap " + what);
-                mapped.put(def.name, seg.reinterpret(image.length, mappings, s -> Sys.rawMunmap(s, len)));
-            }
-        }
-        return map;
-    }
-
-    private BpfMap pinnedMap(ObjectSpec.MapDef def, int btfFd) {
-        Path path = pinRoot.resolve(def.name);
-        int fd = BpfCalls.rawObjGet(path.toString());
-        if (fd >= 0) {
-            BpfMap map = BpfMap.adopt(fd);
-            owned.add(map);
-            MapInfo info = map.info();
-            if (info.type() != def.type || info.keySize() != def.keySize || info.valueSize() != def.valueSize
-                    || info.maxEntries() != def.maxEntries || info.flags() != def.flags) {
-                throw new ErrnoException(Errno.EINVAL, spec.name() + ": map '" + def.name + "' pinned at " + path
-                        + " is " + info.typeName() + " key=" + info.keySize() + " value=" + info.valueSize()
-                        + " max_entries=" + info.maxEntries() + " flags=0x" + Integer.toHexString(info.flags())
-                        + ", but the object defines " + MapType.nameOf(def.type) + " key=" + def.keySize + " value="
-                        + def.valueSize + " max_entries=" + def.maxEntries + " flags=0x" + Integer.toHexString(def.flags));
-            }
-            return map;
-        }
-        if (fd != -Errno.ENOENT) {
-            Sys.check(fd, "bpf(BPF_OBJ_GET) " + spec.name() + ": look for pinned map '" + def.name + "' at " + path);
-        }
-        BpfMap map = BpfMap.adopt(BpfCalls.mapCreate(def, kernelMapName(def), btfFd, spec.name()));
-        owned.add(map);
-        BpfCalls.pin(map.fd(), path.toString(), spec.name() + ": map '" + def.name + "'");
-        return map;
-    }
-
-    private BpfProgram loadProgram(ObjectSpec.ProgramSpec p, int btfFd, Map<String, Integer> fds, int kernVersion) {
-        String what = spec.name() + ": program '" + p.name + "' (section '" + p.section + "')";
-        if (p.def == null) {
-            throw new ErrnoException(Errno.EOPNOTSUPP, what + ": section name is not one libbpf knows, so the program "
-                    + "type is unknown; rename the section or turn autoload off");
-        }
-        int attachBtfId = p.def.attachBtf() ? attachBtfId(p, what) : 0;
-        Linker.Linked linked = Linker.link(spec, p, fds);
-        BpfCalls.Loaded r = BpfCalls.progLoad(new BpfCalls.ProgLoad(p.def.progType(), p.def.attachType(),
-                p.def.sleepable() ? BpfProgram.F_SLEEPABLE : 0, p.name, spec.license(), kernVersion, btfFd, attachBtfId,
-                linked));
-        if (r.fd() < 0) {
-            String source = VerifierLog.sourceLine(r.log(), linked, spec.btf());
-            String core = VerifierLog.coreFailure(r.log());
-            throw new BpfVerifierException(r.errno(), "bpf(BPF_PROG_LOAD) " + what + " rejected"
-                    + (core.isEmpty() ? "" : " (" + core + ")")
-                    + (r.errno() == Errno.EPERM && p.def.attachBtf() ? " (EPERM for a program that needs a BPF "
-                    + "trampoline: this kernel refuses BPF trampolines, or the process lacks CAP_BPF and CAP_PERFMON)"
-                    : ""), r.log(), p.name, source);
-        }
-        ProgType type = ProgType.of(p.def.progType());
-        BpfProgram program = BpfProgram.adopt(r.fd(), BpfCalls.kernelName(p.name), type);
-        owned.add(program);
-        return program;
-    }
-
-    private int attachBtfId(ObjectSpec.ProgramSpec p, String what) {
-        if (p.attachTarget.isEmpty()) {
-            throw new ErrnoException(Errno.EINVAL, what + " needs an attach target (a kernel function or "
-                    + "tracepoint) to find its BTF id at load");
-        }
-        String prefix = p.def.btfPrefix();
-        int kind = prefix.equals("btf_trace_") ? BtfKind.TYPEDEF : BtfKind.FUNC;
-        String name = prefix + p.attachTarget;
-        int id = KernelBtf.vmlinux().find(kind, name);
-        if (id < 0) {
-            throw new ErrnoException(Errno.ENOENT, what + ": the kernel's BTF has no " + BtfKind.name(kind) + " '"
-                    + name + "' to attach to");
-        }
-        return id;
     }
 
     // ---------------------------------------------------------------- attach and close
 
     void ownLink(BpfLink link) {
-        synchronized (links) {
-            links.add(link);
-        }
+        resources.ownLink(link);
     }
 
     /**
@@ -449,46 +312,17 @@ public final class BpfObject implements AutoCloseable {
         return Collections.unmodifiableList(made);
     }
 
-    private void releaseAll(Throwable primary) {
-        List<AutoCloseable> all = new ArrayList<>();
-        synchronized (links) {
-            all.addAll(links);
-            links.clear();
-        }
-        List<AutoCloseable> rest = new ArrayList<>(owned);
-        Collections.reverse(rest);
-        owned.clear();
-        for (int i = all.size() - 1; i >= 0; i--) {
-            closeQuietly(all.get(i), primary);
-        }
-        if (mappings != null) {
-            mappings.close(); // unmaps the global data sections
-            mappings = null;
-        }
-        mapped.clear();
-        for (AutoCloseable c : rest) {
-            closeQuietly(c, primary);
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable c, Throwable primary) {
-        try {
-            c.close();
-        } catch (Exception e) {
-            if (primary != null) {
-                primary.addSuppressed(e);
-            }
-        }
-    }
-
     /** Closes links, programs, maps and BTF, in reverse order of creation. Idempotent. */
     @Override
     public synchronized void close() {
         if (state == State.CLOSED) {
             return;
         }
+        State was = state;
         state = State.CLOSED;
-        releaseAll(null);
+        if (was == State.LOADED) {
+            resources.release(null);
+        }
     }
 
     @Override
