@@ -248,13 +248,16 @@ class BpfObjectTest {
     }
 
     @Test
-    void variablesAndMapsAreGoneAfterClose() {
+    void variablesAndMapsAreGoneAfterClose() throws Exception {
+        long mappedBefore = bpfMappings();
         BpfObject obj = BpfObject.open(ClangFixtures.object("globals"));
         obj.load();
+        assertEquals(mappedBefore + 4, bpfMappings(), ".rodata, .data, .data.custom and .bss are mapped");
         BpfVariable counter = obj.variable("bss_counter");
         BpfMap data = obj.map(".data");
         obj.close();
         obj.close(); // idempotent
+        assertEquals(mappedBefore, bpfMappings(), "unmapped at close");
         ErrnoException e = assertThrows(ErrnoException.class, counter::getLong);
         assertEquals(io.jringbuf.base.Errno.EBADF, e.errno());
         assertThrows(ErrnoException.class, data::fd);
@@ -307,6 +310,43 @@ class BpfObjectTest {
                 }
                 assertTrue(found, "an exec record for child " + childPid);
             }
+        }
+    }
+
+    private static long bpfMappings() throws Exception {
+        return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains("bpf-map")).count();
+    }
+
+    /** The id in {@code /proc/self/fdinfo} ({@code map_id:} or {@code prog_id:}). */
+    private static String fdinfoId(int fd, String key) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
+            if (line.startsWith(key + ":")) {
+                return line.substring(key.length() + 1).strip();
+            }
+        }
+        throw new AssertionError("no " + key + " in fdinfo of fd " + fd);
+    }
+
+    /** The btf_id bpftool reports for a map or program id. */
+    private static String btfIdOf(String kind, String id) throws Exception {
+        Process p = new ProcessBuilder("bpftool", "-j", kind, "show", "id", id).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"btf_id\":(\\d+)").matcher(out);
+        assertTrue(m.find(), kind + " " + id + ": " + out);
+        return m.group(1);
+    }
+
+    @Test
+    void theObjectsBtfIsUploadedOnceForMapsAndPrograms() throws Exception {
+        try (BpfObject obj = BpfObject.open(ClangFixtures.object("globals"))) {
+            obj.load();
+            java.util.Set<String> ids = new java.util.TreeSet<>();
+            for (String map : java.util.List.of(".rodata", ".bss", ".data", ".data.custom")) {
+                ids.add(btfIdOf("map", fdinfoId(obj.map(map).fd(), "map_id")));
+            }
+            ids.add(btfIdOf("prog", fdinfoId(obj.program("use_globals").program().fd(), "prog_id")));
+            assertEquals(1, ids.size(), "one BTF object for every map and the program: " + ids);
         }
     }
 

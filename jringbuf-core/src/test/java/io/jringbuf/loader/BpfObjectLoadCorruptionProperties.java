@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 /**
  * Corrupted objects loaded into the real kernel: a successful load or an {@link ErrnoException}
  * (the verifier's or the loader's), never another exception, a crash or a hang; and no BPF file
- * descriptor is left open afterwards (counted in {@code /proc/self/fd}).
+ * descriptor is left open and no map stays mapped afterwards ({@code /proc/self/fd}, {@code /proc/self/maps}).
  */
 class BpfObjectLoadCorruptionProperties {
     @BeforeProperty
@@ -40,6 +40,7 @@ class BpfObjectLoadCorruptionProperties {
     void loadSucceedsOrFailsTypedWithoutLeakingFds(@ForAll("corruptions") ObjectCorruption.Corruption c) {
         byte[] bytes = c.apply();
         List<String> before = ObjectCorruption.bpfFds();
+        List<String> mappingsBefore = ObjectCorruption.bpfMappings();
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             try (BpfObject obj = BpfObject.open(bytes, c.fixture())) {
                 obj.load();
@@ -50,5 +51,6 @@ class BpfObjectLoadCorruptionProperties {
             }
         });
         assertEquals(before, ObjectCorruption.bpfFds(), "BPF fds after " + c);
+        assertEquals(mappingsBefore, ObjectCorruption.bpfMappings(), "BPF map mappings after " + c);
     }
 }

@@ -91,6 +91,15 @@ final class ObjectCorruption {
                 .as(Corruption::new);
     }
 
+    /** @return the lines of {@code /proc/self/maps} that map BPF maps */
+    static List<String> bpfMappings() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains("bpf-map")).toList();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** @return the open file descriptors of this process that are BPF objects or perf events */
     static List<String> bpfFds() {
         List<String> out = new ArrayList<>();
