@@ -63,6 +63,22 @@ public final class BpfObjectMap {
         return def.maxEntries;
     }
 
+    /**
+     * @return the key's type id in the object's BTF ({@link BpfObject#btf()}), 0 if the definition
+     *     gave only a size
+     */
+    public int btfKeyTypeId() {
+        return def.btfKeyType;
+    }
+
+    /**
+     * @return the value's type id in the object's BTF: the {@code __type(value, T)} type, or the
+     *     DATASEC of a global data section; 0 if the definition gave only a size
+     */
+    public int btfValueTypeId() {
+        return def.btfValueType;
+    }
+
     /** @return the map flags */
     public int flags() {
         return def.flags;

@@ -61,6 +61,14 @@ public final class BpfVariable {
         return var.btfType();
     }
 
+    /**
+     * @return its type from the object's BTF ({@link BtfType.Void} if it has none), for example to
+     *     build a memory layout of a struct variable
+     */
+    public BtfType type() {
+        return var.btfType() == 0 || object.spec().btf() == null ? new BtfType.Void() : object.btf().type(var.btfType());
+    }
+
     /** @return whether it is in a read-only section ({@code .rodata*}), writable only before load */
     public boolean readOnly() {
         return section.readOnly();

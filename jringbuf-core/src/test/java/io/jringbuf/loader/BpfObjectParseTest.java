@@ -66,6 +66,7 @@ class BpfObjectParseTest {
             assertEquals("GPL", obj.license());
             assertThrows(ErrnoException.class, () -> obj.program("nope"));
             assertThrows(ErrnoException.class, () -> obj.map("events"), "kernel maps exist only after load");
+            assertEquals(0, obj.objectMap("events").btfValueTypeId(), "a ring has no value type");
         }
     }
 
@@ -134,6 +135,26 @@ class BpfObjectParseTest {
             assertEquals(0, core[i] % 8, "byte offset of an instruction");
             assertTrue(core[i] < linked.code().length);
             assertTrue(spec.btf().string(core[i + 2]).matches("\\d+(:\\d+)*"));
+        }
+    }
+
+    @Test
+    void typesOfVariablesAndMapValuesComeFromTheObjectsBtf() {
+        try (BpfObject obj = BpfObject.open(ClangFixtures.object("globals"))) {
+            io.jringbuf.bpf.Btf btf = obj.btf();
+            io.jringbuf.bpf.BtfType name = obj.variable("knob_name").type();
+            // C qualifies the elements: ARRAY of CONST/VOLATILE char.
+            io.jringbuf.bpf.BtfType.Array array = (io.jringbuf.bpf.BtfType.Array) name;
+            assertEquals(16, array.length());
+            assertTrue(btf.type(btf.resolve(array.elementType())) instanceof io.jringbuf.bpf.BtfType.Int i && i.size() == 1);
+            assertEquals(16, btf.sizeOf(obj.variable("knob_name").typeId()));
+            int datasec = obj.objectMap(".rodata").btfValueTypeId();
+            assertEquals(".rodata", btf.type(datasec).name());
+        }
+        try (BpfObject obj = BpfObject.open(ClangFixtures.object("maps"))) {
+            int value = obj.objectMap("counts").btfValueTypeId();
+            assertEquals(8, obj.btf().sizeOf(value));
+            assertEquals("__u64", obj.btf().type(value).name());
         }
     }
 
