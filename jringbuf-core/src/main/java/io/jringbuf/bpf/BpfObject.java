@@ -91,29 +91,28 @@ public final class BpfObject implements AutoCloseable {
         } catch (IOException e) {
             throw new ErrnoException(Errno.EIO, "read BPF object " + path + ": " + e.getMessage(), e);
         }
-        return open(data, path.getFileName().toString());
+        return new BpfObject(ObjectParser.parse(data, path.toString()));
     }
 
     /**
      * Parses an object from memory.
      *
      * @param data the object's bytes (copied)
-     * @param name its name, for messages and kernel map names (a trailing {@code .bpf.o} or
-     *     {@code .o} is dropped)
+     * @param name its name, for messages (and, without directories and a trailing {@code .bpf.o}
+     *     or {@code .o}, the prefix of its global-data maps' kernel names)
      * @return the object, not yet loaded
      * @throws ErrnoException as {@link #open(Path)}
      */
     public static BpfObject open(byte[] data, String name) {
-        String n = name.endsWith(".bpf.o") ? name.substring(0, name.length() - 6)
-                : name.endsWith(".o") ? name.substring(0, name.length() - 2) : name;
-        return new BpfObject(ObjectParser.parse(data.clone(), n));
+        Objects.requireNonNull(name, "name");
+        return new BpfObject(ObjectParser.parse(data.clone(), name));
     }
 
     ObjectSpec spec() {
         return spec;
     }
 
-    /** @return the object's name (the file name without {@code .bpf.o}) */
+    /** @return the object's name: the path it was opened from, or the name given to {@link #open(byte[], String)} */
     public String name() {
         return spec.name();
     }

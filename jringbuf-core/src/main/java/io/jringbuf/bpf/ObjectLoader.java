@@ -55,8 +55,11 @@ final class ObjectLoader {
         if (m.kind == ObjectSpec.MapKind.BTF) {
             return m.name;
         }
-        // libbpf's internal map names: up to 8 characters of the object's name, then the section.
-        String prefix = spec.name().length() > 8 ? spec.name().substring(0, 8) : spec.name();
+        // libbpf's internal map names: up to 8 characters of the object's file name, then the section.
+        String file = spec.name().substring(spec.name().lastIndexOf('/') + 1);
+        file = file.endsWith(".bpf.o") ? file.substring(0, file.length() - 6)
+                : file.endsWith(".o") ? file.substring(0, file.length() - 2) : file;
+        String prefix = file.length() > 8 ? file.substring(0, 8) : file;
         return prefix + m.name;
     }
 

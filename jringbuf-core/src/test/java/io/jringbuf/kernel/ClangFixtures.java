@@ -47,6 +47,18 @@ public final class ClangFixtures {
         return COMPILED.computeIfAbsent(name, ClangFixtures::compile);
     }
 
+    /**
+     * Compiles a fixture for big-endian BPF ({@code -target bpfeb}), which this loader must refuse
+     * with a clear error.
+     *
+     * @param name the fixture name without {@code .bpf.c}
+     * @return {@code target/bpf/NAME.bpfeb.o}
+     */
+    public static Path bigEndianObject(String name) {
+        requireTools();
+        return COMPILED.computeIfAbsent(name + "#bpfeb", k -> compile(name, "bpfeb", ".bpfeb.o"));
+    }
+
     /** @return the object's bytes ({@link #object}) */
     public static byte[] bytes(String name) {
         try {
@@ -114,10 +126,14 @@ public final class ClangFixtures {
     }
 
     private static Path compile(String name) {
+        return compile(name, "bpf", ".bpf.o");
+    }
+
+    private static Path compile(String name, String target, String suffix) {
         writeVmlinuxHeader();
         Path source = SOURCES.resolve(name + ".bpf.c");
-        Path out = OUT.resolve(name + ".bpf.o");
-        run(List.of(which("clang"), "-O2", "-g", "-target", "bpf", "-D__TARGET_ARCH_x86", "-Wall",
+        Path out = OUT.resolve(name + suffix);
+        run(List.of(which("clang"), "-O2", "-g", "-target", target, "-D__TARGET_ARCH_x86", "-Wall",
                 "-I" + OUT, "-I" + SOURCES, "-I/usr/include/x86_64-linux-gnu",
                 "-c", source.toString(), "-o", out.toString()), null);
         return out;

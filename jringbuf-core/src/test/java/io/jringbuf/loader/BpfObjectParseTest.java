@@ -54,6 +54,23 @@ class BpfObjectParseTest {
     }
 
     @Test
+    void bigEndianNonElfAndMissingFilesAreRefusedClearly() throws Exception {
+        ErrnoException be = assertThrows(ErrnoException.class,
+                () -> BpfObject.open(ClangFixtures.bigEndianObject("rings")));
+        assertEquals(io.jringbuf.base.Errno.ENOEXEC, be.errno());
+        assertTrue(be.getMessage().contains("rings.bpfeb.o") && be.getMessage().contains("big-endian"), be.getMessage());
+        ErrnoException source = assertThrows(ErrnoException.class,
+                () -> BpfObject.open(ClangFixtures.SOURCES.resolve("rings.bpf.c")));
+        assertTrue(source.getMessage().contains("not an ELF file"), source.getMessage());
+        ErrnoException missing = assertThrows(ErrnoException.class,
+                () -> BpfObject.open(java.nio.file.Path.of("/nonexistent/x.bpf.o")));
+        assertEquals(io.jringbuf.base.Errno.ENOENT, missing.errno());
+        byte[] libc = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/exe"));
+        ErrnoException notBpf = assertThrows(ErrnoException.class, () -> BpfObject.open(libc, "java"));
+        assertTrue(notBpf.getMessage().contains("not a BPF object"), notBpf.getMessage());
+    }
+
+    @Test
     void programsPerFunctionAndAutoloadFromTheQuestionMark() {
         try (BpfObject obj = BpfObject.open(ClangFixtures.object("attach"))) {
             List<String> names = obj.programs().stream().map(BpfObjectProgram::name).toList();
