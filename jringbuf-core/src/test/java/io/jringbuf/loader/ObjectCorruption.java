@@ -100,14 +100,14 @@ final class ObjectCorruption {
         }
     }
 
-    /** @return the open file descriptors of this process that are BPF objects or perf events */
+    /** @return the open file descriptors of this process that are BPF maps, programs, links, BTF or perf events */
     static List<String> bpfFds() {
         List<String> out = new ArrayList<>();
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             for (Path fd : fds.toList()) {
                 try {
                     String target = Files.readSymbolicLink(fd).toString();
-                    if (target.startsWith("anon_inode:bpf") || target.contains("perf_event")) {
+                    if (target.startsWith("anon_inode:bpf") || target.startsWith("anon_inode:btf") || target.contains("perf_event")) {
                         out.add(fd.getFileName() + " -> " + target);
                     }
                 } catch (IOException e) {
