@@ -122,6 +122,22 @@ public final class BpfVariable {
         return btf.kind(t) == BtfKind.INT ? (btf.intEncoding(t) & BtfKind.INT_SIGNED) != 0 : btf.kflag(t);
     }
 
+    /** Runs a memory access; a mapping closed by a concurrent {@link BpfObject#close()} is EBADF. */
+    private <T> T access(java.util.function.Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (IllegalStateException e) {
+            throw new ErrnoException(Errno.EBADF, what() + ": the object was closed", e);
+        }
+    }
+
+    private void accessVoid(Runnable body) {
+        access(() -> {
+            body.run();
+            return null;
+        });
+    }
+
     private static long read(MemorySegment s, long at, long size, boolean signed) {
         return switch ((int) size) {
             case 1 -> signed ? s.get(ValueLayout.JAVA_BYTE, at) : Byte.toUnsignedLong(s.get(ValueLayout.JAVA_BYTE, at));
@@ -164,7 +180,8 @@ public final class BpfVariable {
         if (scalarKind() < 0) {
             throw wrongType("an integer");
         }
-        return read(storage(false), 0, var.size(), signed());
+        boolean signed = signed();
+        return access(() -> read(storage(false), 0, var.size(), signed));
     }
 
     /**
@@ -185,7 +202,7 @@ public final class BpfVariable {
             throw new ErrnoException(Errno.ERANGE, what() + ": a bool takes 0 or 1, not " + value);
         }
         checkRange(value, var.size(), signed(), what());
-        write(storage(true), 0, var.size(), value);
+        accessVoid(() -> write(storage(true), 0, var.size(), value));
     }
 
     /**
@@ -194,7 +211,7 @@ public final class BpfVariable {
      */
     public boolean getBoolean() {
         requireBool();
-        return read(storage(false), 0, var.size(), false) != 0;
+        return access(() -> read(storage(false), 0, var.size(), false) != 0);
     }
 
     /**
@@ -205,7 +222,7 @@ public final class BpfVariable {
      */
     public void set(boolean value) {
         requireBool();
-        write(storage(true), 0, var.size(), value ? 1 : 0);
+        accessVoid(() -> write(storage(true), 0, var.size(), value ? 1 : 0));
     }
 
     private void requireBool() {
@@ -282,7 +299,7 @@ public final class BpfVariable {
         if (a == null || a[2] != 1 || object.spec().btf().kind((int) a[0]) != BtfKind.INT) {
             throw wrongType("a string (char array)");
         }
-        byte[] b = storage(false).toArray(ValueLayout.JAVA_BYTE);
+        byte[] b = access(() -> storage(false).toArray(ValueLayout.JAVA_BYTE));
         int n = 0;
         while (n < b.length && b[n] != 0) {
             n++;
@@ -308,7 +325,7 @@ public final class BpfVariable {
         }
         byte[] full = new byte[(int) var.size()];
         System.arraycopy(b, 0, full, 0, b.length);
-        MemorySegment.copy(full, 0, storage(true), ValueLayout.JAVA_BYTE, 0, full.length);
+        accessVoid(() -> MemorySegment.copy(full, 0, storage(true), ValueLayout.JAVA_BYTE, 0, full.length));
     }
 
     /**
@@ -317,13 +334,15 @@ public final class BpfVariable {
      */
     public long[] getLongs() {
         long[] a = integerArray();
-        MemorySegment s = storage(false);
-        long[] out = new long[(int) a[1]];
         boolean signed = elementSigned((int) a[0]);
-        for (int i = 0; i < out.length; i++) {
-            out[i] = read(s, i * a[2], a[2], signed);
-        }
-        return out;
+        return access(() -> {
+            MemorySegment s = storage(false);
+            long[] out = new long[(int) a[1]];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = read(s, i * a[2], a[2], signed);
+            }
+            return out;
+        });
     }
 
     /**
@@ -342,10 +361,12 @@ public final class BpfVariable {
         for (long v : values) {
             checkRange(v, a[2], signed, what());
         }
-        MemorySegment s = storage(true);
-        for (int i = 0; i < values.length; i++) {
-            write(s, i * a[2], a[2], values[i]);
-        }
+        accessVoid(() -> {
+            MemorySegment s = storage(true);
+            for (int i = 0; i < values.length; i++) {
+                write(s, i * a[2], a[2], values[i]);
+            }
+        });
     }
 
     private long[] integerArray() {
@@ -371,7 +392,7 @@ public final class BpfVariable {
 
     /** @return a copy of the variable's bytes */
     public byte[] getBytes() {
-        return storage(false).toArray(ValueLayout.JAVA_BYTE);
+        return access(() -> storage(false).toArray(ValueLayout.JAVA_BYTE));
     }
 
     /**
@@ -384,7 +405,7 @@ public final class BpfVariable {
         if (value.length != var.size()) {
             throw new ErrnoException(Errno.EINVAL, what() + " takes " + var.size() + " bytes, not " + value.length);
         }
-        MemorySegment.copy(value, 0, storage(true), ValueLayout.JAVA_BYTE, 0, value.length);
+        accessVoid(() -> MemorySegment.copy(value, 0, storage(true), ValueLayout.JAVA_BYTE, 0, value.length));
     }
 
     @Override
