@@ -127,7 +127,7 @@ final class ObjectLoader {
         int attachBtfId = p.def.attachBtf() ? attachBtfId(p, what) : 0;
         Linker.Linked linked = Linker.link(spec, p, fds);
         BpfCalls.Loaded r = BpfCalls.progLoad(new BpfCalls.ProgLoad(p.def.progType(), p.def.attachType(),
-                p.def.sleepable() ? BpfProgram.F_SLEEPABLE : 0, p.name, spec.license(), kernVersion, btfFd, attachBtfId,
+                p.def.progFlags(), p.name, spec.license(), kernVersion, btfFd, attachBtfId,
                 linked));
         if (r.fd() < 0) {
             String source = VerifierLog.sourceLine(r.log(), linked, spec.btf());

@@ -45,6 +45,9 @@ class BpfObjectParseTest {
         assertEquals(8, SectionDefs.match("cgroup_skb/ingress").def().progType());
         assertEquals(31, SectionDefs.match("syscall").def().progType());
         assertTrue(SectionDefs.match("syscall").def().sleepable());
+        assertEquals(1 << 4, SectionDefs.match("syscall").def().progFlags(), "BPF_F_SLEEPABLE");
+        assertEquals(1 << 5, SectionDefs.match("xdp.frags").def().progFlags(), "BPF_F_XDP_HAS_FRAGS");
+        assertEquals(0, SectionDefs.match("xdp").def().progFlags());
         assertEquals("/bin/bash:readline", SectionDefs.match("uretprobe//bin/bash:readline").target());
         assertEquals(SectionDefs.Attach.NONE, SectionDefs.match("kprobe.multi/vfs_*").def().attach(),
                 "kprobe.multi is its own row, not kprobe with a target");

@@ -66,6 +66,11 @@ public final class SectionDefs {
             return (flags & SLEEPABLE) != 0;
         }
 
+        /** @return the {@code prog_flags} this section implies ({@code BPF_F_SLEEPABLE}, {@code BPF_F_XDP_HAS_FRAGS}) */
+        public int progFlags() {
+            return (sleepable() ? 1 << 4 : 0) | ((flags & XDP_FRAGS) != 0 ? 1 << 5 : 0);
+        }
+
         /** @return whether programs of this section need a vmlinux BTF id at load */
         public boolean attachBtf() {
             return (flags & ATTACH_BTF) != 0;
