@@ -6,7 +6,8 @@ package io.jringbuf.internal.loader;
 import java.util.List;
 
 /**
- * libbpf's table of {@code SEC()} names ({@code section_defs[]} in libbpf.c): the program type,
+ * libbpf's table of {@code SEC()} names ({@code section_defs[]} in libbpf.c, checked against the
+ * libbpf snapshot of 2026-07-30): the program type,
  * expected attach type and flags a section name implies, and how such a program attaches.
  *
  * <p>Matching follows libbpf's {@code sec_def_matches}: a pattern ending in {@code +} matches the
@@ -99,7 +100,9 @@ public final class SectionDefs {
             SK_REUSEPORT_SELECT = 39, SK_REUSEPORT_SELECT_OR_MIGRATE = 40, A_PERF_EVENT = 41,
             TRACE_KPROBE_MULTI = 42, LSM_CGROUP = 43, A_NETFILTER = 45, TCX_INGRESS = 46, TCX_EGRESS = 47,
             TRACE_UPROBE_MULTI = 48, CGROUP_UNIX_CONNECT = 49, CGROUP_UNIX_SENDMSG = 50,
-            CGROUP_UNIX_RECVMSG = 51, CGROUP_UNIX_GETPEERNAME = 52, CGROUP_UNIX_GETSOCKNAME = 53;
+            CGROUP_UNIX_RECVMSG = 51, CGROUP_UNIX_GETPEERNAME = 52, CGROUP_UNIX_GETSOCKNAME = 53,
+            NETKIT_PRIMARY = 54, NETKIT_PEER = 55, TRACE_KPROBE_SESSION = 56, TRACE_UPROBE_SESSION = 57,
+            TRACE_FSESSION = 58, TRACE_FENTRY_MULTI = 59, TRACE_FEXIT_MULTI = 60, TRACE_FSESSION_MULTI = 61;
 
     private static Def d(String p, int type, int attach) {
         return new Def(p, type, attach, 0, Attach.NONE, "");
@@ -126,10 +129,13 @@ public final class SectionDefs {
             d("uretprobe.s+", KPROBE, 0, SLEEPABLE, Attach.URETPROBE),
             d("kprobe.multi+", KPROBE, TRACE_KPROBE_MULTI),
             d("kretprobe.multi+", KPROBE, TRACE_KPROBE_MULTI),
+            d("kprobe.session+", KPROBE, TRACE_KPROBE_SESSION),
             d("uprobe.multi+", KPROBE, TRACE_UPROBE_MULTI),
             d("uretprobe.multi+", KPROBE, TRACE_UPROBE_MULTI),
+            d("uprobe.session+", KPROBE, TRACE_UPROBE_SESSION),
             d("uprobe.multi.s+", KPROBE, TRACE_UPROBE_MULTI, SLEEPABLE, Attach.NONE),
             d("uretprobe.multi.s+", KPROBE, TRACE_UPROBE_MULTI, SLEEPABLE, Attach.NONE),
+            d("uprobe.session.s+", KPROBE, TRACE_UPROBE_SESSION, SLEEPABLE, Attach.NONE),
             d("ksyscall+", KPROBE, 0, 0, Attach.KSYSCALL),
             d("kretsyscall+", KPROBE, 0, 0, Attach.KRETSYSCALL),
             d("usdt+", KPROBE, 0),
@@ -141,20 +147,35 @@ public final class SectionDefs {
             d("tc", SCHED_CLS, 0),
             d("classifier", SCHED_CLS, 0),
             d("action", SCHED_ACT, 0),
+            d("netkit/primary", SCHED_CLS, NETKIT_PRIMARY),
+            d("netkit/peer", SCHED_CLS, NETKIT_PEER),
             d("tracepoint+", TRACEPOINT, 0, 0, Attach.TRACEPOINT),
             d("tp+", TRACEPOINT, 0, 0, Attach.TRACEPOINT),
+            d("tracepoint.s+", TRACEPOINT, 0, SLEEPABLE, Attach.TRACEPOINT),
+            d("tp.s+", TRACEPOINT, 0, SLEEPABLE, Attach.TRACEPOINT),
             d("raw_tracepoint+", RAW_TRACEPOINT, 0, 0, Attach.RAW_TRACEPOINT),
             d("raw_tp+", RAW_TRACEPOINT, 0, 0, Attach.RAW_TRACEPOINT),
+            d("raw_tracepoint.s+", RAW_TRACEPOINT, 0, SLEEPABLE, Attach.RAW_TRACEPOINT),
+            d("raw_tp.s+", RAW_TRACEPOINT, 0, SLEEPABLE, Attach.RAW_TRACEPOINT),
             d("raw_tracepoint.w+", RAW_TRACEPOINT_WRITABLE, 0, 0, Attach.RAW_TRACEPOINT),
             d("raw_tp.w+", RAW_TRACEPOINT_WRITABLE, 0, 0, Attach.RAW_TRACEPOINT),
             btf("tp_btf+", TRACING, TRACE_RAW_TP, 0, "btf_trace_"),
+            btf("tp_btf.s+", TRACING, TRACE_RAW_TP, SLEEPABLE, "btf_trace_"),
             btf("fentry+", TRACING, TRACE_FENTRY, 0, ""),
             btf("fmod_ret+", TRACING, MODIFY_RETURN, 0, ""),
             btf("fexit+", TRACING, TRACE_FEXIT, 0, ""),
             btf("fentry.s+", TRACING, TRACE_FENTRY, SLEEPABLE, ""),
             btf("fmod_ret.s+", TRACING, MODIFY_RETURN, SLEEPABLE, ""),
             btf("fexit.s+", TRACING, TRACE_FEXIT, SLEEPABLE, ""),
-            d("freplace+", EXT, 0),
+            btf("fsession+", TRACING, TRACE_FSESSION, 0, ""),
+            btf("fsession.s+", TRACING, TRACE_FSESSION, SLEEPABLE, ""),
+            d("fsession.multi+", TRACING, TRACE_FSESSION_MULTI),
+            d("fsession.multi.s+", TRACING, TRACE_FSESSION_MULTI, SLEEPABLE, Attach.NONE),
+            d("fentry.multi+", TRACING, TRACE_FENTRY_MULTI),
+            d("fexit.multi+", TRACING, TRACE_FEXIT_MULTI),
+            d("fentry.multi.s+", TRACING, TRACE_FENTRY_MULTI, SLEEPABLE, Attach.NONE),
+            d("fexit.multi.s+", TRACING, TRACE_FEXIT_MULTI, SLEEPABLE, Attach.NONE),
+            d("freplace+", EXT, 0), // libbpf: SEC_ATTACH_BTF against a target program; not supported here
             btf("lsm+", LSM, LSM_MAC, 0, "bpf_lsm_"),
             btf("lsm.s+", LSM, LSM_MAC, SLEEPABLE, "bpf_lsm_"),
             new Def("lsm_cgroup+", LSM, LSM_CGROUP, ATTACH_BTF, Attach.NONE, "bpf_lsm_"),
