@@ -52,15 +52,21 @@ final class ObjectLoader {
     }
 
     private String kernelMapName(ObjectSpec.MapDef m) {
-        if (m.kind == ObjectSpec.MapKind.BTF) {
-            return m.name;
-        }
-        // libbpf's internal map names: up to 8 characters of the object's file name, then the section.
-        String file = spec.name().substring(spec.name().lastIndexOf('/') + 1);
-        file = file.endsWith(".bpf.o") ? file.substring(0, file.length() - 6)
-                : file.endsWith(".o") ? file.substring(0, file.length() - 2) : file;
-        String prefix = file.length() > 8 ? file.substring(0, 8) : file;
-        return prefix + m.name;
+        return m.kind == ObjectSpec.MapKind.BTF ? m.name : internalMapName(spec.name(), m.name);
+    }
+
+    /**
+     * libbpf's kernel name for a global-data map ({@code internal_map_name}): the object's file name
+     * up to its first dot, cut so that the section name (at least 7 characters' room) fits in 15;
+     * no prefix for section names with a second dot ({@code .data.custom}, {@code .rodata.str1.1}).
+     */
+    static String internalMapName(String object, String section) {
+        String obj = object.substring(object.lastIndexOf('/') + 1);
+        int dot = obj.indexOf('.');
+        obj = dot >= 0 ? obj.substring(0, dot) : obj;
+        int sfx = Math.min(Math.max(7, section.length()), 15);
+        int pfx = section.indexOf('.', 1) >= 0 ? 0 : Math.min(16 - sfx - 1, obj.length());
+        return obj.substring(0, pfx) + section.substring(0, Math.min(sfx, section.length()));
     }
 
     BpfMap createMap(ObjectSpec.MapDef def, int btfFd) {

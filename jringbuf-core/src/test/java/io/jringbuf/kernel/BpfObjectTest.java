@@ -116,7 +116,8 @@ class BpfObjectTest {
             assertThrows(ErrnoException.class, () -> obj.variable("no_such_variable"));
             obj.load();
             assertEquals("globals.rodata", obj.map(".rodata").info().name(), "libbpf's internal map names");
-            assertEquals("globals.data.cu", obj.map(".data.custom").info().name(), "15 characters at most");
+            assertEquals(".data.custom", obj.map(".data.custom").info().name(), "no prefix with a second dot");
+            assertEquals("globals.bss", obj.map(".bss").info().name());
             assertEquals(1, obj.program("use_globals").program().testRun(1).retval());
             BpfVariable counter = obj.variable("bss_counter");
             assertEquals(2, counter.getLong(), "twice(0 + 1) through a static subprogram");
