@@ -169,6 +169,8 @@ public final class ObjectParser {
             }
             m.valueSize = (int) s.size();
             m.maxEntries = 1;
+            // Every data section is mmapable (the kernel allows it for any one-entry ARRAY), so that
+            // every variable stays readable after load; libbpf maps only sections with a non-static variable.
             m.flags = F_MMAPABLE | (readOnly ? F_RDONLY_PROG : 0);
             Map<String, ObjectSpec.Variable> vars = new LinkedHashMap<>();
             int sec = btf == null ? -1 : btf.find(BtfKind.DATASEC, s.name());
