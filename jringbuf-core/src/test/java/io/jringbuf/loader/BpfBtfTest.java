@@ -119,6 +119,23 @@ class BpfBtfTest {
     }
 
     @Test
+    void longerHeadersAreHonoured() {
+        Btf.Builder b = new Btf.Builder();
+        int u32 = b.addInt("unsigned int", 4, false);
+        b.add(new BtfType.Typedef("u32_t", u32));
+        byte[] blob = b.build();
+        // A 32-byte header (as newer kernels write, with a layout section): offsets stay relative to its end.
+        byte[] longer = new byte[blob.length + 8];
+        System.arraycopy(blob, 0, longer, 0, 24);
+        System.arraycopy(blob, 24, longer, 32, blob.length - 24);
+        java.nio.ByteBuffer.wrap(longer).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(4, 32);
+        Btf btf = Btf.parse(longer);
+        assertEquals(3, btf.count());
+        assertEquals(new BtfType.Typedef("u32_t", 1), btf.type(2));
+        assertEquals(4, btf.sizeOf(2));
+    }
+
+    @Test
     void malformedBtfIsAnErrnoException() {
         byte[] blob = new Btf.Builder().toBtf().toBytes();
         blob[0] = (byte) 0xeb;
