@@ -388,6 +388,69 @@ public final class BpfVariable {
         return btf.kind(elem) == BtfKind.INT ? (btf.intEncoding(elem) & BtfKind.INT_SIGNED) != 0 : btf.kflag(elem);
     }
 
+    // ---------------------------------------------------------------- text
+
+    /**
+     * Sets the variable from text, parsed by its BTF type (for command lines such as
+     * {@code --set NAME=VALUE}): a bool from {@code true}/{@code false}/{@code 1}/{@code 0}; an enum
+     * from an enumerator name or a number; an integer from decimal or {@code 0x} hex, negative
+     * allowed where signed; a char array from the text itself; an integer array from
+     * comma-separated values.
+     *
+     * @param text the value
+     * @throws ErrnoException EINVAL if the text does not parse as the variable's type or the type
+     *     takes no text (structs, pointers); ERANGE or E2BIG as the typed setters
+     */
+    public void setFromText(String text) {
+        int kind = scalarKind();
+        BtfData btf = object.spec().btf();
+        if (kind == BtfKind.INT && (btf.intEncoding(resolved()) & BtfKind.INT_BOOL) != 0) {
+            switch (text.strip()) {
+                case "true", "1" -> set(true);
+                case "false", "0" -> set(false);
+                default -> throw new ErrnoException(Errno.EINVAL, what() + ": '" + text + "' is not true, false, 1 or 0");
+            }
+        } else if (kind == BtfKind.ENUM || kind == BtfKind.ENUM64) {
+            String t = text.strip();
+            if (t.matches("-?(0x[0-9a-fA-F]+|\\d+)")) {
+                set(parseInteger(t));
+            } else {
+                setEnum(t);
+            }
+        } else if (kind == BtfKind.INT) {
+            set(parseInteger(text.strip()));
+        } else {
+            long[] a = array();
+            if (a != null && a[2] == 1 && btf.kind((int) a[0]) == BtfKind.INT) {
+                set(text);
+            } else if (a != null) {
+                String[] parts = text.split(",");
+                long[] values = new long[parts.length];
+                for (int i = 0; i < parts.length; i++) {
+                    values[i] = parseInteger(parts[i].strip());
+                }
+                set(values);
+            } else {
+                throw wrongType("text");
+            }
+        }
+    }
+
+    private long parseInteger(String t) {
+        try {
+            boolean negative = t.startsWith("-");
+            String digits = negative ? t.substring(1) : t;
+            long v = digits.startsWith("0x") || digits.startsWith("0X") ? Long.parseUnsignedLong(digits.substring(2), 16)
+                    : Long.parseUnsignedLong(digits);
+            if (negative && v < 0 && v != Long.MIN_VALUE) {
+                throw new NumberFormatException("below the smallest long");
+            }
+            return negative ? -v : v;
+        } catch (NumberFormatException e) {
+            throw new ErrnoException(Errno.EINVAL, what() + ": '" + t + "' is not an integer", e);
+        }
+    }
+
     // ---------------------------------------------------------------- bytes
 
     /** @return a copy of the variable's bytes */

@@ -179,6 +179,38 @@ class BpfObjectParseTest {
     }
 
     @Test
+    void variablesParseTextByTheirType() {
+        try (BpfObject obj = BpfObject.open(ClangFixtures.object("globals"))) {
+            obj.variable("knob_u8").setFromText("0xff");
+            assertEquals(255, obj.variable("knob_u8").getLong());
+            obj.variable("knob_s16").setFromText("-300");
+            assertEquals(-300, obj.variable("knob_s16").getLong());
+            obj.variable("knob_u32").setFromText("4000000000");
+            assertEquals(4_000_000_000L, obj.variable("knob_u32").getLong());
+            obj.variable("knob_s64").setFromText("-9223372036854775808");
+            assertEquals(Long.MIN_VALUE, obj.variable("knob_s64").getLong());
+            obj.variable("knob_bool").setFromText("true");
+            assertTrue(obj.variable("knob_bool").getBoolean());
+            obj.variable("knob_mode").setFromText("MODE_MUL");
+            assertEquals(7, obj.variable("knob_mode").getLong());
+            obj.variable("knob_mode").setFromText("3");
+            assertEquals("MODE_SUM", obj.variable("knob_mode").getEnum());
+            obj.variable("knob_name").setFromText("sshd");
+            assertEquals("sshd", obj.variable("knob_name").getString());
+            obj.variable("knob_array").setFromText("5, 6, 7, 0x8");
+            assertEquals(java.util.List.of(5L, 6L, 7L, 8L),
+                    java.util.Arrays.stream(obj.variable("knob_array").getLongs()).boxed().toList());
+            for (String[] bad : new String[][] {{"knob_u8", "256"}, {"knob_u8", "ten"}, {"knob_bool", "yes"},
+                    {"knob_mode", "MODE_NONE"}, {"knob_array", "1,2"}, {"knob_s64", "-9223372036854775809"},
+                    {"knob_name", "a name far too long for sixteen"}}) {
+                ErrnoException e = assertThrows(ErrnoException.class,
+                        () -> obj.variable(bad[0]).setFromText(bad[1]), bad[0] + "=" + bad[1]);
+                assertTrue(e.getMessage().contains(bad[0]), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void datasecSizesAndOffsetsComeFromTheElf() {
         ObjectSpec spec = ObjectParser.parse(ClangFixtures.bytes("globals"), "globals");
         int rodata = spec.btf().find(BtfKind.DATASEC, ".rodata");
