@@ -87,13 +87,15 @@ public final class Btf {
     /**
      * Finds the first type of a kind with a name.
      *
-     * @param kind the kind, for example {@code BtfType.Struct.class}
+     * @param kind the kind, for example {@code BtfType.Struct.class} ({@code BtfType.Enum.class}
+     *     finds 32-bit and 64-bit enums)
      * @param name the name
      * @return its id, or -1 if there is none
      */
     public int find(Class<? extends BtfType> kind, String name) {
         Objects.requireNonNull(name, "name");
-        return data.find(kindNumber(kind), name);
+        int id = data.find(kindNumber(kind), name);
+        return id < 0 && kind == BtfType.Enum.class ? data.find(BtfKind.ENUM64, name) : id; // one record, two kinds
     }
 
     /**

@@ -110,6 +110,7 @@ class BpfBtfTest {
         assertEquals(32, s.members().get(1).bitOffset());
         assertEquals(new BtfType.Array(chr, u32, 16), btf.type(arr));
         assertEquals(1L << 40, ((BtfType.Enum) btf.type(e64)).values().get(0).value());
+        assertEquals(e64, btf.find(BtfType.Enum.class, "big"), "Enum.class finds ENUM64 too");
         // Re-encoding every parsed type gives the same bytes.
         Btf.Builder again = new Btf.Builder();
         for (int id = 1; id < btf.count(); id++) {
