@@ -43,6 +43,10 @@ import java.util.Objects;
  * links, programs, maps and BTF in reverse order. A failed load closes everything it made; the
  * object then only closes. Every failure is an {@link ErrnoException} naming the object and the
  * culprit (a {@link BpfVerifierException} when the verifier refuses a program).
+ *
+ * <p>Threads: edit and load from one thread; {@link #load()} and {@link #close()} are
+ * synchronized. After load, maps, programs and variables may be used from any thread; an access
+ * racing {@link #close()} fails with EBADF.
  */
 public final class BpfObject implements AutoCloseable {
     private enum State { OPEN, LOADED, FAILED, CLOSED }
