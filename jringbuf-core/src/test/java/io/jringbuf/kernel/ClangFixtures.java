@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * run, into {@code target/bpf}, against a {@code vmlinux.h} that bpftool writes from this kernel's
  * BTF ({@code /sys/kernel/btf/vmlinux}); nothing compiled is committed.
  *
- * <p>Without clang (or bpftool, or the libbpf headers) a test skips with the reason, except under
+ * <p>Without clang (or llvm-objcopy, bpftool, the libbpf headers) a test skips with the reason, except under
  * {@code JRINGBUF_REQUIRE_BPF=1} (CI installs them), where it fails.
  */
 public final class ClangFixtures {
@@ -85,6 +85,9 @@ public final class ClangFixtures {
             List<String> missing = new ArrayList<>();
             if (which("clang") == null) {
                 missing.add("clang");
+            }
+            if (which("llvm-objcopy") == null) {
+                missing.add("llvm-objcopy (llvm)");
             }
             if (which("bpftool") == null) {
                 missing.add("bpftool");

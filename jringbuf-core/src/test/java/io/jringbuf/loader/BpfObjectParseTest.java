@@ -68,6 +68,18 @@ class BpfObjectParseTest {
         ErrnoException missing = assertThrows(ErrnoException.class,
                 () -> BpfObject.open(java.nio.file.Path.of("/nonexistent/x.bpf.o")));
         assertEquals(io.jringbuf.base.Errno.ENOENT, missing.errno());
+        // Without -g there is no .BTF, so .maps cannot be read: say so rather than fail on a relocation.
+        java.nio.file.Path noBtf = java.nio.file.Files.createTempFile("maps-nobtf", ".o");
+        try {
+            Process strip = new ProcessBuilder("llvm-objcopy", "--remove-section=.BTF", "--remove-section=.BTF.ext",
+                    "--remove-section=.rel.BTF", "--remove-section=.rel.BTF.ext",
+                    ClangFixtures.object("maps").toString(), noBtf.toString()).redirectErrorStream(true).start();
+            assertEquals(0, strip.waitFor(), new String(strip.getInputStream().readAllBytes()));
+            ErrnoException e = assertThrows(ErrnoException.class, () -> BpfObject.open(noBtf));
+            assertTrue(e.getMessage().contains("no .BTF") && e.getMessage().contains("-g"), e.getMessage());
+        } finally {
+            java.nio.file.Files.deleteIfExists(noBtf);
+        }
         byte[] libc = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/exe"));
         ErrnoException notBpf = assertThrows(ErrnoException.class, () -> BpfObject.open(libc, "java"));
         assertTrue(notBpf.getMessage().contains("not a BPF object"), notBpf.getMessage());

@@ -97,6 +97,11 @@ public final class ObjectParser {
                 ext = BtfExt.parse(elf.contents(extSection), btf, name + " section .BTF.ext");
             }
         }
+        ElfSection mapsSection = elf.section(".maps");
+        if (btf == null && mapsSection != null && mapsSection.size() > 0) {
+            throw error(Errno.ENOEXEC, "section .maps holds BTF-defined maps, but the object has no .BTF section "
+                    + "to define them (compile with -g)");
+        }
         List<ObjectSpec.MapDef> maps = new ArrayList<>();
         Map<Long, ObjectSpec.MapDef> btfMaps = btf == null ? Map.of() : MapDefs.parse(btf, name);
         for (ObjectSpec.MapDef m : btfMaps.values()) {
