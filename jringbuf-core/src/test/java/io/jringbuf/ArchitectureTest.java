@@ -55,6 +55,10 @@ class ArchitectureTest {
     private static final String WAIT = "io.jringbuf.internal.wait..";
     private static final String FORMAT = "io.jringbuf.internal.format..";
     private static final String SYS = "io.jringbuf.internal.sys..";
+    private static final String LOADER = "io.jringbuf.internal.loader..";
+    private static final String BTF = "io.jringbuf.internal.btf..";
+    private static final String ELF = "io.jringbuf.internal.elf..";
+    private static final String BIN = "io.jringbuf.internal.bin..";
 
     @Test
     void layersDependOneWayOnly() {
@@ -66,16 +70,25 @@ class ArchitectureTest {
                 .layer("Wait").definedBy(WAIT)
                 .layer("Format").definedBy(FORMAT)
                 .layer("Sys").definedBy(SYS)
+                .layer("Loader").definedBy(LOADER)
+                .layer("Btf").definedBy(BTF)
+                .layer("Elf").definedBy(ELF)
+                .layer("Bin").definedBy(BIN)
                 .layer("Base").definedBy(BASE)
                 .whereLayer("Rings").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Bpf").mayOnlyBeAccessedByLayers("Rings")
                 .whereLayer("Roles").mayOnlyBeAccessedByLayers("Rings")
                 .whereLayer("Memory").mayOnlyBeAccessedByLayers("Rings", "Roles")
                 .whereLayer("Wait").mayOnlyBeAccessedByLayers("Rings", "Roles")
-                .whereLayer("Format").mayOnlyBeAccessedByLayers("Rings", "Bpf", "Roles", "Memory", "Wait")
-                .whereLayer("Sys").mayOnlyBeAccessedByLayers("Rings", "Bpf", "Roles", "Memory", "Wait", "Format")
+                .whereLayer("Loader").mayOnlyBeAccessedByLayers("Bpf")
+                .whereLayer("Btf").mayOnlyBeAccessedByLayers("Bpf", "Loader")
+                .whereLayer("Elf").mayOnlyBeAccessedByLayers("Bpf", "Loader")
+                .whereLayer("Format").mayOnlyBeAccessedByLayers("Rings", "Bpf", "Roles", "Memory", "Wait", "Loader")
+                .whereLayer("Bin").mayOnlyBeAccessedByLayers("Bpf", "Loader", "Btf", "Elf")
+                .whereLayer("Sys").mayOnlyBeAccessedByLayers("Rings", "Bpf", "Roles", "Memory", "Wait", "Format",
+                        "Loader", "Btf", "Elf")
                 .whereLayer("Base").mayOnlyBeAccessedByLayers("Rings", "Bpf", "Roles", "Memory", "Wait", "Format",
-                        "Sys");
+                        "Sys", "Loader", "Btf", "Elf", "Bin");
         rule.check(library);
     }
 
@@ -98,7 +111,8 @@ class ArchitectureTest {
 
     @Test
     void everyPackageIsInALayer() {
-        classes().should().resideInAnyPackage(API, BASE, BPF, PROTOCOL, MEMORY, WAIT, FORMAT, SYS)
+        classes().should().resideInAnyPackage(API, BASE, BPF, PROTOCOL, MEMORY, WAIT, FORMAT, SYS, LOADER, BTF, ELF,
+                        BIN)
                 .because("a new package needs its place in the layers (see layersDependOneWayOnly)")
                 .check(library);
     }
@@ -165,7 +179,10 @@ class ArchitectureTest {
         return new ArchCondition<>("be used from another package") {
             @Override
             public void check(JavaClass type, ConditionEvents events) {
-                boolean used = type.getDirectDependenciesToSelf().stream()
+                // Uses of the type or of its nested types (SectionDefs.Match is a use of SectionDefs).
+                boolean used = library.stream()
+                        .filter(c -> c.equals(type) || c.getName().startsWith(type.getName() + "$"))
+                        .flatMap(c -> c.getDirectDependenciesToSelf().stream())
                         .anyMatch(d -> !d.getOriginClass().getPackageName().equals(type.getPackageName()));
                 if (!used) {
                     events.add(SimpleConditionEvent.violated(type, type.getName()

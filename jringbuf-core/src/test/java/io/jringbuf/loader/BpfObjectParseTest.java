@@ -12,7 +12,6 @@ import io.jringbuf.internal.btf.BtfKind;
 import io.jringbuf.internal.loader.Linker;
 import io.jringbuf.internal.loader.ObjectParser;
 import io.jringbuf.internal.loader.ObjectSpec;
-import io.jringbuf.internal.loader.SectionDefs;
 import io.jringbuf.kernel.ClangFixtures;
 import org.junit.jupiter.api.Test;
 
@@ -28,34 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the loader makes of clang's objects before anything reaches the kernel; no root needed. */
 class BpfObjectParseTest {
-    @Test
-    void sectionNamesFollowLibbpfsTable() {
-        assertEquals("syscalls/sys_enter_openat", SectionDefs.match("tracepoint/syscalls/sys_enter_openat").target());
-        assertEquals(5, SectionDefs.match("tp/sched/sched_switch").def().progType());
-        assertEquals(24, SectionDefs.match("raw_tp.w/sys_enter").def().progType(), "writable raw tracepoint");
-        assertEquals(17, SectionDefs.match("raw_tp/sys_enter").def().progType());
-        SectionDefs.Match fentry = SectionDefs.match("fentry/do_unlinkat");
-        assertEquals(26, fentry.def().progType());
-        assertEquals(24, fentry.def().attachType(), "BPF_TRACE_FENTRY");
-        assertTrue(fentry.def().attachBtf());
-        assertTrue(SectionDefs.match("fexit.s/x").def().sleepable());
-        assertEquals("btf_trace_", SectionDefs.match("tp_btf/sched_switch").def().btfPrefix());
-        assertEquals(SectionDefs.Attach.KSYSCALL, SectionDefs.match("ksyscall/openat").def().attach());
-        assertEquals(46, SectionDefs.match("tc/ingress").def().attachType(), "BPF_TCX_INGRESS");
-        assertEquals(8, SectionDefs.match("cgroup_skb/ingress").def().progType());
-        assertEquals(31, SectionDefs.match("syscall").def().progType());
-        assertTrue(SectionDefs.match("syscall").def().sleepable());
-        assertEquals(1 << 4, SectionDefs.match("syscall").def().progFlags(), "BPF_F_SLEEPABLE");
-        assertEquals(1 << 5, SectionDefs.match("xdp.frags").def().progFlags(), "BPF_F_XDP_HAS_FRAGS");
-        assertEquals(0, SectionDefs.match("xdp").def().progFlags());
-        assertEquals("/bin/bash:readline", SectionDefs.match("uretprobe//bin/bash:readline").target());
-        assertEquals(SectionDefs.Attach.NONE, SectionDefs.match("kprobe.multi/vfs_*").def().attach(),
-                "kprobe.multi is its own row, not kprobe with a target");
-        assertNull(SectionDefs.match("kprobex"), "'+' patterns need '/' or the end after the prefix");
-        assertNull(SectionDefs.match("socket/extra"), "plain patterns match exactly");
-        assertNull(SectionDefs.match("not_a_section"));
-    }
-
     @Test
     void bigEndianNonElfAndMissingFilesAreRefusedClearly() throws Exception {
         ErrnoException be = assertThrows(ErrnoException.class,
