@@ -266,18 +266,18 @@ public final class BpfMap implements AutoCloseable {
 
     // ---------------------------------------------------------------- use
 
-    /** @return the file descriptor (valid until {@link #close()}) */
+    /** {@return the file descriptor (valid until {@link #close()})} */
     public int fd() {
         checkOpen("fd");
         return fd;
     }
 
-    /** @return the map's info as read when this object was made (type, id, sizes, name) */
+    /** {@return the map's info as read when this object was made (type, id, sizes, name)} */
     public MapInfo info() {
         return info;
     }
 
-    /** @return the map type, or null if this library does not name it */
+    /** {@return the map type, or null if this library does not name it} */
     public MapType type() {
         for (MapType t : MapType.values()) {
             if (t.number() == info.type()) {

@@ -446,12 +446,20 @@ public final class Consumer {
 
     /** {@return {@code consumer_pos}, acquire-loaded} */
     public long consumerPosition() {
-        return (long) LONG.getAcquire(consumerPage, 0L);
+        try {
+            return (long) LONG.getAcquire(consumerPage, 0L);
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "read consumer_pos");
+        }
     }
 
     /** {@return {@code producer_pos}, acquire-loaded} */
     public long producerPosition() {
-        return (long) LONG.getAcquire(producerPage, 0L);
+        try {
+            return (long) LONG.getAcquire(producerPage, 0L);
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "read producer_pos");
+        }
     }
 
     /**

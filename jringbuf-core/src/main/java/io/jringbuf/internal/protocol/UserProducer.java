@@ -227,18 +227,26 @@ public final class UserProducer {
 
     /** {@return free bytes now (a snapshot: a drain may free more at any time)} */
     public long freeBytes() {
-        long cons = (long) LONG.getAcquire(consumerPage, 0L);
-        return size - ((long) LONG.getAcquire(producerPage, 0L) - cons);
+        long cons = consumerPosition();
+        return size - (producerPosition() - cons);
     }
 
     /** {@return {@code consumer_pos}, acquire-loaded} */
     public long consumerPosition() {
-        return (long) LONG.getAcquire(consumerPage, 0L);
+        try {
+            return (long) LONG.getAcquire(consumerPage, 0L);
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "read consumer_pos");
+        }
     }
 
     /** {@return {@code producer_pos}, acquire-loaded} */
     public long producerPosition() {
-        return (long) LONG.getAcquire(producerPage, 0L);
+        try {
+            return (long) LONG.getAcquire(producerPage, 0L);
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "read producer_pos");
+        }
     }
 
     /** {@return the data area (both copies): write samples at the offsets {@link #reserve} returns} */
