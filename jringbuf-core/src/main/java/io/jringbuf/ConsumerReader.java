@@ -40,6 +40,10 @@ final class ConsumerReader implements RingReader {
     ConsumerReader(Consumer consumer, CommitMode mode, Supplier<Waiter> waiterFactory, String ring, LongSupplier lost) {
         this.consumer = consumer;
         this.mode = Objects.requireNonNull(mode, "mode");
+        if (mode == CommitMode.EXPLICIT && consumer.isOverwrite()) {
+            throw new IllegalArgumentException("an overwrite ring (BPF_F_RB_OVERWRITE) is read with PER_RECORD or BATCH"
+                    + " commit: its producers do not wait for the reader, so explicit commit protects nothing");
+        }
         this.waiterFactory = waiterFactory;
         this.counters = new ReaderCounters(ring, RingType.RINGBUF, consumer.consumerPosition(), lost);
         RingEvents.register(statisticsSource);
@@ -158,6 +162,10 @@ final class ConsumerReader implements RingReader {
     @Override
     public RingStatistics statistics() {
         long cons = consumer.consumerPosition();
+        if (consumer.isOverwrite()) {
+            long backlog = consumer.availableBytes();
+            return counters.snapshot(consumer.size(), cons, consumer.producerPosition(), backlog);
+        }
         return counters.snapshot(consumer.size(), cons, consumer.producerPosition());
     }
 

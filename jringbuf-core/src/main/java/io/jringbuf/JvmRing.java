@@ -6,6 +6,8 @@ package io.jringbuf;
 import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
 import io.jringbuf.base.RingType;
+import io.jringbuf.internal.format.RingFileDescriptor;
+import io.jringbuf.internal.format.RingLayout;
 import io.jringbuf.internal.format.RingView;
 import io.jringbuf.internal.memory.SharedRingMemory;
 import io.jringbuf.internal.protocol.Consumer;
@@ -93,6 +95,36 @@ public final class JvmRing implements AutoCloseable {
     }
 
     /**
+     * Flag for {@link #create(Path, RingType, long, int)} and {@link #anonymous(RingType, long, int)}:
+     * an overwrite ring, the JVM form of the kernel's {@code BPF_F_RB_OVERWRITE} ({@code 1U << 19},
+     * Linux 6.19). Its producers never fail for lack of space: they overwrite the oldest committed
+     * records (only a record still being written, BUSY, refuses them), and {@code consumer_pos}
+     * does not hold them back. Its reader delivers only records that were intact, from a copy
+     * (its handler gets the copy, not the ring: zero-copy is not safe when a producer may
+     * overwrite the record meanwhile), and counts the records overwritten before it read them
+     * ({@link #lostRecords()}, {@link RingStatistics#lost()}). Its reader commits per record or
+     * per batch ({@link CommitMode#EXPLICIT} is refused). The file has layout version 2, which
+     * libraries that do not know the mode refuse to open.
+     */
+    public static final int OVERWRITE = RingLayout.OVERWRITE_FLAG;
+
+    /**
+     * Creates a ring file with flags. Fails if the file exists.
+     *
+     * @param path the file to create
+     * @param type the ring's format
+     * @param size data bytes: a power of two, a multiple of the page size, at most 2 GiB
+     * @param flags 0, or {@link #OVERWRITE} (RINGBUF only, as the kernel's {@code BPF_F_RB_OVERWRITE})
+     * @return the ring
+     * @throws ErrnoException EEXIST, EINVAL (bad size, unknown flags, OVERWRITE on a
+     *                        USER_RINGBUF), or the errno of a failing system call
+     */
+    public static JvmRing create(Path path, RingType type, long size, int flags) {
+        Objects.requireNonNull(path, "path");
+        return new JvmRing(SharedRingMemory.create(path, type, size, flags));
+    }
+
+    /**
      * Opens a ring file of either type.
      *
      * @param path the ring file
@@ -125,6 +157,45 @@ public final class JvmRing implements AutoCloseable {
      */
     public static JvmRing anonymous(RingType type, long size) {
         return new JvmRing(SharedRingMemory.anonymous(type, size));
+    }
+
+    /**
+     * Creates a ring in anonymous memory with flags, for threads of this JVM.
+     *
+     * @param type the ring's format
+     * @param size data bytes: a power of two, a multiple of the page size, at most 2 GiB
+     * @param flags 0, or {@link #OVERWRITE} (RINGBUF only)
+     * @return the ring
+     * @throws ErrnoException EINVAL for a bad size, unknown flags, or OVERWRITE on a USER_RINGBUF
+     */
+    public static JvmRing anonymous(RingType type, long size, int flags) {
+        return new JvmRing(SharedRingMemory.anonymous(type, size, flags));
+    }
+
+    /** {@return whether this is an overwrite ring ({@link #OVERWRITE}, the kernel's {@code BPF_F_RB_OVERWRITE})} */
+    public boolean isOverwrite() {
+        return memory.overwrite();
+    }
+
+    /** {@return {@code overwrite_pos} of an overwrite ring, acquire-loaded; 0 for an ordinary ring} */
+    public long overwritePosition() {
+        if (!memory.overwrite()) {
+            return 0;
+        }
+        // Acquire: pairs with the producers' stores, published before their release of producer_pos.
+        return (long) LONG.getAcquire(memory.view().producerPage(), RingLayout.OVERWRITE_POS_OFFSET);
+    }
+
+    /**
+     * {@return records of an overwrite ring that producers overwrote before its reader read them,
+     * over the ring's life and in every process (exact: see {@link #OVERWRITE}); 0 for an
+     * ordinary ring, whose producers never overwrite (they are refused: {@link #drops()})}
+     */
+    public long lostRecords() {
+        if (!memory.overwrite()) {
+            return 0;
+        }
+        return (long) LONG.getOpaque(memory.view().consumerPage(), RingFileDescriptor.LOST_RECORDS_OFFSET);
     }
 
     /** {@return the ring's format} */
@@ -182,9 +253,11 @@ public final class JvmRing implements AutoCloseable {
         control.claimConsumer();
         try {
             if (type() == RingType.RINGBUF) {
-                Consumer consumer = Consumer.forJvmRing(memory.view(), mode == CommitMode.BATCH, spaceWakeup, control);
+                Consumer consumer = Consumer.forJvmRing(memory.view(), mode == CommitMode.BATCH, spaceWakeup, control,
+                        memory.overwrite());
                 FutexWaiter dataWaiter = new FutexWaiter(dataWakeup);
-                reader = new ConsumerReader(consumer, mode, () -> dataWaiter, name(), control::drops);
+                reader = new ConsumerReader(consumer, mode, () -> dataWaiter, name(),
+                        memory.overwrite() ? () -> control.drops() + lostRecords() : control::drops);
             } else {
                 reader = new DrainerReader(memory.view(), control, spaceWakeup, new FutexWaiter(dataWakeup), name(),
                         control::drops);
@@ -210,7 +283,8 @@ public final class JvmRing implements AutoCloseable {
             return writer;
         }
         if (type() == RingType.RINGBUF) {
-            writer = new ProducerWriter(new Producer(memory.view(), control, dataWakeup, spaceWaiter), name());
+            writer = new ProducerWriter(new Producer(memory.view(), control, dataWakeup, spaceWaiter,
+                    memory.overwrite()), name());
             return writer;
         }
         control.claimProducer();
@@ -242,7 +316,9 @@ public final class JvmRing implements AutoCloseable {
      */
     public long availableBytes() {
         long cons = consumerPosition();
-        return producerPosition() - cons;
+        long ow = overwritePosition(); // overwrite rings: from max(consumer_pos, overwrite_pos)
+        long prod = producerPosition();
+        return Math.max(0, prod - (ow - cons > 0 ? ow : cons));
     }
 
     /** {@return reservations refused for lack of space, over the ring's life, in every process} */

@@ -97,7 +97,9 @@ public final class KernelRingReader implements RingReader, AutoCloseable {
      * no count of the records it refused, so its lost count is unknown (-1).
      */
     static ConsumerReader reader(KernelRingMemory memory, CommitMode mode, int mapFd, MapInfo info) {
-        Consumer consumer = Consumer.forKernelRing(memory.view(), mode == CommitMode.BATCH);
+        // A map made with BPF_F_RB_OVERWRITE is read with the overwrite reader (copies, re-checks).
+        Consumer consumer = Consumer.forKernelRing(memory.view(), mode == CommitMode.BATCH,
+                (info.flags() & BpfMap.F_RB_OVERWRITE) != 0);
         return new ConsumerReader(consumer, mode,
                 () -> EpollWaiter.open(mapFd, Sys.EPOLLIN, "RINGBUF fd " + mapFd),
                 "map " + info.name() + " (id " + info.id() + ")", () -> -1L);

@@ -71,7 +71,11 @@ final class ReaderCounters {
     }
 
     RingStatistics snapshot(long size, long consumerPosition, long producerPosition) {
-        long backlog = producerPosition - consumerPosition;
+        return snapshot(size, consumerPosition, producerPosition, producerPosition - consumerPosition);
+    }
+
+    /** A snapshot with the backlog given (an overwrite ring's: from {@code max(consumer_pos, overwrite_pos)}). */
+    RingStatistics snapshot(long size, long consumerPosition, long producerPosition, long backlog) {
         long last = lastRecordMillis;
         return new RingStatistics(ring, type, size, consumerPosition, producerPosition, backlog,
                 Math.max(maxBacklog, backlog), records, consumerPosition - startPosition, calls, wakeups,

@@ -90,6 +90,60 @@ public final class BpfMap implements AutoCloseable {
     }
 
     /**
+     * Map flag {@code BPF_F_RB_OVERWRITE} ({@code 1U << 19}, Linux 6.19), RINGBUF only: the
+     * kernel's producer overwrites the oldest committed records instead of failing, and moves
+     * {@code overwrite_pos} past them. Read such a map with {@code KernelRingReader} or
+     * {@code RingBuffer}, which notice the flag and read it with the overwrite reader (records
+     * delivered from a copy, never the ring).
+     */
+    public static final int F_RB_OVERWRITE = RingLayout.OVERWRITE_FLAG;
+
+    /**
+     * Creates a {@code BPF_MAP_TYPE_RINGBUF} map with flags.
+     *
+     * @param name the map name
+     * @param size the data size: a power of two and a multiple of the page size
+     * @param flags 0, {@link #F_RB_OVERWRITE}, and/or {@code BPF_F_NUMA_NODE} (the only flags the
+     *     kernel accepts on a ring)
+     * @return the map
+     * @throws ErrnoException EINVAL for a bad size or flags the kernel refuses; a refused
+     *     {@link #F_RB_OVERWRITE} on a kernel older than 6.19 says that the feature needs Linux
+     *     6.19 and names the running kernel
+     */
+    public static BpfMap createRingbuf(String name, long size, int flags) {
+        requireRingSize(size, "create RINGBUF map '" + name + "'");
+        try {
+            return create(MapType.RINGBUF, name, 0, 0, size, flags);
+        } catch (ErrnoException e) {
+            if ((flags & F_RB_OVERWRITE) != 0 && e.errno() == Errno.EINVAL && !kernelAtLeast(6, 19)) {
+                throw new ErrnoException(Errno.EINVAL, "create RINGBUF map '" + name + "' with BPF_F_RB_OVERWRITE:"
+                        + " overwrite rings need Linux 6.19 or newer; this kernel is " + kernelRelease(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** {@return the running kernel's release ({@code uname -r}), or "unknown"} */
+    static String kernelRelease() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** {@return whether the running kernel's release is at least {@code major.minor} (true if unknown)} */
+    static boolean kernelAtLeast(int major, int minor) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(kernelRelease());
+        if (!m.find()) {
+            return true;
+        }
+        int ma = Integer.parseInt(m.group(1));
+        int mi = Integer.parseInt(m.group(2));
+        return ma > major || (ma == major && mi >= minor);
+    }
+
+    /**
      * Creates a {@code BPF_MAP_TYPE_USER_RINGBUF} map.
      *
      * @param name the map name

@@ -12,7 +12,10 @@ package io.jringbuf.internal.format;
  * <pre>
  *  page 0   metadata page
  *  page 1   consumer page: consumer_pos at 0               (as a kernel ring's first page)
+ *           overwrite rings also: records before consumer_pos at 8, records lost at 16
  *  page 2   producer page: producer_pos at 0, pending_pos at 8
+ *           overwrite rings also: overwrite_pos at 16 (as the kernel's), then, JVM rings only,
+ *           a sequence word at 24 and the records overwritten at 32 (see below)
  *  page 3   data, size bytes (mapped twice back to back in memory, never in the file)
  * </pre>
  *
@@ -22,6 +25,7 @@ package io.jringbuf.internal.format;
  *     8  u32 layout version            12  u32 ring type (the kernel's map type number)
  *    16  u64 data size                 24  u32 page size
  *    28  u32 header pages (3)          32  u32 control block offset (1024)
+ *    36  u32 flags: {@link RingLayout#OVERWRITE_FLAG} (the kernel's BPF_F_RB_OVERWRITE bit) or 0
  *  1024  control block, {@link #CONTROL_SIZE} bytes, each hot word on its own cache line:
  *        +0    u64 reservation lock: 0 free, else the holder's process id
  *        +64   u64 drain busy flag: 0 idle, else the draining process id
@@ -33,6 +37,17 @@ package io.jringbuf.internal.format;
  *        +320  u64 consumer owner: process id of the one consumer or drainer
  *        +328  u64 producer owner: process id of the one user producer (USER_RINGBUF)
  * </pre>
+ *
+ * <h2>Overwrite rings</h2>
+ * A ring made with {@link RingLayout#OVERWRITE_FLAG} has layout version {@link #VERSION_OVERWRITE}
+ * (2), so a library that knows only version 1 refuses it ("layout version 2, this library reads
+ * 1") instead of producing into it with the wrong rules; every other ring stays version 1. Its
+ * producers keep, beside {@code overwrite_pos}, the number of committed, not discarded records it
+ * has passed ({@link #OVERWRITTEN_RECORDS_OFFSET}), and publish the pair seqlock-style: the
+ * sequence word ({@link #OVERWRITE_SEQUENCE_OFFSET}) is odd while they change. The reader keeps,
+ * beside {@code consumer_pos}, the number of such records before it
+ * ({@link #RECORDS_BEFORE_OFFSET}); when it finds itself behind {@code overwrite_pos} the
+ * difference is the number it lost, which it adds to {@link #LOST_RECORDS_OFFSET}.
  */
 public final class RingFileDescriptor {
     private RingFileDescriptor() {
@@ -40,8 +55,10 @@ public final class RingFileDescriptor {
 
     /** "JRINGBUF" in ASCII, as a big-endian number: the first 8 bytes of every ring file. */
     public static final long MAGIC = 0x4A52_494E_4742_5546L;
-    /** The layout version this code writes and reads. */
+    /** The layout version of ordinary rings. */
     public static final int VERSION = 1;
+    /** The layout version of overwrite rings (refused by libraries that know only version 1). */
+    public static final int VERSION_OVERWRITE = 2;
     /** Pages in front of the data: metadata, consumer, producer. */
     public static final int HEADER_PAGES = 3;
 
@@ -59,6 +76,8 @@ public final class RingFileDescriptor {
     public static final long HEADER_PAGES_OFFSET = 28;
     /** Metadata page: offset of the word holding the control block's offset. */
     public static final long CONTROL_OFFSET_OFFSET = 32;
+    /** Metadata page: offset of the flags word ({@link RingLayout#OVERWRITE_FLAG}). */
+    public static final long FLAGS_OFFSET = 36;
     /** Metadata page: where the control block starts. */
     public static final int CONTROL_OFFSET = 1024;
 
@@ -82,6 +101,15 @@ public final class RingFileDescriptor {
     public static final long CONSUMER_OWNER = 320;
     /** Control block: the user producer owner's process id. */
     public static final long PRODUCER_OWNER = 328;
+
+    /** Consumer page, overwrite rings: committed, not discarded records before {@code consumer_pos}. */
+    public static final long RECORDS_BEFORE_OFFSET = 8;
+    /** Consumer page, overwrite rings: records overwritten before the reader could read them. */
+    public static final long LOST_RECORDS_OFFSET = 16;
+    /** Producer page, overwrite rings: odd while producers change {@code overwrite_pos} and the count. */
+    public static final long OVERWRITE_SEQUENCE_OFFSET = 24;
+    /** Producer page, overwrite rings: committed, not discarded records before {@code overwrite_pos}. */
+    public static final long OVERWRITTEN_RECORDS_OFFSET = 32;
 
     /** {@return the file offset of the consumer page} */
     public static long consumerPageOffset(int pageSize) {

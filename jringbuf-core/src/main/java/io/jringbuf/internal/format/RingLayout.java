@@ -11,7 +11,8 @@ package io.jringbuf.internal.format;
  * <h2>Pages</h2>
  * <pre>
  *  offset 0            consumer page: consumer_pos (u64) at byte 0
- *  offset page         producer page: producer_pos (u64) at 0, pending_pos (u64) at 8
+ *  offset page         producer page: producer_pos (u64) at 0, pending_pos (u64) at 8,
+ *                      overwrite_pos (u64) at 16 (overwrite rings, Linux 6.19)
  *  offset 2 x page     data, size bytes, then the same data mapped again (another size bytes)
  * </pre>
  * These are the kernel's mmap offsets relative to a ring map fd. The data area is mapped twice
@@ -65,6 +66,15 @@ public final class RingLayout {
     public static final int QUERY_CONS_POS = 2;
     /** {@code query} selector: the producer position. */
     public static final int QUERY_PROD_POS = 3;
+    /** {@code query} selector: the overwrite position ({@code BPF_RB_OVERWRITE_POS}, Linux 6.19). */
+    public static final int QUERY_OVERWRITE_POS = 4;
+
+    /**
+     * The map flag {@code BPF_F_RB_OVERWRITE} ({@code 1U << 19}, Linux 6.19): a RINGBUF whose
+     * producers overwrite the oldest committed records instead of failing. JVM ring files store
+     * the same bit in their metadata.
+     */
+    public static final int OVERWRITE_FLAG = 1 << 19;
 
 
     /** Offset of {@code consumer_pos} within the consumer page. */
@@ -73,6 +83,11 @@ public final class RingLayout {
     public static final long PRODUCER_POS_OFFSET = 0;
     /** Offset of {@code pending_pos} within the producer page (kernel 2024+, JVM producers). */
     public static final long PENDING_POS_OFFSET = 8;
+    /**
+     * Offset of {@code overwrite_pos} within the producer page (overwrite rings): the position of
+     * the oldest record not overwritten, always on a record boundary.
+     */
+    public static final long OVERWRITE_POS_OFFSET = 16;
     /** The largest ring a map can have: {@code max_entries} is a u32 power of two. */
     public static final long MAX_RING_SIZE = 1L << 31;
 

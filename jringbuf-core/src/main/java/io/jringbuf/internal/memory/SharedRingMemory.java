@@ -63,6 +63,8 @@ public final class SharedRingMemory implements AutoCloseable {
     private final MemorySegment metadata;
     private final RingView view;
     private final MemorySegment controlBlock;
+    /** Map flags: {@link RingLayout#OVERWRITE_FLAG} or 0. */
+    private int flags;
 
     private SharedRingMemory(Arena arena, MemorySegment region, Path path, RingType type, long size, boolean shared) {
         this.arena = arena;
@@ -90,7 +92,18 @@ public final class SharedRingMemory implements AutoCloseable {
      *                        errno of a failing system call
      */
     public static SharedRingMemory create(Path path, RingType type, long size) {
+        return create(path, type, size, 0);
+    }
+
+    /**
+     * Creates a ring file with map flags; fails if {@code path} exists.
+     *
+     * @param flags 0 or {@link RingLayout#OVERWRITE_FLAG} (RINGBUF only, as in the kernel)
+     * @throws ErrnoException EEXIST if the file exists, EINVAL for a bad type, size or flags
+     */
+    public static SharedRingMemory create(Path path, RingType type, long size, int flags) {
         checkTypeAndSize(type, size, "create ring file " + path);
+        checkFlags(type, flags, "create ring file " + path);
         Path dir = path.toAbsolutePath().getParent();
         Path tmp = dir.resolve("." + path.getFileName() + ".tmp-" + Sys.getpid() + "-" + System.nanoTime());
         int fd = (int) Sys.check(Sys.rawOpen(tmp.toString(), Sys.O_RDWR | Sys.O_CREAT | Sys.O_EXCL | Sys.O_CLOEXEC, 0660),
@@ -98,7 +111,7 @@ public final class SharedRingMemory implements AutoCloseable {
         SharedRingMemory memory = null;
         try {
             Sys.check(Sys.rawFtruncate(fd, fileLength(size)), "size ring file " + tmp + " to " + fileLength(size) + " bytes");
-            memory = mapAndInitialise(fd, path, type, size, true);
+            memory = mapAndInitialise(fd, path, type, size, true, flags);
             try {
                 Files.createLink(path, tmp);
             } catch (FileAlreadyExistsException e) {
@@ -130,11 +143,22 @@ public final class SharedRingMemory implements AutoCloseable {
      * @throws ErrnoException EINVAL for a bad type or size
      */
     public static SharedRingMemory anonymous(RingType type, long size) {
+        return anonymous(type, size, 0);
+    }
+
+    /**
+     * Creates an anonymous ring with map flags.
+     *
+     * @param flags 0 or {@link RingLayout#OVERWRITE_FLAG} (RINGBUF only)
+     * @throws ErrnoException EINVAL for a bad type, size or flags
+     */
+    public static SharedRingMemory anonymous(RingType type, long size, int flags) {
         checkTypeAndSize(type, size, "create anonymous ring");
+        checkFlags(type, flags, "create anonymous ring");
         int fd = (int) Sys.check(Sys.rawMemfdCreate("jringbuf", Sys.MFD_CLOEXEC), "memfd_create for an anonymous ring");
         try {
             Sys.check(Sys.rawFtruncate(fd, fileLength(size)), "size anonymous ring to " + fileLength(size) + " bytes");
-            return mapAndInitialise(fd, null, type, size, false);
+            return mapAndInitialise(fd, null, type, size, false, flags);
         } finally {
             Sys.rawClose(fd);
         }
@@ -165,6 +189,7 @@ public final class SharedRingMemory implements AutoCloseable {
             int filePage;
             int headerPages;
             int controlOffset;
+            int storedFlags;
             try {
                 magic = (long) LONG.getAcquire(meta, OFF_MAGIC);
                 version = meta.get(ValueLayout.JAVA_INT, OFF_VERSION);
@@ -173,6 +198,7 @@ public final class SharedRingMemory implements AutoCloseable {
                 filePage = meta.get(ValueLayout.JAVA_INT, OFF_PAGE_SIZE);
                 headerPages = meta.get(ValueLayout.JAVA_INT, OFF_HEADER_PAGES);
                 controlOffset = meta.get(ValueLayout.JAVA_INT, OFF_CONTROL);
+                storedFlags = meta.get(ValueLayout.JAVA_INT, RingFileDescriptor.FLAGS_OFFSET);
             } finally {
                 Sys.rawMunmap(meta, page);
             }
@@ -180,9 +206,17 @@ public final class SharedRingMemory implements AutoCloseable {
                 throw new ErrnoException(Errno.EINVAL, what + ": not a jringbuf ring file (magic 0x"
                         + Long.toHexString(magic) + ", expected 0x" + Long.toHexString(MAGIC) + ")");
             }
-            if (version != VERSION) {
+            if (version != VERSION && version != RingFileDescriptor.VERSION_OVERWRITE) {
                 throw new ErrnoException(Errno.EINVAL, what + ": layout version " + version + ", this library reads "
-                        + VERSION);
+                        + VERSION + " and " + RingFileDescriptor.VERSION_OVERWRITE + " (overwrite rings)");
+            }
+            // Version 2 exactly when the overwrite flag is set: an overwrite ring must never be
+            // produced into under the ordinary rules (see RingFileDescriptor).
+            int expectedFlags = version == VERSION ? 0 : RingLayout.OVERWRITE_FLAG;
+            if (storedFlags != expectedFlags) {
+                throw new ErrnoException(Errno.EINVAL, what + ": flags 0x" + Integer.toHexString(storedFlags)
+                        + " do not match layout version " + version + " (expected 0x"
+                        + Integer.toHexString(expectedFlags) + ")");
             }
             RingType type = RingType.ofMapTypeOrNull(storedType);
             if (type == null) {
@@ -204,7 +238,12 @@ public final class SharedRingMemory implements AutoCloseable {
                 throw new ErrnoException(Errno.EINVAL, what + ": it is a " + type + " ring, expected "
                         + expectedType);
             }
-            return map(fd, path, type, size, true);
+            if (storedFlags != 0 && type != RingType.RINGBUF) {
+                throw new ErrnoException(Errno.EINVAL, what + ": a " + type + " ring cannot have the overwrite flag");
+            }
+            SharedRingMemory memory = map(fd, path, type, size, true);
+            memory.flags = storedFlags;
+            return memory;
         } finally {
             Sys.rawClose(fd);
         }
@@ -215,6 +254,16 @@ public final class SharedRingMemory implements AutoCloseable {
     /** {@return the ring's memory as the roles see it} */
     public RingView view() {
         return view;
+    }
+
+    /** {@return the map flags: {@link RingLayout#OVERWRITE_FLAG} for an overwrite ring, else 0} */
+    public int flags() {
+        return flags;
+    }
+
+    /** {@return whether producers overwrite the oldest committed records ({@code BPF_F_RB_OVERWRITE})} */
+    public boolean overwrite() {
+        return (flags & RingLayout.OVERWRITE_FLAG) != 0;
     }
 
     /** {@return the control block ({@link RingFileDescriptor#CONTROL_SIZE} bytes, 64-byte aligned)} */
@@ -274,10 +323,24 @@ public final class SharedRingMemory implements AutoCloseable {
         }
     }
 
-    private static SharedRingMemory mapAndInitialise(int fd, Path path, RingType type, long size, boolean shared) {
+    private static void checkFlags(RingType type, int flags, String what) {
+        if ((flags & ~RingLayout.OVERWRITE_FLAG) != 0) {
+            throw new ErrnoException(Errno.EINVAL, what + ": flags 0x" + Integer.toHexString(flags)
+                    + ": only BPF_F_RB_OVERWRITE (0x" + Integer.toHexString(RingLayout.OVERWRITE_FLAG) + ") exists");
+        }
+        if (flags != 0 && type != RingType.RINGBUF) {
+            // As the kernel: BPF_F_RB_OVERWRITE on a USER_RINGBUF is EINVAL.
+            throw new ErrnoException(Errno.EINVAL, what + ": BPF_F_RB_OVERWRITE is for RINGBUF rings, not " + type);
+        }
+    }
+
+    private static SharedRingMemory mapAndInitialise(int fd, Path path, RingType type, long size, boolean shared,
+                                                     int flags) {
         SharedRingMemory memory = map(fd, path, type, size, shared);
+        memory.flags = flags;
         MemorySegment meta = memory.metadata;
-        meta.set(ValueLayout.JAVA_INT, OFF_VERSION, VERSION);
+        meta.set(ValueLayout.JAVA_INT, OFF_VERSION, flags == 0 ? VERSION : RingFileDescriptor.VERSION_OVERWRITE);
+        meta.set(ValueLayout.JAVA_INT, RingFileDescriptor.FLAGS_OFFSET, flags);
         meta.set(ValueLayout.JAVA_INT, OFF_TYPE, type.mapType());
         meta.set(ValueLayout.JAVA_LONG, OFF_SIZE, size);
         meta.set(ValueLayout.JAVA_INT, OFF_PAGE_SIZE, memory.pageSize);

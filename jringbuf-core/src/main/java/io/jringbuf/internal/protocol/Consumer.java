@@ -89,6 +89,15 @@ import java.util.Objects;
  * The consume loop is {@link ConsumerLoopTemplate}'s: the generic class at first, a class of this
  * ring's own once the consumer is busy (see the package documentation, "Specialised hot paths").
  *
+ * <h2>Overwrite rings</h2>
+ * A consumer of an overwrite ring ({@code BPF_F_RB_OVERWRITE}, Linux 6.19; {@link #forKernelRing(RingView,
+ * boolean, boolean)}, {@link #forJvmRing(RingView, boolean, Notifier, RingControl, boolean)}) runs
+ * {@link OverwriteLoop} instead: it starts at {@code max(consumer_pos, overwrite_pos)}, copies the
+ * records out, re-reads {@code overwrite_pos}, and delivers only the records that were intact,
+ * from its copy (handlers get the copy's segment, not {@link #buffer()}); it counts the records
+ * overwritten before it read them ({@link #lostRecords()}). Holding ({@link #consumeHolding})
+ * consumes normally there, and explicit reading ({@link #read}) is refused.
+ *
  * <h2>Threads</h2>
  * One consumer per ring, used by one thread at a time (the protocol is single-consumer).
  */
@@ -106,6 +115,8 @@ public final class Consumer {
     private final Blocking.IdleCheck idleCheck;
     private final RingView view;
     private final boolean batchCommit;
+    /** The loop of an overwrite ring, or null for an ordinary ring. */
+    private final OverwriteLoop overwrite;
     /** The generic loop at first, this ring's own once it has delivered enough to be worth a class. */
     private Loop loop;
     /** Calls plus records left before the loop is specialised (Long.MAX_VALUE once tried). */
@@ -128,6 +139,12 @@ public final class Consumer {
 
     /** For the factories, and for tests of this package (control null: a kernel ring). */
     Consumer(RingView view, boolean batchCommit, Notifier spaceNotifier, RingControl control) {
+        this(view, batchCommit, spaceNotifier, control, false);
+    }
+
+    /** For the factories, and for tests of this package (control null: a kernel ring). */
+    Consumer(RingView view, boolean batchCommit, Notifier spaceNotifier, RingControl control, boolean overwrite) {
+        this.overwrite = overwrite ? new OverwriteLoop(view, batchCommit, control != null) : null;
         this.consumerPage = view.consumerPage();
         this.producerPage = view.producerPage();
         this.data = view.data();
@@ -135,8 +152,10 @@ public final class Consumer {
         this.mask = view.mask();
         this.spaceNotifier = Objects.requireNonNull(spaceNotifier, "spaceNotifier");
         this.abandoned = control == null ? null : new AbandonedRecords(control);
-        this.idleCheck = abandoned == null ? Blocking.IdleCheck.NEVER
+        Blocking.IdleCheck dead = abandoned == null ? Blocking.IdleCheck.NEVER
                 : () -> abandoned.deadPeerAtHead(consumerPage, producerPage, data, mask);
+        // A lapped overwrite consumer looks again after each sleep slice (see OverwriteLoop).
+        this.idleCheck = this.overwrite == null ? dead : () -> this.overwrite.lapped() || dead.shouldRetry();
         this.view = view;
         this.batchCommit = batchCommit;
         this.loop = Specializer.consumerLoop(view, batchCommit, false);
@@ -157,6 +176,18 @@ public final class Consumer {
     }
 
     /**
+     * A consumer of a kernel {@code BPF_MAP_TYPE_RINGBUF}, ordinary or made with
+     * {@code BPF_F_RB_OVERWRITE} (see "Overwrite rings"; the kernel keeps no lost count).
+     *
+     * @param view the ring's memory (the producer page and data may be read-only)
+     * @param batchCommit store {@code consumer_pos} once per pass instead of once per record
+     * @param overwrite whether the map has {@code BPF_F_RB_OVERWRITE}
+     */
+    public static Consumer forKernelRing(RingView view, boolean batchCommit, boolean overwrite) {
+        return new Consumer(view, batchCommit, Notifier.NONE, null, overwrite);
+    }
+
+    /**
      * A consumer of a JVM ring: tells blocked producers about freed space, and reclaims BUSY
      * records of dead producer processes.
      *
@@ -168,6 +199,47 @@ public final class Consumer {
     public static Consumer forJvmRing(RingView view, boolean batchCommit, Notifier spaceNotifier,
                                       RingControl control) {
         return new Consumer(view, batchCommit, spaceNotifier, Objects.requireNonNull(control, "control"));
+    }
+
+    /**
+     * A consumer of a JVM ring, ordinary or overwrite (see "Overwrite rings": exact lost counts).
+     *
+     * @param view the ring's memory
+     * @param batchCommit store {@code consumer_pos} once per pass instead of once per record
+     * @param spaceNotifier told after a call that freed space
+     * @param control the ring's control block
+     * @param overwrite whether the ring was made with {@code BPF_F_RB_OVERWRITE}
+     */
+    public static Consumer forJvmRing(RingView view, boolean batchCommit, Notifier spaceNotifier,
+                                      RingControl control, boolean overwrite) {
+        return new Consumer(view, batchCommit, spaceNotifier, Objects.requireNonNull(control, "control"), overwrite);
+    }
+
+    /** {@return whether this consumer reads an overwrite ring (see "Overwrite rings")} */
+    public boolean isOverwrite() {
+        return overwrite != null;
+    }
+
+    /** {@return {@code overwrite_pos}, acquire-loaded; 0 for an ordinary ring} */
+    public long overwritePosition() {
+        try {
+            return overwrite == null ? 0 : overwrite.overwritePosition();
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "read overwrite_pos");
+        }
+    }
+
+    /**
+     * {@return records overwritten before they were read: a JVM overwrite ring's exact count
+     * (over the ring's life, kept in the ring), -1 for a kernel overwrite ring (unknown), 0 for
+     * an ordinary ring}
+     */
+    public long lostRecords() {
+        try {
+            return overwrite == null ? 0 : overwrite.lostRecords();
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "read the lost count");
+        }
     }
 
     /**
@@ -212,6 +284,9 @@ public final class Consumer {
         Objects.requireNonNull(handler, "handler");
         if (n <= 0) {
             return 0;
+        }
+        if (overwrite != null) {
+            return consume(handler, n); // no holding: its records are delivered from copies
         }
         try {
             if (!holding) {
@@ -276,6 +351,10 @@ public final class Consumer {
         Objects.requireNonNull(handler, "handler");
         if (n <= 0) {
             return 0;
+        }
+        if (overwrite != null) {
+            throw new ErrnoException(Errno.EINVAL, "read: an overwrite ring's producers do not wait for the reader,"
+                    + " so reading ahead of consumer_pos protects nothing; use per-record or batch commit");
         }
         try {
             if (!reading) {
@@ -467,6 +546,13 @@ public final class Consumer {
      * reporting.
      */
     public long availableBytes() {
+        if (overwrite != null) {
+            try {
+                return overwrite.availableBytes();
+            } catch (IllegalStateException e) {
+                throw Closed.translate(e, data, "read the positions");
+            }
+        }
         // Consumer first: a producer_pos loaded later is never older than it.
         long cons = consumerPosition();
         return producerPosition() - cons;
@@ -490,6 +576,9 @@ public final class Consumer {
     // ------------------------------------------------------------------ the loops
 
     private int consumeLoop(RecordHandler handler, int n) {
+        if (overwrite != null) {
+            return overwrite.run(this, handler, n);
+        }
         int count = loop.run(this, handler, n);
         long left = untilSpecialized;
         if (left != Long.MAX_VALUE && (untilSpecialized = left - count - 1) <= 0) {

@@ -83,6 +83,8 @@ public final class Producer {
     /** This process's id: the lock's owner word and the BUSY header's second word. */
     final int ownerWord;
     private final RingView view;
+    /** Whether producers overwrite the oldest committed records ({@code BPF_F_RB_OVERWRITE}). */
+    private final boolean overwrite;
     /** The reservation and commit code shared by producers that are not specialised (yet). */
     private final Ops generic;
     /** This producer's own reservation and commit code, once defined (see {@link ProducerOpsTemplate}). */
@@ -109,6 +111,21 @@ public final class Producer {
      * @param spaceWaiter what {@link #reserve(int, long)} sleeps on; null only in tests that never wait
      */
     public Producer(RingView view, RingControl control, Notifier dataNotifier, Waiter spaceWaiter) {
+        this(view, control, dataNotifier, spaceWaiter, false);
+    }
+
+    /**
+     * Creates a producer of an ordinary or an overwrite ring. An overwrite ring's producer
+     * ({@code BPF_F_RB_OVERWRITE}, Linux 6.19) ignores {@code consumer_pos}: it moves
+     * {@code overwrite_pos} past the oldest committed records until the new record fits, and
+     * refuses a reservation only when it would reach a BUSY record (see
+     * {@code ProducerOpsTemplate#reserveOverwriting}).
+     *
+     * @param overwrite whether the ring is an overwrite ring (its producer page must hold the
+     *                  overwrite words, 40 bytes)
+     */
+    public Producer(RingView view, RingControl control, Notifier dataNotifier, Waiter spaceWaiter, boolean overwrite) {
+        this.overwrite = overwrite;
         if (view.producerPage().byteSize() < PENDING_POS_OFFSET + 8) {
             throw new ErrnoException(Errno.EINVAL, "producer: the producer page must hold pending_pos at offset 8");
         }
@@ -122,7 +139,7 @@ public final class Producer {
         this.spaceWaiter = spaceWaiter;
         this.ownerWord = control.ownerToken();
         this.view = view;
-        this.generic = Specializer.producerOps(view, control, false);
+        this.generic = Specializer.producerOps(view, control, overwrite, false);
         if (untilSpecialized <= 0) {
             specialize(); // jringbuf.specialize=always
         }
@@ -163,8 +180,10 @@ public final class Producer {
         try {
             long offset = tryReserve(length, recordSize);
             if (offset < 0) {
+                // An overwrite ring waits only for a BUSY record's commit, which wakes nobody:
+                // look again after every slice.
                 offset = Blocking.await(spaceWaiter, nanos, () -> tryReserve(length, recordSize),
-                        control::consumerDied);
+                        overwrite ? () -> true : control::consumerDied);
             }
             if (offset < 0) {
                 control.countDrop();
@@ -247,8 +266,16 @@ public final class Producer {
         return switch (selector) {
             case RingLayout.QUERY_AVAIL_DATA -> {
                 long cons = (long) LONG.getAcquire(consumerPage, 0L);
-                yield (long) LONG.getAcquire(producerPage, 0L) - cons;
+                long prod = (long) LONG.getAcquire(producerPage, 0L);
+                if (overwrite) {
+                    // The kernel's: producer_pos - max(consumer_pos, overwrite_pos).
+                    long ow = (long) LONG.getAcquire(producerPage, RingLayout.OVERWRITE_POS_OFFSET);
+                    yield prod - (ow - cons > 0 ? ow : cons);
+                }
+                yield prod - cons;
             }
+            case RingLayout.QUERY_OVERWRITE_POS -> overwrite
+                    ? (long) LONG.getAcquire(producerPage, RingLayout.OVERWRITE_POS_OFFSET) : 0;
             case RingLayout.QUERY_RING_SIZE -> size;
             case RingLayout.QUERY_CONS_POS -> (long) LONG.getAcquire(consumerPage, 0L);
             case RingLayout.QUERY_PROD_POS -> (long) LONG.getAcquire(producerPage, 0L);
@@ -351,7 +378,7 @@ public final class Producer {
         untilSpecialized = Long.MAX_VALUE; // 2^63 reservations away (a racing decrement may retry)
         synchronized (specializing) { // not on this object, which callers may lock
             if (special == null) {
-                special = Specializer.trySpecialize(() -> Specializer.producerOps(view, control, true));
+                special = Specializer.trySpecialize(() -> Specializer.producerOps(view, control, overwrite, true));
             }
         }
     }

@@ -15,7 +15,10 @@ import static io.jringbuf.internal.format.RingLayout.DISCARD_BIT;
 import static io.jringbuf.internal.format.RingLayout.FORCE_WAKEUP;
 import static io.jringbuf.internal.format.RingLayout.HEADER_SIZE;
 import static io.jringbuf.internal.format.RingLayout.NO_WAKEUP;
+import static io.jringbuf.internal.format.RingLayout.OVERWRITE_POS_OFFSET;
 import static io.jringbuf.internal.format.RingLayout.PENDING_POS_OFFSET;
+import static io.jringbuf.internal.format.RingFileDescriptor.OVERWRITE_SEQUENCE_OFFSET;
+import static io.jringbuf.internal.format.RingFileDescriptor.OVERWRITTEN_RECORDS_OFFSET;
 
 /**
  * The reservation and commit of {@link Producer}. Under this name the generic code, reading the
@@ -39,7 +42,8 @@ final class ProducerOpsTemplate implements Producer.Ops {
     private static final Constants K = Specializer.constants(MethodHandles.lookup(), Constants.class);
 
     /** What a class of a ring's own holds as constants, and the generic code as fields. */
-    record Constants(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment data, MemorySegment lock, long mask) {
+    record Constants(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment data, MemorySegment lock, long mask,
+                     boolean overwrite) {
     }
 
     private final MemorySegment consumerPage;
@@ -47,6 +51,7 @@ final class ProducerOpsTemplate implements Producer.Ops {
     private final MemorySegment data;
     private final MemorySegment lock;
     private final long mask;
+    private final boolean overwrite;
 
     ProducerOpsTemplate(Constants k) {
         this.consumerPage = k.consumerPage();
@@ -54,6 +59,7 @@ final class ProducerOpsTemplate implements Producer.Ops {
         this.data = k.data();
         this.lock = k.lock();
         this.mask = k.mask();
+        this.overwrite = k.overwrite();
     }
 
     private MemorySegment consumerPage() {
@@ -76,6 +82,10 @@ final class ProducerOpsTemplate implements Producer.Ops {
         return K != null ? K.mask() : mask;
     }
 
+    private boolean overwrite() {
+        return K != null ? K.overwrite() : overwrite;
+    }
+
     @Override
     public long tryReserve(Producer producer, int length, long recordSize) {
         final MemorySegment lk = lock();
@@ -85,7 +95,8 @@ final class ProducerOpsTemplate implements Producer.Ops {
         }
         long offset;
         try {
-            offset = reserveLocked(producer, length, recordSize);
+            offset = overwrite() ? reserveOverwriting(producer, length, recordSize)
+                    : reserveLocked(producer, length, recordSize);
         } finally {
             // Release: pairs with the next holder's compare-and-set.
             LONG.setRelease(lk, 0L, 0L);
@@ -143,6 +154,88 @@ final class ProducerOpsTemplate implements Producer.Ops {
         LONG.set(data, headerOffset, RingLayout.headerWords(length | BUSY_BIT, producer.ownerWord));
         // Release: the BUSY header (and owner) are visible before the position that covers
         // them; pairs with the consumer's acquire load of producer_pos.
+        LONG.setRelease(pp, 0L, newProd);
+        return headerOffset + HEADER_SIZE;
+    }
+
+    /**
+     * The reservation of an overwrite ring ({@code BPF_F_RB_OVERWRITE}), under the lock: the
+     * kernel's rules (spec 4.6). {@code consumer_pos} is ignored; the pending-record rule still
+     * refuses a record that would reach a BUSY one; then {@code overwrite_pos} is walked forward
+     * record by record (on the headers' rounded lengths, so it stays on a record boundary) until
+     * the new record fits, counting the committed, not discarded records it passes. The walk
+     * never passes {@code pending_pos}: everything before it is committed, so no BUSY record is
+     * ever overwritten.
+     *
+     * <p>Ordering. The new {@code overwrite_pos} and the count are published seqlock-style (odd
+     * sequence, pair, even sequence) and then a StoreStore fence orders them, and every
+     * {@code overwrite_pos} an earlier lock holder published, before every later store of this
+     * thread: the BUSY header, the release of {@code producer_pos}, and the payload the caller
+     * writes after this returns (in this thread, or in one it hands the record to). A reader that copies the ring and then
+     * (after a LoadLoad fence) re-reads {@code overwrite_pos} therefore sees the new value if its
+     * copy saw any byte of the new record (pairs with {@code OverwriteLoop}'s acquire fence).
+     * The kernel writes {@code overwrite_pos} with WRITE_ONCE before its release of
+     * {@code producer_pos}; on x86 (TSO) its later stores stay in order by themselves, the Java
+     * memory model needs the fence.
+     */
+    private long reserveOverwriting(Producer producer, int length, long recordSize) {
+        final MemorySegment pp = producerPage();
+        final MemorySegment data = data();
+        final long mask = mask();
+        // Plain reads: the lock's acquire orders them after the previous holder's writes.
+        long prod = (long) LONG.get(pp, 0L);
+        long pending = (long) LONG.get(pp, PENDING_POS_OFFSET);
+        long ow = (long) LONG.get(pp, OVERWRITE_POS_OFFSET);
+        if (((prod | pending | ow) & 7) != 0 || Long.compareUnsigned(prod - pending, mask + 1) > 0
+                || Long.compareUnsigned(prod - ow, mask + 1) > 0 || pending - ow < 0) {
+            throw Producer.corruptPositions(prod, pending);
+        }
+        long newProd = prod + recordSize;
+        if (Long.compareUnsigned(newProd - pending, mask) > 0) {
+            // The kernel's eager pending_pos walk (an overwrite ring is full most of the time, so
+            // the batching of the ordinary path would buy nothing).
+            while (pending - prod < 0) {
+                // Acquire: pairs with the committing producer's exchange (or release store).
+                int header = (int) INT.getAcquire(data, pending & mask);
+                if (header < 0) {
+                    break;
+                }
+                pending += RingLayout.recordSizeOfHeader(header);
+            }
+            LONG.set(pp, PENDING_POS_OFFSET, pending);
+            if (Long.compareUnsigned(newProd - pending, mask) > 0) {
+                return -1; // would reach a BUSY record: refused, never overwritten
+            }
+        }
+        if (Long.compareUnsigned(newProd - ow, mask) > 0) {
+            long overwritten = (long) LONG.get(pp, OVERWRITTEN_RECORDS_OFFSET);
+            do {
+                // Committed (ow < pending): the committing producer's exchange or release store
+                // happened before the pending walk that passed it, under this lock.
+                int header = (int) INT.get(data, ow & mask);
+                if ((header & DISCARD_BIT) == 0) {
+                    overwritten++;
+                }
+                ow += RingLayout.recordSizeOfHeader(header);
+            } while (Long.compareUnsigned(newProd - ow, mask) > 0);
+            long seq = (long) LONG.get(pp, OVERWRITE_SEQUENCE_OFFSET);
+            long odd = seq | 1; // already odd only if a holder died inside this section
+            LONG.setOpaque(pp, OVERWRITE_SEQUENCE_OFFSET, odd);
+            VarHandle.storeStoreFence(); // the odd sequence before the pair (the reader's LoadLoad fence)
+            LONG.setOpaque(pp, OVERWRITE_POS_OFFSET, ow);
+            LONG.setOpaque(pp, OVERWRITTEN_RECORDS_OFFSET, overwritten);
+            VarHandle.storeStoreFence(); // the pair before the even sequence
+            LONG.setOpaque(pp, OVERWRITE_SEQUENCE_OFFSET, odd + 1);
+        }
+        // StoreStore (a compiler barrier on x86): every overwrite_pos this thread has seen, its
+        // own or an earlier lock holder's, is ordered before the header and payload stores of the
+        // new record, which land only on records below it. Pairs with the reader's LoadLoad fence
+        // before its re-read of overwrite_pos.
+        VarHandle.storeStoreFence();
+        long headerOffset = prod & mask;
+        LONG.set(data, headerOffset, RingLayout.headerWords(length | BUSY_BIT, producer.ownerWord));
+        // Release: the BUSY header (and overwrite_pos, stored before it) are visible before the
+        // position that covers them; pairs with the consumer's acquire load of producer_pos.
         LONG.setRelease(pp, 0L, newProd);
         return headerOffset + HEADER_SIZE;
     }

@@ -105,9 +105,9 @@ final class Specializer {
     }
 
     /** Reservation and commit code for one RINGBUF producer: the generic class, or one of its own. */
-    static Producer.Ops producerOps(RingView view, RingControl control, boolean specialized) {
+    static Producer.Ops producerOps(RingView view, RingControl control, boolean overwrite, boolean specialized) {
         var k = new ProducerOpsTemplate.Constants(view.consumerPage(), view.producerPage(), view.data(),
-                control.lockWord(), view.mask());
+                control.lockWord(), view.mask(), overwrite);
         return specialized ? (Producer.Ops) define(ProducerOpsTemplate.class, k) : new ProducerOpsTemplate(k);
     }
 
