@@ -33,6 +33,11 @@ final class CreateCommand implements Callable<Integer> {
             description = "Data bytes: a power of two and a multiple of the page size (e.g. 65536, 64K, 1M).")
     String size;
 
+    @Option(names = "--overwrite", description = "An overwrite ring (the kernel's BPF_F_RB_OVERWRITE, ringbuf only): "
+            + "writers overwrite the oldest committed records instead of waiting for space; the reader counts "
+            + "what it lost.")
+    boolean overwrite;
+
     @Override
     public Integer call() {
         long bytes = parseSize(size);
@@ -41,7 +46,12 @@ final class CreateCommand implements Callable<Integer> {
                     + ": must be a power of two and a multiple of the page size");
         }
         // The library checks the page multiple and the upper bound (EINVAL, exit 1).
-        JvmRing.create(file, type == Type.ringbuf ? RingType.RINGBUF : RingType.USER_RINGBUF, bytes).close();
+        if (overwrite && type != Type.ringbuf) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--overwrite: only a ringbuf can overwrite (as the kernel's BPF_F_RB_OVERWRITE)");
+        }
+        JvmRing.create(file, type == Type.ringbuf ? RingType.RINGBUF : RingType.USER_RINGBUF, bytes,
+                overwrite ? JvmRing.OVERWRITE : 0).close();
         return 0;
     }
 

@@ -50,6 +50,15 @@ final class FileTarget implements Target {
         lines.put("max_entries", ring.size());
         lines.put("consumer_pos", cons);
         lines.put("producer_pos", prod);
+        if (ring.isOverwrite()) {
+            // Overwrite ring: what is left to read starts at max(consumer_pos, overwrite_pos).
+            long ow = ring.overwritePosition();
+            lines.put("overwrite_pos", ow);
+            lines.put("available", Math.max(0, prod - (ow - cons > 0 ? ow : cons)));
+            lines.put("drops", ring.drops());
+            lines.put("lost", ring.lostRecords());
+            return lines;
+        }
         lines.put("available", prod - cons);
         lines.put("drops", ring.drops());
         return lines;

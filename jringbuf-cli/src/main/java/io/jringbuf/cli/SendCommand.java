@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 @Command(name = "send", mixinStandardHelpOptions = true,
         description = {"Read stdin, one record per line as hex (blank lines ignored), and write the records in order.",
                 "RINGBUF files take any number of concurrent senders; a USER_RINGBUF file takes one. Blocks while "
-                        + "the ring is full, at most --timeout per record."})
+                        + "the ring is full, at most --timeout per record; an overwrite ring is never full (only a "
+                        + "record still being written can hold a line back)."})
 final class SendCommand implements Callable<Integer> {
     private final CliIo io;
 

@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
 @Command(name = "stat", mixinStandardHelpOptions = true,
         description = {"Print the ring's state as 'key: value' lines: type (ringbuf or user_ringbuf), max_entries "
                 + "(data bytes), consumer_pos, producer_pos, available (unconsumed bytes), and for files drops "
-                + "(failed reservations).", "A snapshot: positions may move while it is taken."})
+                + "(failed reservations); for overwrite ring files also overwrite_pos and lost (records overwritten "
+                + "before they were read).", "A snapshot: positions may move while it is taken."})
 final class StatCommand implements Callable<Integer> {
     private final CliIo io;
 
