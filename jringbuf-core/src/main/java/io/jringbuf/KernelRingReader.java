@@ -33,7 +33,12 @@ import java.util.concurrent.locks.LockSupport;
  * }
  * }</pre>
  *
- * The map fd is not owned: close it (or its {@link BpfMap}) yourself after this reader. Waiting
+ * A map created with {@code BPF_F_RB_OVERWRITE} ({@link BpfMap#F_RB_OVERWRITE}, Linux 6.19) is read
+ * with the overwrite reader: from {@code max(consumer_pos, overwrite_pos)}, each record delivered
+ * from a copy after a re-check that the producer did not overwrite it meanwhile (see
+ * {@link RingReader}); the kernel keeps no lost count, so {@link RingStatistics#lost()} is -1.
+ *
+ * <p>The map fd is not owned: close it (or its {@link BpfMap}) yourself after this reader. Waiting
  * is edge-triggered, which is safe because the reader issues the missed-wakeup fence (see
  * {@link RingReader}). {@link #close()} wakes a blocked poll; a thread still inside this reader
  * afterwards gets {@link ErrnoException} EBADF, never a crash.

@@ -21,6 +21,12 @@ import java.time.Duration;
  * corrupt ring fails with {@link ErrnoException} EINVAL after the records before the corruption
  * were delivered. {@link #consume} never waits; {@link #poll} waits for the first record.
  *
+ * <p>Overwrite rings ({@code BPF_F_RB_OVERWRITE}: {@link JvmRing#OVERWRITE},
+ * {@code BpfMap.F_RB_OVERWRITE}) are the exception to zero-copy: their producers may overwrite a
+ * record while it is read, so the reader copies records out, re-checks {@code overwrite_pos} and
+ * hands the handler its copy (valid during the call), never the ring; records overwritten before
+ * they could be read are counted in {@link RingStatistics#lost()}.
+ *
  * <h2>Timeouts</h2>
  * As in {@code java.util.concurrent}: zero or negative means "do not wait", a null timeout is a
  * {@link NullPointerException}, {@link #poll(RecordHandler)} waits without a limit, and so does a

@@ -34,9 +34,9 @@ import static io.jringbuf.internal.format.RingLayout.OVERWRITE_POS_OFFSET;
  *   <li>Acquire-load {@code producer_pos}, then {@code overwrite_pos}; start at
  *       {@code max(position, overwrite_pos)} (the records before {@code overwrite_pos} are gone:
  *       counted lost, see below).</li>
- *   <li>Walk the headers from there with acquire loads (each pairs with the commit's exchange or
- *       release store, so a committed record's payload is visible), up to the first BUSY
- *       record, {@code producer_pos}, {@link #MAX_PASS_RECORDS} records or the copy buffer's
+ *   <li>Walk the headers from there (plain loads, then an acquire fence before the copy: a header
+ *       that read a commit's exchange or release store orders that record's payload before the
+ *       copy reads it), up to the first BUSY record, {@code producer_pos}, {@link #MAX_PASS_RECORDS} records or the copy buffer's
  *       size; remember the chain of record positions and headers.</li>
  *   <li>Copy those bytes out of the ring into a buffer owned by this loop (one bulk copy).</li>
  *   <li>Acquire fence (LoadLoad: the walk's and the copy's loads happen before what follows),
@@ -170,6 +170,7 @@ final class OverwriteLoop {
         final MemorySegment data = this.data;
         final long[] chain = this.chain;
         final int[] headers = this.headers;
+        MemorySegment copy = this.copy; // a local: the handler calls would force reloads
         // Acquire: pairs with the release store of whichever reader published it last.
         final long start = (long) LONG.getAcquire(cp, 0L);
         if (counted) {
@@ -216,14 +217,17 @@ final class OverwriteLoop {
                 if (((pos | prod) & 7) != 0 || avail > size) {
                     throw corruptPositions(pos, prod, ow);
                 }
-                // Walk the committed headers (acquire: pairs with the commit's exchange or release
-                // store, so the payloads copied below are the committed ones).
+                // Walk the committed headers. Plain loads in the loop, which the JIT keeps tight (an
+                // acquire load per header made it redo the segment checks for every record); the
+                // acquire fence after the walk orders them before the copy's loads, so a header
+                // that read a commit's exchange or release store sees that record's payload
+                // (fence synchronisation; pairs with the commit).
                 int k = 0;
                 long end = pos;
                 boolean busy = false;
                 long room = copy.byteSize();
                 while (end - prod < 0 && k < MAX_PASS_RECORDS) {
-                    int header = (int) INT.getAcquire(data, end & mask);
+                    int header = (int) INT.get(data, end & mask);
                     if (header < 0) {
                         busy = true;
                         break;
@@ -236,7 +240,7 @@ final class OverwriteLoop {
                         if (k > 0) {
                             break;
                         }
-                        grow(len);
+                        copy = grow(len);
                         room = copy.byteSize();
                     }
                     chain[k] = end;
@@ -246,6 +250,7 @@ final class OverwriteLoop {
                 }
                 chain[k] = end;
                 final long base = pos;
+                VarHandle.acquireFence(); // the headers' loads before the copy's (see above)
                 if (k > 0) {
                     MemorySegment.copy(data, base & mask, copy, 0, end - base);
                 }
@@ -398,8 +403,9 @@ final class OverwriteLoop {
     }
 
     /** Grows the copy buffer for a record larger than it (once per new largest record). */
-    private void grow(long len) {
+    private MemorySegment grow(long len) {
         copy = arena.allocate(Math.min(size, Math.max(len, 2 * copy.byteSize())), 8);
+        return copy;
     }
 
     private static ErrnoException corruptPositions(long pos, long prod, long ow) {

@@ -20,7 +20,9 @@
  * that must be fast), the holding loop (busy polling: stores one record back, kept out of the
  * template because it slowed it), the read-ahead loop (explicit commit: no stores at all), and the
  * drainer's (the kernel's drain differs on purpose: discards count toward its limit, a BUSY sample
- * ends it, errors are E2BIG/EINVAL as in the kernel). The tests run the loops through the same
+ * ends it, errors are E2BIG/EINVAL as in the kernel). An overwrite ring's reader
+ * ({@code OverwriteLoop}) is a fifth, not specialised: it must copy each record out and re-check
+ * {@code overwrite_pos} before delivering, whatever the JIT folds. The tests run the loops through the same
  * cases ({@code ConsumerTest.OddRun}: an odd record at each place of a run).
  *
  * <h2>Specialised hot paths</h2>
