@@ -266,6 +266,28 @@ class OverwriteRingTest {
     }
 
     @Test
+    void aRingBufferOfOverwriteRingsReadsThemWithTheOverwriteReader() {
+        try (JvmRing a = JvmRing.anonymous(RingType.RINGBUF, P, JvmRing.OVERWRITE);
+             JvmRing b = JvmRing.anonymous(RingType.RINGBUF, P)) {
+            List<Long> fromA = new ArrayList<>();
+            List<Long> fromB = new ArrayList<>();
+            for (long i = 0; i < 300; i++) {
+                write(a.writer(), i);
+            }
+            write(b.writer(), 7);
+            try (RingBuffer rb = RingBuffer.create(a, (buf, o, l) -> fromA.add(buf.get(ValueLayout.JAVA_LONG, o)),
+                    RingBuffer.Options.DEFAULT.withBusyPoll(Duration.ofMillis(1)))) {
+                rb.add(b, (buf, o, l) -> fromB.add(buf.get(ValueLayout.JAVA_LONG, o)));
+                assertEquals(256, rb.poll(Duration.ofSeconds(5)));
+            }
+            assertEquals(255, fromA.size());
+            assertEquals(299L, fromA.getLast());
+            assertEquals(List.of(7L), fromB);
+            assertEquals(45, a.lostRecords());
+        }
+    }
+
+    @Test
     void anOverwriteFileHasLayoutVersion2AndTheKernelsFlagSoThatOlderLibrariesRefuseIt(@TempDir Path dir)
             throws IOException {
         Path file = dir.resolve("ring");
