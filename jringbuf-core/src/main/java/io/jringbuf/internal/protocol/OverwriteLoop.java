@@ -81,8 +81,12 @@ final class OverwriteLoop {
 
     /** The most records one pass walks (the chain arrays' size). */
     static final int MAX_PASS_RECORDS = 4096;
-    /** The copy buffer's size (a ring smaller than this gets a buffer of its size). */
-    static final long COPY_BYTES = 256 * 1024;
+    /**
+     * The copy buffer's size (a ring smaller than this gets a buffer of its size): small enough
+     * that the copy is still in the first-level caches when the handlers read it, large enough
+     * that the per-pass loads and fences are spread over many records.
+     */
+    static final long COPY_BYTES = 32 * 1024;
     /** How long a reader waits for an odd sequence word before it takes the pair as it is. */
     static final long SEQUENCE_PATIENCE_NANOS = 1_000_000L;
     /** Passes that find overwrite_pos ahead of producer_pos before the positions count as corrupt. */
