@@ -8,6 +8,7 @@ import io.jringbuf.JvmRingInternals;
 import io.jringbuf.base.ErrnoException;
 import io.jringbuf.base.Errno;
 import io.jringbuf.base.RingType;
+import io.jringbuf.internal.format.RingFileDescriptor;
 import io.jringbuf.internal.format.RingLayout;
 import io.jringbuf.internal.format.RingView;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,29 @@ class OverwriteLoopTest {
             assertEquals(RawRing.producerPos(v), RawRing.consumerPos(v));
             assertEquals(0, v.consumerPage().get(ValueLayout.JAVA_LONG, 8), "no count written into the kernel's page");
             assertEquals(0, v.consumerPage().get(ValueLayout.JAVA_LONG, 16));
+        }
+    }
+
+    @Test
+    void aSequenceLeftOddByADeadProducerNeitherHangsTheReaderNorStaysOdd() {
+        try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 4096, JvmRing.OVERWRITE)) {
+            Producer p = JvmRingInternals.producer(ring);
+            RingView v = JvmRingInternals.view(ring);
+            for (long i = 0; i < 300; i++) {
+                p.submit(p.reserve(8), RingLayout.NO_WAKEUP);
+            }
+            long seq = v.producerPage().get(ValueLayout.JAVA_LONG, RingFileDescriptor.OVERWRITE_SEQUENCE_OFFSET);
+            assertEquals(0, seq & 1);
+            // A producer that died between its odd and even sequence stores.
+            v.producerPage().set(ValueLayout.JAVA_LONG, RingFileDescriptor.OVERWRITE_SEQUENCE_OFFSET, seq + 1);
+            Consumer c = JvmRingInternals.consumer(ring);
+            long start = System.nanoTime();
+            assertEquals(255, c.consume((b, o, l) -> true), "reads after its patience runs out");
+            assertTrue(System.nanoTime() - start < 5_000_000_000L);
+            assertEquals(45, c.lostRecords(), "the pair was intact here, so the count is exact");
+            // The next overwriting reservation repairs the word.
+            p.submit(p.reserve(8), RingLayout.NO_WAKEUP);
+            assertEquals(0, v.producerPage().get(ValueLayout.JAVA_LONG, RingFileDescriptor.OVERWRITE_SEQUENCE_OFFSET) & 1);
         }
     }
 
