@@ -89,6 +89,8 @@ final class OverwriteLoop {
     static final long COPY_BYTES = 32 * 1024;
     /** How long a reader waits for an odd sequence word before it takes the pair as it is. */
     static final long SEQUENCE_PATIENCE_NANOS = 1_000_000L;
+    /** Passes in one call that start again because producers lapped the walk, before the call returns. */
+    static final int MAX_RESTARTS = 1 << 10;
     /** Passes that find overwrite_pos ahead of producer_pos before the positions count as corrupt. */
     private static final int CORRUPT_AFTER_SPINS = 1 << 20;
 
@@ -186,6 +188,7 @@ final class OverwriteLoop {
         long published = start;
         int count = 0;
         int spins = 0;
+        int restarts = 0;
         try {
             for (;;) {
                 // Fenced since the last consumer_pos store (the missed-wakeup fence). Acquire:
@@ -267,7 +270,16 @@ final class OverwriteLoop {
                     pos = jump(ow2);
                     first = indexOf(chain, k, base, pos);
                     if (first < 0) {
-                        continue; // the walk read overwritten headers: start again at the new position
+                        // The walk read overwritten headers: start again at the new position,
+                        // unless producers keep lapping every pass (then return, having moved on
+                        // and counted the loss; the caller's next call or poll slice resumes).
+                        if (++restarts > MAX_RESTARTS) {
+                            publish(cp, pos);
+                            published = pos;
+                            VarHandle.fullFence(); // missed-wakeup fence before an early return
+                            return owner.done(count, true);
+                        }
+                        continue;
                     }
                 } else if (k == 0 && !busy) {
                     // Nothing overwritten, yet the head record claims more than was published.
