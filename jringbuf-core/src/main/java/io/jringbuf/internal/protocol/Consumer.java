@@ -505,17 +505,15 @@ public final class Consumer {
      * of the last record passed ({@link #holdAt}) once per pass, after every eighth of the ring
      * within a pass, and at every exit, in both commit modes; BUSY records of dead producers are
      * left to the ordinary loop. Not per record: the kernel's producer loads consumer_pos at every
-     * reservation and commit, and a store per record moved that cache line to the consumer's CPU
-     * every time (K2 busy poll, per record against per pass, three interleaved pairs: 64 B
-     * 7.7-8.7 against 9.2-10.1 M records/s, 256 B 7.1-9.8 against 10.3-11.1, 2026-11-26). Its own
-     * plain loop, not the specialised template: a spinning consumer takes a few records per call, and
-     * the template's per-record and batch loops stay exactly as fast as without it (a holding
-     * variant of the template cost them 4-11 % at 8 B, K1 A/B, through the extra values the JIT
-     * keeps alive).
+     * reservation and commit, and a store per record moves that cache line to the consumer's CPU
+     * every time (measured slower: bench/KERNEL-NOTES.md, "K2: a busy poll that holds consumer_pos
+     * back"). Its own plain loop, not the specialised template: a spinning consumer takes a few
+     * records per call, and a holding variant of the template slowed the template's other loops
+     * (same notes).
      */
     private int holdingLoop(RecordHandler handler, int n) {
         final MemorySegment data = this.data;
-                final long start = heldPosition;
+        final long start = heldPosition;
         long cons = start;
         long last = start; // the start of the last record passed
         int count = 0;
