@@ -8,6 +8,7 @@ import io.jringbuf.base.ErrnoException;
 import io.jringbuf.base.RecordHandler;
 import io.jringbuf.base.RingType;
 import io.jringbuf.bpf.BpfMap;
+import io.jringbuf.bpf.BpfObject;
 import io.jringbuf.bpf.MapInfo;
 import io.jringbuf.bpf.MapType;
 import io.jringbuf.internal.memory.KernelRingMemory;
@@ -316,14 +317,71 @@ public final class RingBuffer implements AutoCloseable {
      * @throws ErrnoException EINVAL if the fd is not a RINGBUF map; the errno of a refused mmap
      * @throws IllegalArgumentException if this manager holds JVM rings
      */
-    public synchronized RingBuffer add(int mapFd, RecordHandler handler) {
+    public RingBuffer add(int mapFd, RecordHandler handler) {
+        return add(mapFd, handler, null);
+    }
+
+    /**
+     * Adds a kernel ring whose lost count is a lost-counter map's (see
+     * {@link BpfMap#createLostCounter} and {@code include/jringbuf_lost.h}).
+     *
+     * @param map a RINGBUF map; not owned
+     * @param handler receives the ring's records
+     * @param lostCounter the ring's per-CPU lost counter, added up over the CPUs; null for none
+     * @return this manager
+     * @throws ErrnoException EINVAL if the map is not a RINGBUF; the errno of a refused mmap
+     * @throws IllegalArgumentException if this manager holds JVM rings
+     */
+    public RingBuffer add(BpfMap map, RecordHandler handler, BpfMap lostCounter) {
+        return add(map.fd(), handler, lostCounter);
+    }
+
+    /**
+     * Adds a ring of a loaded object, by name; the object's {@code RING_lost} counter, if it
+     * declares one, is the ring's lost count.
+     *
+     * @param object a loaded object
+     * @param ringName its RINGBUF map's name
+     * @param handler receives the ring's records
+     * @return this manager
+     * @throws ErrnoException ENOENT if the object has no such map; EINVAL naming the map and both
+     *                        types if it is not a RINGBUF
+     * @throws IllegalArgumentException if this manager holds JVM rings
+     */
+    public RingBuffer add(BpfObject object, String ringName, RecordHandler handler) {
+        return add(object.map(ringName).fd(), handler, object.lostCounter(ringName).orElse(null));
+    }
+
+    /**
+     * Creates a manager with a first ring of a loaded object, by name (see
+     * {@link #add(BpfObject, String, RecordHandler)}).
+     *
+     * @param object a loaded object
+     * @param ringName its RINGBUF map's name
+     * @param handler receives the ring's records
+     * @param options how to wait and commit
+     * @return the manager
+     * @throws ErrnoException ENOENT if the object has no such map; EINVAL if it is not a RINGBUF
+     */
+    public static RingBuffer create(BpfObject object, String ringName, RecordHandler handler, Options options) {
+        RingBuffer rb = new RingBuffer(options);
+        try {
+            rb.add(object, ringName, handler);
+        } catch (RuntimeException | Error e) {
+            rb.close();
+            throw e;
+        }
+        return rb;
+    }
+
+    private synchronized RingBuffer add(int mapFd, RecordHandler handler, BpfMap lostCounter) {
         Objects.requireNonNull(handler, "handler");
         checkOpen("add");
         checkKind(false);
         MapInfo info = BpfMap.requireType(mapFd, MapType.RINGBUF);
         KernelRingMemory memory = KernelRingMemory.forConsumer(mapFd, info.maxEntries());
         try {
-            ConsumerReader reader = KernelRingReader.reader(memory, options.commitMode(), mapFd, info);
+            ConsumerReader reader = KernelRingReader.reader(memory, options.commitMode(), mapFd, info, lostCounter);
             // Explicit readers keep records they have read, so a level-triggered fd would always
             // be ready: wait for edges (and look again every millisecond, see "Explicit commit").
             boolean et = options.edgeTriggered() || explicit;
