@@ -43,6 +43,12 @@ import java.util.Objects;
  *
  * <p>{@link #close()} wakes this process's waiters, releases its claims and unmaps the ring;
  * any later use fails with {@link ErrnoException} EBADF.
+ *
+ * <p>A ring file truncated while mapped, or whose pages the file system lost, makes the next
+ * access fail with {@link ErrnoException} EFAULT (truncated) or EIO (pages gone) naming the file;
+ * the ring is then closed in this process (its claims released where the file still allows), and
+ * every later call fails the same way at once. See {@code RELIABILITY.md}, "Faults from the
+ * environment".
  */
 public final class JvmRing implements AutoCloseable {
     private final SharedRingMemory memory;
@@ -267,25 +273,28 @@ public final class JvmRing implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (!memory.isOpen()) {
+            memory.close(); // after a fault (already unmapped): forget it; never throws
             return;
         }
-        if (consumer != null) {
-            consumer.wakeUp();
-        }
-        if (batchConsumer != null) {
-            batchConsumer.wakeUp();
-        }
-        if (drainer != null) {
-            drainer.wakeUp();
-        }
-        spaceWaiter.interrupt();
-        if (consumer != null || batchConsumer != null || drainer != null) {
-            control.releaseConsumer();
-        }
-        if (userProducer != null) {
-            control.releaseProducer();
-        }
-        memory.close();
+        // A fault in here (a ring file truncated under us) unmaps the ring instead of throwing.
+        memory.closeAfter(() -> {
+            if (consumer != null) {
+                consumer.wakeUp();
+            }
+            if (batchConsumer != null) {
+                batchConsumer.wakeUp();
+            }
+            if (drainer != null) {
+                drainer.wakeUp();
+            }
+            spaceWaiter.interrupt();
+            if (consumer != null || batchConsumer != null || drainer != null) {
+                control.releaseConsumer();
+            }
+            if (userProducer != null) {
+                control.releaseProducer();
+            }
+        });
     }
 
     @Override

@@ -5,6 +5,8 @@ package io.jringbuf;
 
 import io.jringbuf.base.ErrnoException;
 import io.jringbuf.base.Errno;
+import io.jringbuf.internal.memory.RingFaults;
+import io.jringbuf.internal.memory.SharedRingMemory;
 import io.jringbuf.internal.wait.Blocking;
 import io.jringbuf.internal.wait.FutexEventCount;
 import io.jringbuf.internal.wait.FutexWaitSet;
@@ -83,8 +85,20 @@ public final class JvmRingPoller {
                 return n > 0 ? n : -1;
             }, this::deadPeerAtAnyHead);
             return got > 0 ? (int) got : 0;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
+            if (RingFaults.isMappingFault(e)) {
+                for (Consumer c : consumers) { // blame a ring whose file is truncated, if one is
+                    SharedRingMemory memory = RingFaults.ringOf(c.buffer());
+                    if (memory != null) {
+                        memory.checkFile("poll");
+                    }
+                }
+            }
             for (Consumer c : consumers) {
+                ErrnoException fault = RingFaults.translate(e, c.buffer(), "poll");
+                if (fault != null) {
+                    throw fault;
+                }
                 if (!c.buffer().scope().isAlive()) {
                     throw new ErrnoException(Errno.EBADF, "poll: a ring of this poller is closed", e);
                 }

@@ -41,10 +41,12 @@ final class AbandonedRecords {
      * (after {@link #STUCK_NANOS}); a committed one whose owner is gone is reported, because its
      * owner may have died between the commit and the wakeup. A committed head record whose owner
      * is alive was committed without a wakeup on purpose ({@code NO_WAKEUP}) and is left alone.
+     * First, a ring file truncated under the ring fails here (EFAULT, see {@link RingControl#checkFile}).
      *
      * @return true if the consumer side should look at the ring again now
      */
     boolean deadPeerAtHead(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment data, long mask) {
+        control.checkFile("wait"); // a truncated ring file is reported here, before the loads below fault
         long cons = (long) LONG.getAcquire(consumerPage, 0L);
         long prod = (long) LONG.getAcquire(producerPage, 0L);
         if (prod - cons <= 0 || ((cons | prod) & 7) != 0) {

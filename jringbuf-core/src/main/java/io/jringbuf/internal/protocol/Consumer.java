@@ -172,7 +172,7 @@ public final class Consumer {
         try {
             settle();
             return consumeLoop(handler, n);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "consume");
         }
     }
@@ -199,7 +199,7 @@ public final class Consumer {
                 holding = true;
             }
             return holdingLoop(handler, n);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "consume");
         }
     }
@@ -222,7 +222,7 @@ public final class Consumer {
         try {
             // Release: pairs with the producers' acquire loads of consumer_pos.
             LONG.setRelease(consumerPage, 0L, heldPosition);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "settle");
         }
         VarHandle.fullFence(); // seed 000: publish consumer_pos before any later producer_pos load
@@ -265,7 +265,7 @@ public final class Consumer {
                 return c > 0 ? c : -1;
             }, idleCheck);
             return got > 0 ? (int) got : 0;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "poll");
         }
     }

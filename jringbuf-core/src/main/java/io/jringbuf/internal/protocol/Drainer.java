@@ -107,10 +107,11 @@ public final class Drainer {
         }
         try {
             if (!control.tryAcquireDrain()) {
-                throw new ErrnoException(Errno.EBUSY, "drain: another drain of this ring is running");
+                throw new ErrnoException(Errno.EBUSY, "drain: another drain of this ring is running ("
+                        + control.drainHolder() + ")");
             }
             return drainHoldingBusy(handler, flags);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "drain");
         }
     }
@@ -131,7 +132,7 @@ public final class Drainer {
                 return n > 0 ? n : -1;
             }, idleCheck);
             return got > 0 ? (int) got : 0;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "drain");
         }
     }

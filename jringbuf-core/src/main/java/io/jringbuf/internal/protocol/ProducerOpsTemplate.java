@@ -71,8 +71,11 @@ final class ProducerOpsTemplate implements Producer.Ops {
     public long tryReserve(Producer owner, int length, long recordSize) {
         final MemorySegment lk = SPECIALIZED ? LOCK : lock;
         // RingControl's lock: the CAS's acquire half pairs with the release store that freed it.
-        if (!LONG.compareAndSet(lk, 0L, 0L, (long) owner.owner) && !owner.lockSlow()) {
-            return -1;
+        // The plain read first faults, guarded, on a ring file truncated under us, where an
+        // interpreted CAS would crash the JVM (see RingFaults); a held lock goes to the slow path.
+        if (((long) LONG.get(lk, 0L) != 0L || !LONG.compareAndSet(lk, 0L, 0L, (long) owner.owner))
+                && !owner.lockSlow()) {
+            return Producer.LOCK_TIMED_OUT;
         }
         long offset;
         try {

@@ -6,6 +6,8 @@ package io.jringbuf.internal.protocol;
 import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
 import io.jringbuf.internal.format.RingFileDescriptor;
+import io.jringbuf.internal.memory.RingFaults;
+import io.jringbuf.internal.memory.SharedRingMemory;
 import io.jringbuf.internal.sys.Sys;
 
 import java.lang.foreign.MemorySegment;
@@ -28,6 +30,12 @@ import java.util.concurrent.locks.LockSupport;
  * holder is gone. Every process that shares a ring must therefore live in one pid namespace.
  * A live holder is never overtaken; a reservation that cannot get the lock within
  * {@link #LOCK_TIMEOUT_NANOS} fails (like the kernel's resilient spinlock) and counts as a drop.
+ * Errors that name a holder say whether it is alive and whether it is stopped (SIGSTOP), read
+ * from {@code /proc/PID/stat}: a stopped holder is alive, so nothing is taken over from it.
+ *
+ * <p>Every compare-and-set here reads its word first: on a ring file truncated under us the read
+ * faults (an {@link InternalError} the roles translate) where an interpreted CAS would crash the
+ * JVM (see {@link RingFaults}).
  */
 public final class RingControl {
     /** Bytes of the control block. */
@@ -92,7 +100,7 @@ public final class RingControl {
      */
     public boolean lockReservation() {
         // The CAS's acquire half pairs with the setRelease in unlockReservation.
-        if (LONG.compareAndSet(block, LOCK, 0L, (long) self)) {
+        if ((long) LONG.get(block, LOCK) == 0L && LONG.compareAndSet(block, LOCK, 0L, (long) self)) {
             return true;
         }
         return acquireSlow(LOCK, LOCK_TIMEOUT_NANOS);
@@ -122,7 +130,7 @@ public final class RingControl {
     public boolean tryAcquireDrain() {
         // The CAS's acquire half pairs with releaseDrain's setRelease: the next drainer sees the
         // consumer position the previous one published.
-        if (LONG.compareAndSet(block, DRAIN_BUSY, 0L, (long) self)) {
+        if ((long) LONG.get(block, DRAIN_BUSY) == 0L && LONG.compareAndSet(block, DRAIN_BUSY, 0L, (long) self)) {
             return true;
         }
         return takeOverIfDead(DRAIN_BUSY);
@@ -149,13 +157,16 @@ public final class RingControl {
      * space then retries, in case that process freed space but died before its wakeup.
      */
     public boolean consumerDied() {
+        checkFile("wait");
         long owner = (long) LONG.getVolatile(block, CONSUMER_OWNER);
         return owner != 0 && owner != self && !Sys.processExists((int) owner);
     }
 
     /** Releases the consumer claim if this process holds it. */
     public void releaseConsumer() {
-        LONG.compareAndSet(block, CONSUMER_OWNER, (long) self, 0L);
+        if ((long) LONG.getVolatile(block, CONSUMER_OWNER) == self) {
+            LONG.compareAndSet(block, CONSUMER_OWNER, (long) self, 0L);
+        }
     }
 
     /**
@@ -169,16 +180,57 @@ public final class RingControl {
 
     /** Releases the user-producer claim if this process holds it. */
     public void releaseProducer() {
-        LONG.compareAndSet(block, PRODUCER_OWNER, (long) self, 0L);
+        if ((long) LONG.getVolatile(block, PRODUCER_OWNER) == self) {
+            LONG.compareAndSet(block, PRODUCER_OWNER, (long) self, 0L);
+        }
     }
 
     private void claim(long offset, String role) {
-        if (LONG.compareAndSet(block, offset, 0L, (long) self) || takeOverIfDead(offset)) {
+        if (((long) LONG.getVolatile(block, offset) == 0L && LONG.compareAndSet(block, offset, 0L, (long) self))
+                || takeOverIfDead(offset)) {
             return;
         }
         long owner = (long) LONG.getVolatile(block, offset);
-        throw new ErrnoException(Errno.EBUSY, "claim the " + role + " side of the ring: process " + owner
-                + (owner == self ? " (this process)" : "") + " holds it; a ring has exactly one " + role);
+        throw new ErrnoException(Errno.EBUSY, "claim the " + role + " side of the ring: "
+                + Sys.describeProcess(owner) + " holds it; a ring has exactly one " + role);
+    }
+
+    // ------------------------------------------------------------------ reporting a stuck holder
+
+    /**
+     * The error of a reservation whose time ran out while another process held the lock.
+     *
+     * @param operation what was attempted
+     * @param timeout how long it waited (null: forever)
+     * @return ETIMEDOUT naming the holder and its state
+     */
+    ErrnoException lockTimedOut(String operation, java.time.Duration timeout) {
+        long owner = (long) LONG.getVolatile(block, LOCK);
+        String holder = owner == 0 ? "a process that has let go of it since" : Sys.describeProcess(owner);
+        return new ErrnoException(Errno.ETIMEDOUT, operation + ": the reservation lock of the ring was held by "
+                + holder + " for the whole " + (timeout == null ? "wait" : "timeout of " + timeout.toMillis() + " ms")
+                + "; the producers of a ring share one lock");
+    }
+
+    /** @return who holds the drain's busy flag, for an EBUSY message */
+    String drainHolder() {
+        return Sys.describeProcess((long) LONG.getVolatile(block, DRAIN_BUSY));
+    }
+
+    // ------------------------------------------------------------------ the ring file
+
+    /**
+     * For the slow paths (a wait's idle check): fails with EFAULT if the ring's file was
+     * truncated, before anything touches the memory that is gone. Does nothing for anonymous and
+     * kernel rings.
+     *
+     * @param operation what was attempted
+     */
+    public void checkFile(String operation) {
+        SharedRingMemory memory = RingFaults.ringOf(block);
+        if (memory != null) {
+            memory.checkFile(operation);
+        }
     }
 
     // ------------------------------------------------------------------ counters

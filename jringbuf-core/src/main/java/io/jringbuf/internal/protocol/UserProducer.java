@@ -131,7 +131,7 @@ public final class UserProducer {
         long recordSize = checkLength(length);
         try {
             return tryReserve(length, recordSize);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "reserve");
         }
     }
@@ -155,7 +155,7 @@ public final class UserProducer {
             }
             return Blocking.await(spaceWaiter, Blocking.toNanos(timeout), () -> tryReserve(length, recordSize),
                     idleCheck);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "reserve");
         }
     }
@@ -260,7 +260,7 @@ public final class UserProducer {
             } else {
                 generic.commit(this, offset, discard, operation);
             }
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, operation);
         }
     }
