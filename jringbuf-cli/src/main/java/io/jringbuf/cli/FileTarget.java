@@ -14,6 +14,9 @@ import io.jringbuf.internal.protocol.UserProducer;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -90,7 +93,12 @@ final class FileTarget implements Target {
                     if (offset < 0) {
                         return false;
                     }
-                    MemorySegment.copy(payload, 0, buffer, ValueLayout.JAVA_BYTE, offset, length);
+                    try {
+                        MemorySegment.copy(payload, 0, buffer, ValueLayout.JAVA_BYTE, offset, length);
+                    } catch (InternalError fault) {
+                        producer.discard(offset, 0); // faults too, and reports it as an ErrnoException
+                        throw fault;
+                    }
                     producer.submit(offset, 0);
                     return true;
                 }
@@ -110,7 +118,12 @@ final class FileTarget implements Target {
                 if (offset < 0) {
                     return false;
                 }
-                MemorySegment.copy(payload, 0, buffer, ValueLayout.JAVA_BYTE, offset, length);
+                try {
+                    MemorySegment.copy(payload, 0, buffer, ValueLayout.JAVA_BYTE, offset, length);
+                } catch (InternalError fault) {
+                    producer.discard(offset); // faults too, and reports it as an ErrnoException
+                    throw fault;
+                }
                 producer.submit(offset);
                 return true;
             }
@@ -135,7 +148,19 @@ final class FileTarget implements Target {
         lines.put("producer_pos", prod);
         lines.put("available", prod - cons);
         lines.put("drops", ring.drops());
+        lines.put("links", links());
         return lines;
+    }
+
+    /** @return the ring file's names (st_nlink): 0 once it was removed while in use */
+    private long links() {
+        try {
+            return ((Number) Files.getAttribute(ring.path(), "unix:nlink")).longValue();
+        } catch (NoSuchFileException e) {
+            return 0; // opened through /proc/PID/fd/N of a process that still has it
+        } catch (IOException | UnsupportedOperationException e) {
+            return -1;
+        }
     }
 
     @Override

@@ -9,13 +9,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
 
 /** {@code jringbuf send}: one record per line of hex on stdin. */
 @Command(name = "send", mixinStandardHelpOptions = true,
         description = {"Read stdin, one record per line as hex (blank lines ignored), and write the records in order.",
                 "RINGBUF files take any number of concurrent senders; a USER_RINGBUF file takes one. Blocks while "
-                        + "the ring is full, at most --timeout per record."})
+                        + "the ring is full, at most --timeout per record.",
+                "SIGINT/SIGTERM stop it between records (a record is committed whole or not reserved at all): "
+                        + "one line on stderr says how many were sent, exit 0."})
 final class SendCommand implements Callable<Integer> {
     private final CliIo io;
 
@@ -31,15 +34,43 @@ final class SendCommand implements Callable<Integer> {
         this.io = io;
     }
 
+    /** Records committed so far (read by the signal hook for its summary). */
+    private volatile long sent;
+    /** Whether this thread is between reading a line and finishing its record (see the hook). */
+    private volatile boolean writing;
+    private final AtomicBoolean summarised = new AtomicBoolean();
+
     @Override
     public Integer call() {
-        long sent = 0;
         Progress progress = new Progress(io, true, "send");
+        Signals.Stop stop = null;
         try (Target t = target.open()) {
             RecordSink sink = t.openSink();
             HexLineReader reader = new HexLineReader(io.in(), sink.ringSize());
+            // A signal interrupts this thread: a reservation blocked for space returns as on a
+            // timeout within one wait slice (20 ms). Between reserve and submit nothing blocks,
+            // so a record is either committed whole or never reserved: none is left BUSY.
+            // Blocked on stdin (nothing reserved), the command ends at once: the stop request and
+            // 'writing' are volatile, written before the other is read on each side, so either the
+            // hook sees this thread writing (and waits for it), or this thread sees the request
+            // before it reserves.
+            Thread sender = Thread.currentThread();
+            Signals.Stop[] self = new Signals.Stop[1];
+            stop = io.signals().register(() -> {
+                sender.interrupt();
+                if (!writing) {
+                    summarise();
+                    self[0].finished();
+                }
+            });
+            self[0] = stop;
             try {
-                while (reader.next()) {
+                while (!stop.requested() && reader.next()) {
+                    writing = true;
+                    if (stop.requested()) {
+                        writing = false;
+                        break;
+                    }
                     boolean written;
                     try {
                         written = sink.write(reader.payload(), reader.length(), timeout);
@@ -47,12 +78,16 @@ final class SendCommand implements Callable<Integer> {
                         throw new CliException(CliException.RUNTIME, "line " + reader.lineNumber() + ": "
                                 + e.getMessage() + "; " + sent + " earlier records submitted", e);
                     }
+                    if (!written && stop.requested()) {
+                        break; // interrupted while waiting for space: this line was not reserved
+                    }
                     if (!written) {
                         throw new CliException(CliException.RUNTIME, "line " + reader.lineNumber() + ": timeout after "
                                 + Durations.format(timeout) + " waiting for space; " + sent
                                 + " earlier records submitted");
                     }
                     sent++;
+                    writing = false;
                     progress.tick(sent, -1);
                 }
             } catch (HexLineReader.BadLine bad) {
@@ -61,7 +96,22 @@ final class SendCommand implements Callable<Integer> {
             } finally {
                 progress.done();
             }
+            if (stop.requested()) {
+                summarise();
+            }
+        } finally {
+            if (stop != null) {
+                Thread.interrupted(); // a signal's interrupt must not outlive the command
+                stop.finished();
+            }
         }
         return 0;
+    }
+
+    private void summarise() {
+        if (summarised.compareAndSet(false, true)) {
+            io.err().println("send: stopped by a signal: " + sent + " records submitted");
+            io.err().flush();
+        }
     }
 }
