@@ -360,7 +360,7 @@ public final class SharedRingMemory implements AutoCloseable {
                 } catch (RuntimeException e) {
                     // An access in flight keeps the session; it then faults or fails by itself.
                 }
-                if (now >= (long) HEADER_PAGES * pageSize) {
+                if (now >= pageSize) { // the control block is in the first page
                     releaseOwnerWords();
                 }
                 closeFd();
