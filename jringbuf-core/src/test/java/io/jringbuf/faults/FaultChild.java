@@ -22,6 +22,7 @@ import java.util.stream.Stream;
  * <pre>
  *   hold-lock RING        takes the ring's reservation lock, prints "locked", holds it
  *   claim-consumer RING   claims the consumer side, prints "claimed", holds it
+ *   reserve-hang RING     reserves an 8-byte record, prints "reserved", never commits it
  *   create RING SIZE      creates a RINGBUF ring file, prints "created"
  *   nofile RING           under RLIMIT_NOFILE lowered to the descriptors open: open, anonymous;
  *                         prints "error: MESSAGE" per attempt, then "fds: BEFORE AFTER", "maps: ..."
@@ -59,6 +60,11 @@ public final class FaultChild {
                 JvmRing ring = JvmRing.open(Path.of(args[1]), RingType.RINGBUF);
                 ring.consumer();
                 say("claimed");
+                hold();
+            }
+            case "reserve-hang" -> {
+                JvmRing ring = JvmRing.open(Path.of(args[1]), RingType.RINGBUF);
+                say(ring.producer().reserve(8) >= 0 ? "reserved" : "no space");
                 hold();
             }
             case "create" -> {
