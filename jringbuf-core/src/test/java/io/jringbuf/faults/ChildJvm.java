@@ -69,7 +69,16 @@ final class ChildJvm implements AutoCloseable {
 
     /** Waits (bounded) for the next output line. */
     String nextLine(long timeoutMillis) throws InterruptedException {
-        String line = lines.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        String line = null;
+        // In steps, so that a process that died without a word fails the test at once.
+        while (line == null && System.nanoTime() - deadline < 0) {
+            line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line == null && !process.isAlive()) {
+                line = lines.poll(500, TimeUnit.MILLISECONDS); // what it printed last may still come
+                break;
+            }
+        }
         if (line == null) {
             fail("process " + pid() + " printed nothing within " + timeoutMillis + " ms (alive: " + process.isAlive()
                     + "); stderr: " + err);

@@ -120,6 +120,7 @@ public final class FaultChild {
         }
         try (BpfMap map = BpfMap.createRingbuf("fault_nofile", 4096)) {
             RingBuffer.create(map.fd(), (b, o, l) -> true).close(); // loads every class first
+            attempt(() -> JvmRing.open(Path.of("/nonexistent/ring")));
             int fdsBefore = fds();
             long[] old = Sys.getrlimit(Sys.RLIMIT_NOFILE);
             for (int extra = 0; extra < 2; extra++) {
