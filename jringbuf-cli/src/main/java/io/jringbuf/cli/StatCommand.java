@@ -15,7 +15,9 @@ import java.util.concurrent.Callable;
 @Command(name = "stat", mixinStandardHelpOptions = true,
         description = {"Print the ring's state as 'key: value' lines: type (ringbuf or user_ringbuf), max_entries "
                 + "(data bytes), consumer_pos, producer_pos, available (unconsumed bytes), and for files drops "
-                + "(failed reservations).", "A snapshot: positions may move while it is taken."})
+                + "(failed reservations) and links (the file's names: 0 once it was removed while in use; a process "
+                + "that has it open still reaches it as /proc/PID/fd/N).",
+                "A snapshot: positions may move while it is taken."})
 final class StatCommand implements Callable<Integer> {
     private final CliIo io;
 

@@ -38,7 +38,7 @@ public interface Target extends AutoCloseable {
 
     /**
      * The {@code stat} lines, in order: {@code type}, {@code max_entries}, {@code consumer_pos},
-     * {@code producer_pos}, {@code available}, then target-specific keys ({@code drops} for files).
+     * {@code producer_pos}, {@code available}, then target-specific keys ({@code drops} and {@code links} for files).
      *
      * @return key to value
      */
