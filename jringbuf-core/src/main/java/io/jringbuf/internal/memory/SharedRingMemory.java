@@ -83,8 +83,11 @@ public final class SharedRingMemory implements AutoCloseable {
     private final MemorySegment controlBlock;
     /** The ring file, open while mapped (-1 for an anonymous ring); closed by the arena. */
     private final int fd;
-    /** The first fault seen (its reason, without an operation), or null. */
+    /** The first fault seen (its reason, without an operation), or null; guarded by this. */
     private ErrnoException fault;
+    private final Object fdLock = new Object();
+    /** Whether {@link #fd} was closed; guarded by {@link #fdLock}. */
+    private boolean fdClosed;
 
     private SharedRingMemory(Arena arena, MemorySegment region, Path path, RingType type, long size, boolean shared,
                              int fd) {
@@ -312,12 +315,14 @@ public final class SharedRingMemory implements AutoCloseable {
     public void closeAfter(Runnable releases) {
         try {
             releases.run();
-        } catch (InternalError | IllegalStateException e) {
-            if (e instanceof InternalError && !RingFaults.isMappingFault(e)) {
+        } catch (InternalError e) {
+            if (!RingFaults.isMappingFault(e)) {
                 throw e;
             }
+            fault(e, "close");
+        } catch (IllegalStateException e) {
             if (isOpen()) {
-                fault(e, "close");
+                throw e; // not the closed state (a fault handled by another thread closes it)
             }
         } finally {
             close();
@@ -437,9 +442,6 @@ public final class SharedRingMemory implements AutoCloseable {
             Sys.rawMunmap(page, pageSize);
         }
     }
-
-    private final Object fdLock = new Object();
-    private boolean fdClosed;
 
     private void closeFd() {
         synchronized (fdLock) {

@@ -154,7 +154,10 @@ public final class RingControl {
 
     /**
      * Whether the process holding the consumer (or drainer) claim has died: a producer blocked for
-     * space then retries, in case that process freed space but died before its wakeup.
+     * space then retries, in case that process freed space but died before its wakeup. The idle
+     * check of a producer's wait, so it first looks at the ring file ({@link #checkFile}).
+     *
+     * @throws ErrnoException EFAULT if the ring file was truncated
      */
     public boolean consumerDied() {
         checkFile("wait");
