@@ -198,6 +198,33 @@ class TruncatedRingTest {
         assertNothingLeft();
     }
 
+    @Test
+    void aFaultInAHandlersOwnMappingIsNotBlamedOnTheRing() throws Exception {
+        Path other = mnt.resolve("other");
+        JvmRing ring = JvmRing.create(file, RingType.RINGBUF, SIZE);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(other,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE);
+             java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
+            ch.write(java.nio.ByteBuffer.allocate(4096));
+            MemorySegment mine = ch.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, 4096, arena);
+            FaultSetup.runOk("truncate", "-s", "0", other.toString());
+            Producer producer = ring.producer();
+            Consumer consumer = ring.consumer();
+            assertTrue(producer.output(new byte[] {1}, 0));
+            InternalError e = assertThrows(InternalError.class, () -> consumer.consume((b, o, l) -> {
+                mine.get(ValueLayout.JAVA_BYTE, 0); // the handler's own mapping faults
+                return true;
+            }));
+            assertTrue(e.getMessage().startsWith("a fault occurred in "), e.getMessage());
+            assertTrue(ring.isOpen(), "every page of the ring is there: the ring is not closed");
+            assertTrue(producer.output(new byte[] {2}, 0));
+            assertEquals(1, consumer.consume((b, o, l) -> true), "the ring goes on (the first record was consumed)");
+        }
+        ring.close();
+        assertNothingLeft();
+    }
+
     private long ownerWord(long offset) throws Exception {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
             f.seek(offset);

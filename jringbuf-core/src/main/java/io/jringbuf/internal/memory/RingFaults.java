@@ -3,7 +3,6 @@
  */
 package io.jringbuf.internal.memory;
 
-import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
 
 import java.lang.foreign.MemorySegment;
@@ -77,23 +76,24 @@ public final class RingFaults {
      *          {@link IllegalStateException} once the ring's memory is unmapped
      * @param ringMemory any segment of the ring the access used
      * @param operation what was attempted, for the message
-     * @return the typed error, or null if {@code t} is neither a mapping fault nor the closed
-     *         state of a ring unmapped after one
+     * @return the typed error, or null if {@code t} is neither a mapping fault of this ring's
+     *         file (a fault in a handler's own mapping is left alone) nor the closed state of a
+     *         ring unmapped after one
      */
     public static ErrnoException translate(Throwable t, MemorySegment ringMemory, String operation) {
         MemorySegment.Scope scope = ringMemory.scope();
         if (isMappingFault(t)) {
             SharedRingMemory memory = LIVE.get(scope);
             if (memory != null) {
-                return memory.fault(t, operation);
+                return memory.faultIfMine(t, operation);
             }
             ErrnoException earlier = FAULTED.get(scope);
             if (earlier != null) {
                 return again(earlier, operation, t);
             }
-            // A kernel ring or an anonymous one: nobody can truncate those, but say what it was.
-            return new ErrnoException(Errno.EFAULT, operation + ": a fault in the ring's mapped memory (its pages"
-                    + " are gone)", t);
+            // A kernel ring or an anonymous one cannot lose its pages: the fault was elsewhere
+            // (a handler's own mapping), and it is not ours to explain.
+            return null;
         }
         if (t instanceof IllegalStateException && !scope.isAlive()) {
             ErrnoException earlier = FAULTED.get(scope);

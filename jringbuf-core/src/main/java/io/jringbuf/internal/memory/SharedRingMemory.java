@@ -78,6 +78,8 @@ public final class SharedRingMemory implements AutoCloseable {
     private final long size;
     private final int pageSize;
     private final boolean shared;
+    /** Header pages, data, and the data's second mapping. */
+    private final MemorySegment region;
     private final MemorySegment metadata;
     private final RingView view;
     private final MemorySegment controlBlock;
@@ -98,6 +100,7 @@ public final class SharedRingMemory implements AutoCloseable {
         this.size = size;
         this.pageSize = Sys.pageSize();
         this.shared = shared;
+        this.region = region;
         this.metadata = region.asSlice(0, pageSize);
         this.view = new RingView(
                 region.asSlice(pageSize, pageSize),
@@ -372,6 +375,36 @@ public final class SharedRingMemory implements AutoCloseable {
             }
         }
         return RingFaults.again(first, operation, cause);
+    }
+
+    /**
+     * Like {@link #fault}, for an {@link InternalError} caught around code that also runs other
+     * code (a record handler): the fault is this ring's only if its file is shorter than the ring
+     * or one of its pages faults now (read one word per page, guarded).
+     *
+     * @return the error, or null if every page of the ring is there (the fault was elsewhere)
+     */
+    ErrnoException faultIfMine(Throwable cause, String operation) {
+        synchronized (this) {
+            if (fault != null || !isOpen()) {
+                return fault(cause, operation);
+            }
+            long now = currentFileSize();
+            if (now >= 0 && now < fileLength(size)) {
+                return fault(cause, operation);
+            }
+            try {
+                long mapped = (long) HEADER_PAGES * pageSize + size;
+                for (long at = 0; at < mapped; at += pageSize) {
+                    region.get(ValueLayout.JAVA_BYTE, at);
+                }
+            } catch (InternalError pageGone) {
+                return fault(cause, operation);
+            } catch (IllegalStateException closedMeanwhile) {
+                return fault(cause, operation);
+            }
+            return null;
+        }
     }
 
     /**
