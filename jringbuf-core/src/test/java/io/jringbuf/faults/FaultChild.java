@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  *   create RING SIZE      creates a RINGBUF ring file, prints "created"
  *   nofile RING           under RLIMIT_NOFILE lowered to the descriptors open: open, anonymous;
  *                         prints "error: MESSAGE" per attempt, then "fds: BEFORE AFTER", "maps: ..."
- *   nofile-kernel         the same for a kernel ring manager (epoll set, then its eventfd);
- *                         prints "skip: REASON" if bpf() is refused
+ *   nofile-kernel         the same for a kernel ring manager (epoll set, then its eventfd) and
+ *                         for opening a map by id; prints "skip: REASON" if bpf() is refused
  *   address-space RING SIZE  under RLIMIT_AS lowered near the current size: create; prints
  *                         "error: MESSAGE", "fds: ...", "exists: true|false"
  * </pre>
@@ -131,6 +131,12 @@ public final class FaultChild {
                 } finally {
                     Sys.check(Sys.rawSetrlimit(Sys.RLIMIT_NOFILE, old[0], old[1]), "setrlimit back");
                 }
+            }
+            Sys.check(Sys.rawSetrlimit(Sys.RLIMIT_NOFILE, lowestFreeFd(), old[1]), "setrlimit");
+            try {
+                attempt(() -> BpfMap.openById(map.info().id())); // a second fd of the same map
+            } finally {
+                Sys.check(Sys.rawSetrlimit(Sys.RLIMIT_NOFILE, old[0], old[1]), "setrlimit back");
             }
             say("fds: " + fdsBefore + " " + fds());
         }

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Limits reached at the moment a ring, a poller's epoll set or its eventfd is opened, or a ring is
@@ -48,12 +49,14 @@ class ResourceLimitsTest {
     }
 
     @Test
-    void outOfDescriptorsCreatingAKernelRingPollerIsEmfileForTheEpollSetOrItsEventfd() throws Exception {
+    void outOfDescriptorsForAKernelRingIsEmfileForTheEpollSetItsEventfdOrTheMap() throws Exception {
         KernelGate.requireBpf();
         try (ChildJvm child = ChildJvm.start("nofile-kernel")) {
             child.expectLine("error: ENOENT (2): open ring file /nonexistent/ring", 30_000); // warm-up
             child.expectLine("error: EMFILE (24): epoll_create1 for a ring poller's epoll set", 30_000);
             child.expectLine("error: EMFILE (24): eventfd for waking an epoll wait", 30_000);
+            String map = child.nextLine(30_000);
+            assertTrue(map.startsWith("error: EMFILE (24): bpf(BPF_MAP_GET_FD_BY_ID) open map id "), map);
             String[] fds = child.nextLine(30_000).split(" ");
             assertEquals("fds:", fds[0]);
             assertEquals(fds[1], fds[2], "descriptors before and after: the epoll set was closed again");
