@@ -9,6 +9,8 @@ import io.jringbuf.internal.protocol.Consumer;
 import io.jringbuf.internal.protocol.Drainer;
 import io.jringbuf.internal.protocol.Producer;
 import io.jringbuf.base.RecordHandler;
+import io.jringbuf.internal.format.RingLayout;
+import io.jringbuf.internal.format.RingView;
 import io.jringbuf.internal.protocol.UserProducer;
 
 import java.lang.foreign.MemorySegment;
@@ -25,6 +27,7 @@ import java.util.SequencedMap;
 /** A JVM ring file ({@link JvmRing#open(Path)}), of either format. */
 final class FileTarget implements Target {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
     private final JvmRing ring;
 
@@ -60,6 +63,11 @@ final class FileTarget implements Target {
                 public long backlogBytes() {
                     return consumer.availableBytes();
                 }
+
+                @Override
+                public String stuckAt() {
+                    return busyHead();
+                }
             };
         }
         Drainer drainer = ring.drainer();
@@ -78,7 +86,50 @@ final class FileTarget implements Target {
             public long backlogBytes() {
                 return drainer.availableBytes();
             }
+
+            @Override
+            public String stuckAt() {
+                return busyHead();
+            }
         };
+    }
+
+    /**
+     * The record at the head, if it is BUSY: its writer (the pid in the header's second word) and
+     * that process's state from {@code /proc/PID/stat}.
+     *
+     * @return a clause for a message, or null if the head is not a BUSY record
+     */
+    String busyHead() {
+        RingView view = ring.view();
+        // Acquire loads, consumer first (as in stat); the header's acquire pairs with its commit.
+        long cons = (long) LONG.getAcquire(view.consumerPage(), 0L);
+        long prod = (long) LONG.getAcquire(view.producerPage(), 0L);
+        if (prod - cons <= 0) {
+            return null;
+        }
+        long at = cons & view.mask();
+        int header = (int) INT.getAcquire(view.data(), at);
+        if ((header & RingLayout.BUSY_BIT) == 0) {
+            return null;
+        }
+        int owner = view.data().get(ValueLayout.JAVA_INT, at + RingLayout.HEADER_OWNER_OFFSET);
+        return "the record at the head is still being written by process " + owner + " (" + processState(owner)
+                + ")";
+    }
+
+    private static String processState(int pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return switch (stat.charAt(stat.lastIndexOf(')') + 2)) { // the name may hold ')'
+                case 'T' -> "alive, stopped by a signal: SIGCONT resumes it";
+                case 't' -> "alive, stopped by a debugger";
+                case 'Z' -> "exited, not yet reaped by its parent";
+                default -> "alive";
+            };
+        } catch (IOException | RuntimeException e) {
+            return "gone";
+        }
     }
 
     @Override
@@ -149,6 +200,10 @@ final class FileTarget implements Target {
         lines.put("available", prod - cons);
         lines.put("drops", ring.drops());
         lines.put("links", links());
+        String busy = busyHead();
+        if (busy != null) {
+            lines.put("head", busy);
+        }
         return lines;
     }
 

@@ -23,4 +23,15 @@ public interface RecordSource {
 
     /** @return unconsumed bytes, a racy snapshot for progress reports */
     long backlogBytes();
+
+    /**
+     * Why records may be stuck, for a timeout message: who is still writing the record at the
+     * head (a BUSY record of a JVM ring file: the process, and whether it is alive and stopped).
+     *
+     * @return a clause such as {@code "the record at the head is still being written by process
+     *         42 (alive, stopped by a signal: SIGCONT resumes it)"}, or null
+     */
+    default String stuckAt() {
+        return null;
+    }
 }

@@ -215,6 +215,30 @@ class FaultsCommandTest {
     }
 
     @Test
+    void aRecordStillBeingWrittenIsNamedByStatAndByCatsTimeout() throws Exception {
+        Path ring = create("ringbuf", 65536);
+        assertEquals(0, Cli.runWithInput("01\n", "send", ring.toString()).exit());
+        long self = ProcessHandle.current().pid();
+        try (JvmRing r = JvmRing.open(ring)) {
+            long offset = r.producer().reserve(8); // BUSY, written by this (live) process
+            assertTrue(offset >= 0);
+            assertEquals(0, Cli.runWithInput("02\n", "send", ring.toString()).exit()); // behind it
+            String head = "the record at the head is still being written by process " + self + " (alive)";
+            Cli.Result cat = Cli.run("cat", ring.toString(), "--count", "2", "--timeout", "200ms");
+            assertEquals(1, cat.exit(), cat.toString());
+            assertEquals(List.of("01"), cat.lines());
+            assertEquals("jringbuf cat: timeout after 200ms: 1 of 2 records received; " + head + "\n", cat.err());
+            Cli.Result stat = Cli.run("stat", ring.toString()); // now the BUSY record is the head
+            assertEquals(0, stat.exit(), stat.toString());
+            assertEquals("head: " + head, stat.lines().get(stat.lines().size() - 1), stat.out());
+            r.producer().submit(offset, 0);
+        }
+        Cli.Result rest = Cli.run("cat", ring.toString(), "--count", "2", "--timeout", "5s");
+        assertEquals(0, rest.exit(), rest.toString());
+        assertEquals(List.of("0000000000000000", "02"), rest.lines(), "committed, the rest follows in order");
+    }
+
+    @Test
     void aSecondCatWhileTheFirstIsStoppedNamesTheStoppedProcess() throws Exception {
         Path ring = create("ringbuf", 65536);
         Process first = Cli.start("cat", ring.toString());
