@@ -199,6 +199,28 @@ class TruncatedRingTest {
     }
 
     @Test
+    void aPollerOfSeveralRingsNamesTheOneWhoseFileWasTruncated() throws Exception {
+        Path other = mnt.resolve("other");
+        try (JvmRing intact = JvmRing.create(other, RingType.RINGBUF, SIZE)) {
+            JvmRing ring = JvmRing.create(file, RingType.RINGBUF, SIZE);
+            io.jringbuf.JvmRingPoller poller = new io.jringbuf.JvmRingPoller()
+                    .add(intact, (b, o, l) -> true)
+                    .add(ring, (b, o, l) -> true);
+            MemorySegment dataWakeup = ring.control().dataWakeupWord();
+            CompletableFuture<Integer> poll = CompletableFuture.supplyAsync(() -> poller.poll(Duration.ofSeconds(30)));
+            FaultSetup.await(() -> dataWakeup.get(ValueLayout.JAVA_INT, 4) > 0, 10_000, "the poller is waiting");
+            FaultSetup.runOk("truncate", "-s", "0", file.toString());
+            ErrnoException e = failure(poll);
+            assertEquals(Errno.EFAULT, e.errno(), e.getMessage());
+            assertTrue(e.getMessage().endsWith(truncatedTo(0)), e.getMessage());
+            assertTrue(intact.isOpen(), "the other ring is not touched");
+            assertTrue(intact.producer().output(new byte[] {1}, 0));
+            ring.close();
+        }
+        assertNothingLeft();
+    }
+
+    @Test
     void aFaultInAHandlersOwnMappingIsNotBlamedOnTheRing() throws Exception {
         Path other = mnt.resolve("other");
         JvmRing ring = JvmRing.create(file, RingType.RINGBUF, SIZE);
