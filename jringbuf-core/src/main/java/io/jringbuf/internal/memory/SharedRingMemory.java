@@ -168,8 +168,7 @@ public final class SharedRingMemory implements AutoCloseable {
         int fd = (int) Sys.check(Sys.rawMemfdCreate("jringbuf", Sys.MFD_CLOEXEC), "memfd_create for an anonymous ring");
         try {
             Sys.check(Sys.rawFtruncate(fd, fileLength(size)), "size anonymous ring to " + fileLength(size) + " bytes");
-            SharedRingMemory memory = mapAndInitialise(fd, null, type, size, false);
-            return memory;
+            return mapAndInitialise(fd, null, type, size, false);
         } finally {
             Sys.rawClose(fd); // an anonymous ring's mapping is all there is of it
         }
@@ -178,12 +177,12 @@ public final class SharedRingMemory implements AutoCloseable {
     /**
      * Opens an existing ring file.
      *
-     * @param expectedType the type the caller needs, or null for any
      * <p>A file whose blocks are not all allocated (a sparse copy, or one made by an older
      * version) gets them allocated here, rather than refused: {@code fallocate} leaves the bytes
      * already there alone, so this is safe while other processes use the ring, and the ring is
      * then as safe as a new one. If the file system is full, the open fails with ENOSPC.
      *
+     * @param expectedType the type the caller needs, or null for any
      * @throws ErrnoException ENOENT, EACCES, EMFILE… from open; EINVAL if the file is not a ring
      *                        file of this layout, is truncated, or has another type than expected;
      *                        ENOSPC if its missing blocks cannot be allocated
@@ -368,10 +367,15 @@ public final class SharedRingMemory implements AutoCloseable {
                 } catch (RuntimeException e) {
                     // An access in flight keeps the session; it then faults or fails by itself.
                 }
-                if (now >= pageSize) { // the control block is in the first page
-                    releaseOwnerWords();
+                synchronized (fdLock) { // a close on another thread may have closed the fd meanwhile
+                    if (fd >= 0 && !fdClosed) {
+                        if (now >= pageSize) { // the control block is in the first page
+                            releaseOwnerWords();
+                        }
+                        fdClosed = true;
+                        Sys.rawClose(fd);
+                    }
                 }
-                closeFd();
             }
         }
         return RingFaults.again(first, operation, cause);
@@ -450,7 +454,10 @@ public final class SharedRingMemory implements AutoCloseable {
         }
     }
 
-    /** Releases the lock, busy flag and claims that hold this process's id, by mapping page 0 anew. */
+    /**
+     * Releases the lock, busy flag and claims that hold this process's id, by mapping page 0 anew
+     * (the caller holds {@link #fdLock} and the fd is open).
+     */
     private void releaseOwnerWords() {
         MemorySegment page;
         try {
@@ -570,7 +577,8 @@ public final class SharedRingMemory implements AutoCloseable {
         }
         if (r == -Errno.ENOSPC || r == -Errno.EDQUOT) {
             throw new ErrnoException(-r, what + ": allocate " + length + " bytes (a ring of " + size + " data bytes "
-                    + "and " + HEADER_PAGES + " header pages): the file system is full");
+                    + "and " + HEADER_PAGES + " header pages): " + (r == -Errno.ENOSPC ? "the file system is full"
+                    : "the disk quota is used up"));
         }
         if (r != -Errno.EOPNOTSUPP && r != -Errno.ENOSYS) {
             throw new ErrnoException(-r, what + ": allocate " + length + " bytes");
