@@ -183,6 +183,26 @@ class FaultsCommandTest {
     }
 
     @Test
+    void sigtermWhileSendWaitsForInputEndsAtOnce() throws Exception {
+        Path ring = create("ringbuf", 4096);
+        Process send = Cli.start("send", ring.toString());
+        OutputStream in = send.getOutputStream();
+        in.write("01\n02\n".getBytes(StandardCharsets.US_ASCII));
+        in.flush(); // and no more: send waits on stdin with nothing reserved
+        try (JvmRing r = JvmRing.open(ring)) {
+            await(() -> r.view().producerPage().get(ValueLayout.JAVA_LONG, 0) == 32, "both records committed");
+        }
+        long start = System.nanoTime();
+        run("kill", "-TERM", Long.toString(send.pid()));
+        String err = oneLineOfStderr(send, 0);
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(4),
+                "not the signal hook's 5 s patience: nothing was in flight");
+        assertEquals("send: stopped by a signal: 2 records submitted", err);
+        Cli.Result cat = Cli.run("cat", ring.toString(), "--timeout", "0ms");
+        assertEquals(List.of("01", "02"), cat.lines());
+    }
+
+    @Test
     void aRingRemovedWhileCatHasItIsReachableThroughProcAndStatSaysSo() throws Exception {
         Path ring = create("ringbuf", 65536);
         Process cat = Cli.start("cat", ring.toString());
