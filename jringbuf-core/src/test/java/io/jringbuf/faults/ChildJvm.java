@@ -47,8 +47,14 @@ final class ChildJvm implements AutoCloseable {
 
     /** Starts {@code FaultChild args} in a new JVM. */
     static ChildJvm start(String... args) throws IOException {
+        return start(List.of(), args);
+    }
+
+    /** Starts {@code FaultChild args} in a new JVM with extra JVM options. */
+    static ChildJvm start(List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElseThrow());
+        command.addAll(jvmOptions);
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-XX:+UseSerialGC");
         command.add("-Xmx64m");
@@ -89,6 +95,15 @@ final class ChildJvm implements AutoCloseable {
     /** Waits (bounded) for the next line and requires it to be {@code expected}. */
     void expectLine(String expected, long timeoutMillis) throws InterruptedException {
         assertEquals(expected, nextLine(timeoutMillis), "output of process " + pid());
+    }
+
+    /** @return the exit status once ended (bounded wait) */
+    int awaitExit(long timeoutMillis) throws InterruptedException {
+        if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            fail("process " + pid() + " did not finish within " + timeoutMillis + " ms; stderr: " + err);
+        }
+        return process.exitValue();
     }
 
     /** Waits (bounded) for the end and requires exit 0. */

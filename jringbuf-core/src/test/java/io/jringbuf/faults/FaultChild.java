@@ -14,6 +14,7 @@ import io.jringbuf.internal.sys.Sys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -28,6 +29,10 @@ import java.util.stream.Stream;
  *                         prints "error: MESSAGE" per attempt, then "fds: BEFORE AFTER", "maps: ..."
  *   nofile-kernel         the same for a kernel ring manager (epoll set, then its eventfd) and
  *                         for opening a map by id; prints "skip: REASON" if bpf() is refused
+ *   truncate-race DIR ROUNDS  after a warm-up, per round: two producer threads and a consumer
+ *                         thread at full speed on a new ring file in DIR, truncated by another
+ *                         process; prints
+ *                         "typed: T raw: R" (threads that ended with ErrnoException, or else)
  *   address-space RING SIZE  under RLIMIT_AS lowered near the current size: create; prints
  *                         "error: MESSAGE", "fds: ...", "exists: true|false"
  * </pre>
@@ -74,6 +79,11 @@ public final class FaultChild {
             case "nofile" -> noFile(Path.of(args[1]));
             case "nofile-kernel" -> noFileKernel();
             case "address-space" -> addressSpace(Path.of(args[1]), Long.parseLong(args[2]));
+            case "truncate-race" -> {
+                warmUp();
+                int[] outcome = truncateRace(Path.of(args[1]), Integer.parseInt(args[2]));
+                say("typed: " + outcome[0] + " raw: " + outcome[1]);
+            }
             default -> {
                 System.err.println("unknown mode " + args[0]);
                 System.exit(2);
@@ -160,6 +170,102 @@ public final class FaultChild {
         try (Stream<Path> files = Files.list(ring.getParent())) {
             say("files: " + files.count());
         }
+    }
+
+    /**
+     * What a process has done before it meets a fault in practice: a few hundred thousand
+     * records, waits and wakeups, so that the shared code (the atomics of {@code MappedAtomics})
+     * runs compiled. The producers' own classes of the race are still new, and run interpreted.
+     */
+    private static void warmUp() throws Exception {
+        try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 64 << 10)) {
+            io.jringbuf.internal.protocol.Producer producer = ring.producer();
+            io.jringbuf.internal.protocol.Consumer consumer = ring.consumer();
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread waiter = new Thread(() -> {
+                while (!done.get()) {
+                    consumer.poll((b, o, l) -> true, java.time.Duration.ofMillis(100));
+                }
+            });
+            waiter.start();
+            for (int i = 0; i < 300_000 && waiter.isAlive(); i++) {
+                long off = producer.reserve(40, java.time.Duration.ofSeconds(10));
+                if (off >= 0) {
+                    producer.submit(off, 0);
+                }
+            }
+            done.set(true);
+            consumer.wakeUp();
+            waiter.join(30_000);
+            ring.control().claimProducer();
+            ring.control().releaseProducer();
+        }
+    }
+
+    /**
+     * Rounds of two producers and a consumer running flat out while another process truncates
+     * the ring file (to 0, or to its first page every other round).
+     *
+     * @return {threads that ended with ErrnoException, threads that ended otherwise}
+     */
+    static int[] truncateRace(Path dir, int rounds) throws Exception {
+        int typed = 0;
+        int raw = 0;
+        for (int round = 0; round < rounds; round++) {
+            Path file = dir.resolve("race-" + round);
+            JvmRing ring = JvmRing.create(file, RingType.RINGBUF, 64 << 10);
+            io.jringbuf.internal.protocol.Producer producer = ring.producer();
+            io.jringbuf.internal.protocol.Consumer consumer = ring.consumer();
+            java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(3);
+            java.util.concurrent.Callable<Throwable> produce = () -> {
+                running.countDown();
+                try {
+                    for (;;) {
+                        long off = producer.reserve(40, java.time.Duration.ofSeconds(10));
+                        if (off >= 0) {
+                            producer.submit(off, 0);
+                        }
+                    }
+                } catch (Throwable t) {
+                    return t;
+                }
+            };
+            java.util.concurrent.Callable<Throwable> consume = () -> {
+                running.countDown();
+                try {
+                    for (;;) {
+                        consumer.poll((b, o, l) -> true, java.time.Duration.ofSeconds(10));
+                    }
+                } catch (Throwable t) {
+                    return t;
+                }
+            };
+            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(3);
+            try {
+                List<java.util.concurrent.Future<Throwable>> ends = List.of(threads.submit(produce),
+                        threads.submit(produce), threads.submit(consume));
+                running.await();
+                Process truncate = new ProcessBuilder("truncate", "-s", round % 2 == 0 ? "0" : "4096",
+                        file.toString()).start();
+                if (!truncate.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || truncate.exitValue() != 0) {
+                    throw new IllegalStateException("truncate failed");
+                }
+                for (java.util.concurrent.Future<Throwable> end : ends) {
+                    Throwable t = end.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    if (t instanceof ErrnoException e && e.errno() == io.jringbuf.base.Errno.EFAULT) {
+                        typed++;
+                    } else {
+                        raw++;
+                        t.printStackTrace();
+                    }
+                }
+            } finally {
+                threads.shutdownNow();
+                ring.close();
+                Files.deleteIfExists(file);
+            }
+        }
+        return new int[] {typed, raw};
     }
 
     private interface Attempt {

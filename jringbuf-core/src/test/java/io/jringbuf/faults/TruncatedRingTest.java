@@ -247,6 +247,17 @@ class TruncatedRingTest {
         assertNothingLeft();
     }
 
+    @Test
+    void producersAndAConsumerRunningFlatOutAllEndWithEfaultRoundAfterRound() throws Exception {
+        // In a child JVM: were an atomic access to run interpreted (see MappedAtomics), a SIGBUS
+        // would end that JVM, not this one, and fail the test with its status.
+        try (ChildJvm child = ChildJvm.start("truncate-race", mnt.toString(), "10")) {
+            child.expectLine("typed: 30 raw: 0", 120_000);
+            assertEquals(0, child.awaitExit(30_000), "exit status; stderr: " + child.stderr());
+        }
+        assertNothingLeft();
+    }
+
     private long ownerWord(long offset) throws Exception {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
             f.seek(offset);

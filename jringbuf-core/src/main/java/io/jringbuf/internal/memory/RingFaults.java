@@ -26,9 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * "already closed") and are translated to the same error.
  *
  * <p>The interpreter's compare-and-set is the one access of a ring the JVM does not guard this
- * way (a SIGBUS in {@code Unsafe_CompareAndSetLong} kills the JVM; JDK 25, measured): every CAS
- * on ring memory is preceded by a volatile read of its word, which faults first, guarded. A
- * truncation in the nanoseconds between the read and the CAS of an interpreted frame remains.
+ * way (a SIGBUS in {@code Unsafe_CompareAndSetLong} kills the JVM; JDK 25, measured): every atomic
+ * read-modify-write on ring memory goes through {@link io.jringbuf.internal.format.MappedAtomics},
+ * whose shared methods run compiled after the process's first few hundred operations, and each
+ * CAS first reads its word, which faults guarded. The first operations of a process, and
+ * {@code -Xint}, remain exposed.
  */
 public final class RingFaults {
     private RingFaults() {

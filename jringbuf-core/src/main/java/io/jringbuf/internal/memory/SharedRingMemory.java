@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.memory;
 
+import io.jringbuf.internal.format.MappedAtomics;
 import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
 import io.jringbuf.base.RingType;
@@ -473,7 +474,7 @@ public final class SharedRingMemory implements AutoCloseable {
                 // The volatile read faults (guarded) before the CAS could (see RingFaults).
                 if ((long) LONG.getVolatile(page, offset) == self) {
                     // Release half pairs with the next owner's CAS.
-                    LONG.compareAndSet(page, offset, self, 0L);
+                    MappedAtomics.compareAndSetLong(page, offset, self, 0L);
                 }
             }
         } catch (InternalError e) {

@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.internal.format.MappedAtomics;
 import io.jringbuf.internal.format.RingLayout;
 import io.jringbuf.internal.sys.Sys;
 
@@ -89,7 +90,7 @@ final class AbandonedRecords {
         }
         int discarded = (header & ~RingLayout.BUSY_BIT) | RingLayout.DISCARD_BIT;
         // CAS, not a store: a commit by the owner (had it been alive after all) must not be undone.
-        if (INT.compareAndSet(data, headerOffset, header, discarded)) {
+        if (MappedAtomics.compareAndSetInt(data, headerOffset, header, discarded)) {
             control.countRecovery();
             return true;
         }

@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.internal.format.MappedAtomics;
 import io.jringbuf.internal.wait.Notifier;
 import io.jringbuf.internal.format.RingLayout;
 import java.lang.foreign.MemorySegment;
@@ -71,9 +72,9 @@ final class ProducerOpsTemplate implements Producer.Ops {
     public long tryReserve(Producer owner, int length, long recordSize) {
         final MemorySegment lk = SPECIALIZED ? LOCK : lock;
         // RingControl's lock: the CAS's acquire half pairs with the release store that freed it.
-        // The plain read first faults, guarded, on a ring file truncated under us, where an
-        // interpreted CAS would crash the JVM (see RingFaults); a held lock goes to the slow path.
-        if (((long) LONG.get(lk, 0L) != 0L || !LONG.compareAndSet(lk, 0L, 0L, (long) owner.owner))
+        // The plain read first: a held lock goes to the slow path (test and test-and-set), and
+        // on a ring file truncated under us the read faults, guarded (see MappedAtomics).
+        if (((long) LONG.get(lk, 0L) != 0L || !MappedAtomics.compareAndSetLong(lk, 0L, 0L, owner.owner))
                 && !owner.lockSlow()) {
             return Producer.LOCK_TIMED_OUT;
         }
@@ -175,7 +176,7 @@ final class ProducerOpsTemplate implements Producer.Ops {
         // (pairs with the consumer's acquire load of the header), and the header update happens
         // before the consumer_pos load that decides the wakeup (pairs with the consumer's full
         // fence after publishing consumer_pos: seed 000).
-        INT.getAndSet(d, headerOffset, committed);
+        MappedAtomics.getAndSetInt(d, headerOffset, committed);
         if ((flags & FORCE_WAKEUP) != 0) {
             owner.dataNotifier.wakeUp();
         } else if (owner.dataNotifier.mayHaveWaiters()) {

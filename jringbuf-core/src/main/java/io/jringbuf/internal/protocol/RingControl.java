@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.internal.format.MappedAtomics;
 import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
 import io.jringbuf.internal.format.RingFileDescriptor;
@@ -33,9 +34,9 @@ import java.util.concurrent.locks.LockSupport;
  * Errors that name a holder say whether it is alive and whether it is stopped (SIGSTOP), read
  * from {@code /proc/PID/stat}: a stopped holder is alive, so nothing is taken over from it.
  *
- * <p>Every compare-and-set here reads its word first: on a ring file truncated under us the read
- * faults (an {@link InternalError} the roles translate) where an interpreted CAS would crash the
- * JVM (see {@link RingFaults}).
+ * <p>Every compare-and-set here reads its word first and goes through {@link MappedAtomics}: on a
+ * ring file truncated under us the access faults as an {@link InternalError} the roles translate
+ * (see {@link RingFaults}), not in the interpreter's unguarded CAS.
  */
 public final class RingControl {
     /** Bytes of the control block. */
@@ -100,7 +101,7 @@ public final class RingControl {
      */
     public boolean lockReservation() {
         // The CAS's acquire half pairs with the setRelease in unlockReservation.
-        if ((long) LONG.get(block, LOCK) == 0L && LONG.compareAndSet(block, LOCK, 0L, (long) self)) {
+        if ((long) LONG.get(block, LOCK) == 0L && MappedAtomics.compareAndSetLong(block, LOCK, 0L, self)) {
             return true;
         }
         return acquireSlow(LOCK, LOCK_TIMEOUT_NANOS);
@@ -130,7 +131,7 @@ public final class RingControl {
     public boolean tryAcquireDrain() {
         // The CAS's acquire half pairs with releaseDrain's setRelease: the next drainer sees the
         // consumer position the previous one published.
-        if ((long) LONG.get(block, DRAIN_BUSY) == 0L && LONG.compareAndSet(block, DRAIN_BUSY, 0L, (long) self)) {
+        if ((long) LONG.get(block, DRAIN_BUSY) == 0L && MappedAtomics.compareAndSetLong(block, DRAIN_BUSY, 0L, self)) {
             return true;
         }
         return takeOverIfDead(DRAIN_BUSY);
@@ -168,7 +169,7 @@ public final class RingControl {
     /** Releases the consumer claim if this process holds it. */
     public void releaseConsumer() {
         if ((long) LONG.getVolatile(block, CONSUMER_OWNER) == self) {
-            LONG.compareAndSet(block, CONSUMER_OWNER, (long) self, 0L);
+            MappedAtomics.compareAndSetLong(block, CONSUMER_OWNER, self, 0L);
         }
     }
 
@@ -184,12 +185,12 @@ public final class RingControl {
     /** Releases the user-producer claim if this process holds it. */
     public void releaseProducer() {
         if ((long) LONG.getVolatile(block, PRODUCER_OWNER) == self) {
-            LONG.compareAndSet(block, PRODUCER_OWNER, (long) self, 0L);
+            MappedAtomics.compareAndSetLong(block, PRODUCER_OWNER, self, 0L);
         }
     }
 
     private void claim(long offset, String role) {
-        if (((long) LONG.getVolatile(block, offset) == 0L && LONG.compareAndSet(block, offset, 0L, (long) self))
+        if (((long) LONG.getVolatile(block, offset) == 0L && MappedAtomics.compareAndSetLong(block, offset, 0L, self))
                 || takeOverIfDead(offset)) {
             return;
         }
@@ -240,7 +241,7 @@ public final class RingControl {
 
     /** Counts a failed reservation. */
     public void countDrop() {
-        LONG.getAndAdd(block, DROPS, 1L);
+        MappedAtomics.getAndAddLong(block, DROPS, 1L);
     }
 
     /** @return reservations that failed for lack of space or a stuck lock, over the ring's life */
@@ -250,7 +251,7 @@ public final class RingControl {
 
     /** Counts a lock, flag or record taken over from a dead process. */
     public void countRecovery() {
-        LONG.getAndAdd(block, RECOVERIES, 1L);
+        MappedAtomics.getAndAddLong(block, RECOVERIES, 1L);
     }
 
     /** @return locks, flags and BUSY records taken over from dead processes */
@@ -276,7 +277,7 @@ public final class RingControl {
         for (int spins = 0; ; spins++) {
             long owner = (long) LONG.getVolatile(block, offset);
             if (owner == 0) {
-                if (LONG.compareAndSet(block, offset, 0L, (long) self)) {
+                if (MappedAtomics.compareAndSetLong(block, offset, 0L, self)) {
                     return true;
                 }
                 continue;
@@ -309,7 +310,7 @@ public final class RingControl {
         if (owner == 0 || owner == self || Sys.processExists((int) owner)) {
             return false;
         }
-        if (LONG.compareAndSet(block, offset, owner, (long) self)) {
+        if (MappedAtomics.compareAndSetLong(block, offset, owner, self)) {
             countRecovery();
             return true;
         }

@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.internal.format.MappedAtomics;
 import io.jringbuf.internal.format.RingLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -144,7 +145,7 @@ final class UserProducerOpsTemplate implements UserProducer.Ops {
         // (pairs with the drainer's acquire load of the header), and the header store is
         // ordered before the loads below that decide the wakeup (StoreLoad: pairs with the
         // drainer's fence between registering as a waiter and re-reading the header).
-        INT.getAndSet(SPECIALIZED ? RING : ring, headerOffset, committed);
+        MappedAtomics.getAndSetInt(SPECIALIZED ? RING : ring, headerOffset, committed);
         if (owner.dataNotifier.mayHaveWaiters()) {
             // Adaptive, like the kernel's RINGBUF rule: wake a Java drainer only if it is
             // parked at this sample. Volatile: ordered after the exchange (StoreLoad).

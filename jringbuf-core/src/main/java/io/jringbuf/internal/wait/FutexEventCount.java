@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.wait;
 
+import io.jringbuf.internal.format.MappedAtomics;
 import io.jringbuf.internal.sys.Sys;
 import io.jringbuf.internal.wait.Notifier;
 
@@ -27,7 +28,6 @@ import java.lang.invoke.VarHandle;
  */
 public final class FutexEventCount implements Notifier {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final long SEQUENCE = 0;
     private static final long WAITERS = 4;
 
@@ -57,11 +57,11 @@ public final class FutexEventCount implements Notifier {
         // Volatile load, after the caller's full barrier: pairs with prepare()'s getAndAdd.
         if ((int) INT.getVolatile(word, WAITERS) != 0) {
             // Release (and full barrier): a waiter that loads the new sequence sees our state.
-            INT.getAndAdd(word, SEQUENCE, 1);
+            MappedAtomics.getAndAddInt(word, SEQUENCE, 1);
             Sys.rawFutexWake(sequenceAddress, Integer.MAX_VALUE, shared);
             if (wakeupCounter != null) {
                 // Atomic: several processes count into the same word; a statistic, no ordering.
-                LONG.getAndAdd(wakeupCounter, 0L, 1L);
+                MappedAtomics.getAndAddLong(wakeupCounter, 0L, 1L);
             }
         }
     }
@@ -82,13 +82,13 @@ public final class FutexEventCount implements Notifier {
         // Acquire: pairs with wakeUp's getAndAdd of the sequence.
         int sequence = (int) INT.getAcquire(word, SEQUENCE);
         // Full barrier: the caller's re-check loads come after the registration is visible.
-        INT.getAndAdd(word, WAITERS, 1);
+        MappedAtomics.getAndAddInt(word, WAITERS, 1);
         return sequence;
     }
 
     /** Ends a registration. */
     void cancel() {
-        INT.getAndAdd(word, WAITERS, -1);
+        MappedAtomics.getAndAddInt(word, WAITERS, -1);
     }
 
     /**
@@ -102,7 +102,7 @@ public final class FutexEventCount implements Notifier {
 
     /** Bumps the sequence and wakes every sleeper, waiting or not (used to interrupt). */
     void forceWake() {
-        INT.getAndAdd(word, SEQUENCE, 1);
+        MappedAtomics.getAndAddInt(word, SEQUENCE, 1);
         Sys.rawFutexWake(sequenceAddress, Integer.MAX_VALUE, shared);
     }
 

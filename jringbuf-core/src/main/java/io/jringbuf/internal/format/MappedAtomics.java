@@ -1,0 +1,78 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf.internal.format;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The atomic read-modify-writes on ring memory (mapped files), each in one small method shared by
+ * every role and ring of the process.
+ *
+ * <p>Why: on a ring file truncated under it, an access raises SIGBUS, which the JVM turns into an
+ * {@link InternalError} for compiled code and for the interpreter's plain reads and writes, but
+ * not for the interpreter's compare-and-set ({@code Unsafe_CompareAndSetLong} and friends, to which
+ * every atomic read-modify-write comes down there): a SIGBUS in it kills the JVM (JDK 25,
+ * measured). A role's own code runs interpreted at first, and so does each producer's hidden
+ * class (see {@code Specializer}) when it is defined. Shared by all of them, these methods are
+ * compiled after the first few hundred operations of the process, and from then on every atomic
+ * access to a ring runs compiled, guarded, whatever runs its caller; once the caller is compiled
+ * too they are inlined, as if written in place (each is a single access).
+ *
+ * <p>Memory ordering is that of the {@link VarHandle} operation each one names: the callers
+ * document what each access pairs with.
+ */
+public final class MappedAtomics {
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+
+    private MappedAtomics() {
+    }
+
+    /**
+     * {@link VarHandle#compareAndSet} of a long.
+     *
+     * @return whether the word held {@code expected} and now holds {@code value}
+     */
+    public static boolean compareAndSetLong(MemorySegment segment, long offset, long expected, long value) {
+        return LONG.compareAndSet(segment, offset, expected, value);
+    }
+
+    /**
+     * {@link VarHandle#compareAndSet} of an int.
+     *
+     * @return whether the word held {@code expected} and now holds {@code value}
+     */
+    public static boolean compareAndSetInt(MemorySegment segment, long offset, int expected, int value) {
+        return INT.compareAndSet(segment, offset, expected, value);
+    }
+
+    /**
+     * {@link VarHandle#getAndSet} of an int (a full barrier).
+     *
+     * @return the previous value
+     */
+    public static int getAndSetInt(MemorySegment segment, long offset, int value) {
+        return (int) INT.getAndSet(segment, offset, value);
+    }
+
+    /**
+     * {@link VarHandle#getAndAdd} of an int (a full barrier).
+     *
+     * @return the previous value
+     */
+    public static int getAndAddInt(MemorySegment segment, long offset, int delta) {
+        return (int) INT.getAndAdd(segment, offset, delta);
+    }
+
+    /**
+     * {@link VarHandle#getAndAdd} of a long (a full barrier).
+     *
+     * @return the previous value
+     */
+    public static long getAndAddLong(MemorySegment segment, long offset, long delta) {
+        return (long) LONG.getAndAdd(segment, offset, delta);
+    }
+}
