@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.format;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -17,9 +18,13 @@ import java.lang.invoke.VarHandle;
  * every atomic read-modify-write comes down there): a SIGBUS in it kills the JVM (JDK 25,
  * measured). A role's own code runs interpreted at first, and so does each producer's hidden
  * class (see {@code Specializer}) when it is defined. Shared by all of them, these methods are
- * compiled after the first few hundred operations of the process, and from then on every atomic
- * access to a ring runs compiled, guarded, whatever runs its caller; once the caller is compiled
- * too they are inlined, as if written in place (each is a single access).
+ * compiled early, and from then on every atomic access to a ring runs compiled, guarded, whatever
+ * runs its caller; once the caller is compiled too they are inlined, as if written in place (each
+ * is a single access). To make "early" the first ring of the process rather than its first few
+ * thousand operations, the class runs each method 20,000 times on a scratch word when it is
+ * initialised ({@link #prepare()}, called when a ring file is mapped): about a millisecond, once,
+ * after which the JIT compiles them in the background. Only the moments before that compilation
+ * ends, and a JVM run with {@code -Xint}, leave an interpreted CAS exposed.
  *
  * <p>Memory ordering is that of the {@link VarHandle} operation each one names: the callers
  * document what each access pairs with.
@@ -28,7 +33,27 @@ public final class MappedAtomics {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
 
+    /** Calls of each method at class initialisation: well past the JIT's first compile threshold. */
+    private static final int WARM_UP_CALLS = 20_000;
+
+    static {
+        // See the class comment: have the JIT compile these before any ring needs them.
+        MemorySegment scratch = Arena.global().allocate(16, 8);
+        for (int i = 0; i < WARM_UP_CALLS; i++) {
+            compareAndSetLong(scratch, 0, i, i + 1L);
+            compareAndSetInt(scratch, 8, i, i + 1);
+            getAndSetInt(scratch, 8, i);
+            getAndAddInt(scratch, 12, 1);
+            getAndAddLong(scratch, 0, -1L);
+        }
+    }
+
     private MappedAtomics() {
+    }
+
+    /** Initialises the class (see the class comment); cheap after the first call. */
+    public static void prepare() {
+        // the static initialiser does the work
     }
 
     /**

@@ -523,6 +523,7 @@ public final class SharedRingMemory implements AutoCloseable {
 
     /** Maps header pages + data, then the data a second time right behind, into one region. */
     private static SharedRingMemory map(int fd, Path path, RingType type, long size, boolean shared) {
+        MappedAtomics.prepare(); // compiled before a ring file can be truncated under them
         int page = Sys.pageSize();
         long headerBytes = (long) HEADER_PAGES * page;
         long total = headerBytes + 2 * size;
