@@ -67,7 +67,7 @@ class ResourceLimitsTest {
     @Test
     void noAddressSpaceToMapARingIsEnomemAndLeavesNoFile() throws Exception {
         Path file = dir.resolve("big");
-        long size = 256L << 20;
+        long size = 64L << 20;
         try (ChildJvm child = ChildJvm.start("address-space", file.toString(), Long.toString(size))) {
             child.expectLine("error: ENOENT (2): open ring file /nonexistent/ring", 30_000); // warm-up
             String error = child.nextLine(30_000);

@@ -246,6 +246,7 @@ public final class SharedRingMemory implements AutoCloseable {
                 throw new ErrnoException(Errno.EINVAL, what + ": it is a " + type + " ring, expected "
                         + expectedType);
             }
+            // Allocate rather than refuse: fallocate changes no data, so it is safe under live users.
             allocate(fd, path, size, false);
             SharedRingMemory memory = map(fd, path, type, size, true);
             fdOwnedByMemory = true;
