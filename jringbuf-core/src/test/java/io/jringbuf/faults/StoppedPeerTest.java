@@ -63,7 +63,8 @@ class StoppedPeerTest {
             assertEquals("reserve: the reservation lock of the ring was held by " + stopped(child)
                     + " for the whole timeout of 1000 ms; the producers of a ring share one lock", e.operation());
             assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(1000), "waited its timeout: " + waited);
-            assertTrue(waited < TimeUnit.MILLISECONDS.toNanos(1000 + 2000), "and not much more: " + waited);
+            // One more 0.25 s lock attempt at most; the rest is slack for a loaded machine.
+            assertTrue(waited < TimeUnit.MILLISECONDS.toNanos(1000 + 5000), "and not much more: " + waited);
             assertEquals(drops + 1, ring.drops(), "a failed reservation counts as a drop");
             // Without a timeout: the kernel's answer, no space now (-1, a drop).
             assertEquals(-1, producer.reserve(8));
@@ -119,7 +120,7 @@ class StoppedPeerTest {
             assertEquals(0, consumer.poll((b, o, l) -> got.add(b.get(ValueLayout.JAVA_BYTE, o)),
                     Duration.ofMillis(500)), "parked at the stopped producer's record");
             long waited = System.nanoTime() - start;
-            assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(500) && waited < TimeUnit.SECONDS.toNanos(3),
+            assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(500) && waited < TimeUnit.SECONDS.toNanos(5),
                     "within its timeout: " + waited);
             // Its owner is alive (stopped): the record is not taken from it.
             assertEquals(0, consumer.consume((b, o, l) -> got.add(b.get(ValueLayout.JAVA_BYTE, o))));
