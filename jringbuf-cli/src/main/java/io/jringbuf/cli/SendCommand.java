@@ -30,15 +30,15 @@ final class SendCommand implements Callable<Integer> {
                     + "Default: wait forever.")
     Duration timeout;
 
-    SendCommand(CliIo io) {
-        this.io = io;
-    }
-
     /** Records committed so far (read by the signal hook for its summary). */
     private volatile long sent;
     /** Whether this thread is between reading a line and finishing its record (see the hook). */
     private volatile boolean writing;
     private final AtomicBoolean summarised = new AtomicBoolean();
+
+    SendCommand(CliIo io) {
+        this.io = io;
+    }
 
     @Override
     public Integer call() {
