@@ -48,7 +48,9 @@ import java.util.Objects;
  * access fail with {@link ErrnoException} EFAULT (truncated) or EIO (pages gone) naming the file;
  * the ring is then closed in this process (its claims released where the file still allows), and
  * every later call fails the same way at once. See {@code RELIABILITY.md}, "Faults from the
- * environment".
+ * environment". A ring file's blocks are allocated when it is created (or opened sparse), so a
+ * full file system fails there with ENOSPC; an open ring keeps its file open (one descriptor), so
+ * it stays reachable as {@code /proc/PID/fd/N} if the file is removed.
  */
 public final class JvmRing implements AutoCloseable {
     private final SharedRingMemory memory;

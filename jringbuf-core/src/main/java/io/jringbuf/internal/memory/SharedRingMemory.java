@@ -458,7 +458,8 @@ public final class SharedRingMemory implements AutoCloseable {
 
     /**
      * Releases the lock, busy flag and claims that hold this process's id, by mapping page 0 anew
-     * (the caller holds {@link #fdLock} and the fd is open).
+     * (the caller holds {@link #fdLock} and the fd is open). Owner words hold a pid, so a second
+     * ring object of this process on the same file loses its claims too; it meets the same fault.
      */
     private void releaseOwnerWords() {
         MemorySegment page;
