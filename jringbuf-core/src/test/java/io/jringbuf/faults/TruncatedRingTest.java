@@ -161,16 +161,20 @@ class TruncatedRingTest {
     }
 
     @Test
-    void truncatedBehindTheFirstPageTheClaimsThisProcessHeldAreReleased() throws Exception {
+    void truncatedBehindTheFirstPageTheClaimsAndTheLockThisProcessHeldAreReleased() throws Exception {
         JvmRing ring = JvmRing.create(file, RingType.RINGBUF, SIZE);
         Consumer consumer = ring.consumer();
         long claim = RingFileDescriptor.CONTROL_OFFSET + RingFileDescriptor.CONSUMER_OWNER;
+        long lock = RingFileDescriptor.CONTROL_OFFSET + RingFileDescriptor.LOCK;
+        assertTrue(ring.control().lockReservation(), "a thread of this process holds the lock at the fault");
         assertEquals(Sys.getpid(), ownerWord(claim), "claimed");
+        assertEquals(Sys.getpid(), ownerWord(lock), "locked");
         long page = Sys.pageSize();
         FaultSetup.runOk("truncate", "-s", Long.toString(page), file.toString());
         assertFault(Errno.EFAULT, "consume", truncatedTo(page),
                 () -> assertThrows(ErrnoException.class, () -> consumer.consume((b, o, l) -> true)));
         assertEquals(0, ownerWord(claim), "the consumer claim was released: the first page is still there");
+        assertEquals(0, ownerWord(lock), "and the reservation lock");
         ring.close();
         assertNothingLeft();
     }
