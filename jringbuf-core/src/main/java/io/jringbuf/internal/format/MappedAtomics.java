@@ -21,10 +21,12 @@ import java.lang.invoke.VarHandle;
  * compiled early, and from then on every atomic access to a ring runs compiled, guarded, whatever
  * runs its caller; once the caller is compiled too they are inlined, as if written in place (each
  * is a single access). To make "early" the first ring of the process rather than its first few
- * thousand operations, the class runs each method 20,000 times on a scratch word when it is
- * initialised ({@link #prepare()}, called when a ring file is mapped): about a millisecond, once,
- * after which the JIT compiles them in the background. Only the moments before that compilation
- * ends, and a JVM run with {@code -Xint}, leave an interpreted CAS exposed.
+ * thousand operations, the class runs each method 2,000 times on a scratch word when it is
+ * initialised ({@link #prepare()}, called when a ring file is mapped), ten times the JIT's first
+ * compile threshold: 14-20 ms once, measured on the loaded 2-core machine (20,000 cost 190 ms
+ * and were not needed), after which the JIT compiles them in the background. Only the moments
+ * before that compilation ends, and a JVM run with {@code -Xint}, leave an interpreted CAS
+ * exposed.
  *
  * <p>Memory ordering is that of the {@link VarHandle} operation each one names: the callers
  * document what each access pairs with.
@@ -34,7 +36,7 @@ public final class MappedAtomics {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
 
     /** Calls of each method at class initialisation: well past the JIT's first compile threshold. */
-    private static final int WARM_UP_CALLS = 20_000;
+    private static final int WARM_UP_CALLS = 2_000;
 
     static {
         // See the class comment: have the JIT compile these before any ring needs them.
