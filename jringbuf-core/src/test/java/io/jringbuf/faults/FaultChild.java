@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  *   claim-consumer RING   claims the consumer side, prints "claimed", holds it
  *   reserve-hang RING     reserves an 8-byte record, prints "reserved", never commits it
  *   create RING SIZE      creates a RINGBUF ring file, prints "created"
- *   nofile RING           under RLIMIT_NOFILE lowered to the descriptors open: open, anonymous;
+ *   nofile RING           under RLIMIT_NOFILE lowered to the descriptors open: open, anonymous,
+ *                         create (a sibling named "new");
  *                         prints "error: MESSAGE" per attempt, then "fds: BEFORE AFTER", "maps: ..."
  *   nofile-kernel         the same for a kernel ring manager (epoll set, then its eventfd) and
  *                         for opening a map by id; prints "skip: REASON" if bpf() is refused
@@ -113,6 +114,7 @@ public final class FaultChild {
         try {
             attempt(() -> JvmRing.open(ring));
             attempt(() -> JvmRing.anonymous(RingType.RINGBUF, 4096));
+            attempt(() -> JvmRing.create(ring.resolveSibling("new"), RingType.RINGBUF, 4096));
         } finally {
             Sys.check(Sys.rawSetrlimit(Sys.RLIMIT_NOFILE, old[0], old[1]), "setrlimit NOFILE back");
         }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,6 +38,10 @@ class ResourceLimitsTest {
             child.expectLine("error: ENOENT (2): open ring file /nonexistent/ring", 30_000); // warm-up
             child.expectLine("error: EMFILE (24): open ring file " + file, 30_000);
             child.expectLine("error: EMFILE (24): memfd_create for an anonymous ring", 30_000);
+            String create = child.nextLine(30_000);
+            assertTrue(create.startsWith("error: EMFILE (24): create ring file " + dir.resolve("new") + " (as .new.tmp-"),
+                    create);
+            assertTrue(create.endsWith(" until it is complete)"), create);
             String[] fds = child.nextLine(30_000).split(" ");
             assertEquals("fds:", fds[0]);
             assertEquals(fds[1], fds[2], "descriptors before and after");
@@ -45,6 +50,9 @@ class ResourceLimitsTest {
             assertEquals(maps[1], maps[2], "mappings of the ring file before and after");
             child.expectLine("reopened", 30_000);
             child.awaitSuccess(30_000);
+        }
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(file), left.toList(), "no new ring file, no hidden temporary");
         }
     }
 

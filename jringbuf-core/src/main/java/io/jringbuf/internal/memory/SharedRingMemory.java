@@ -125,7 +125,7 @@ public final class SharedRingMemory implements AutoCloseable {
         Path dir = path.toAbsolutePath().getParent();
         Path tmp = dir.resolve("." + path.getFileName() + ".tmp-" + Sys.getpid() + "-" + System.nanoTime());
         int fd = (int) Sys.check(Sys.rawOpen(tmp.toString(), Sys.O_RDWR | Sys.O_CREAT | Sys.O_EXCL | Sys.O_CLOEXEC, 0660),
-                "create ring file " + tmp);
+                "create ring file " + path + " (as " + tmp.getFileName() + " until it is complete)");
         SharedRingMemory memory = null;
         boolean fdOwnedByMemory = false;
         try {
