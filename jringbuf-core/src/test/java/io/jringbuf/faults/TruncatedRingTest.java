@@ -150,6 +150,32 @@ class TruncatedRingTest {
     }
 
     @Test
+    void aUserRingbufsDrainerWaitingAndItsProducerGetEfault() throws Exception {
+        JvmRing ring = JvmRing.create(file, RingType.USER_RINGBUF, SIZE);
+        io.jringbuf.internal.protocol.UserProducer producer = ring.userProducer();
+        io.jringbuf.internal.protocol.Drainer drainer = ring.drainer();
+        long off = producer.reserve(8);
+        producer.submit(off);
+        assertEquals(1, drainer.drain((b, o, l) -> true, 0));
+        MemorySegment dataWakeup = ring.control().dataWakeupWord();
+        CompletableFuture<Integer> drain = CompletableFuture.supplyAsync(
+                () -> drainer.drain((b, o, l) -> true, 0, Duration.ofSeconds(30)));
+        FaultSetup.await(() -> dataWakeup.get(ValueLayout.JAVA_INT, 4) > 0, 10_000, "the drain is waiting");
+        FaultSetup.runOk("truncate", "-s", "0", file.toString());
+        ErrnoException e = failure(drain);
+        assertEquals(Errno.EFAULT, e.errno(), e.getMessage());
+        assertTrue(e.getMessage().endsWith(truncatedTo(0)), e.getMessage());
+        assertFault(Errno.EFAULT, "reserve", truncatedTo(0),
+                () -> assertThrows(ErrnoException.class, () -> producer.reserve(8)));
+        assertFault(Errno.EFAULT, "reserve", truncatedTo(0),
+                () -> assertThrows(ErrnoException.class, () -> producer.reserveBlocking(8, Duration.ofSeconds(1))));
+        assertFault(Errno.EFAULT, "drain", truncatedTo(0),
+                () -> assertThrows(ErrnoException.class, () -> drainer.drain((b, o, l) -> true, 0)));
+        ring.close();
+        assertNothingLeft();
+    }
+
+    @Test
     void closeOfARingTruncatedUnderItDoesNotThrow() {
         JvmRing ring = JvmRing.create(file, RingType.USER_RINGBUF, SIZE);
         ring.userProducer();
