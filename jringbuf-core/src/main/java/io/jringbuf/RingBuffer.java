@@ -12,6 +12,8 @@ import io.jringbuf.bpf.BpfObject;
 import io.jringbuf.bpf.MapInfo;
 import io.jringbuf.bpf.MapType;
 import io.jringbuf.internal.memory.KernelRingMemory;
+import io.jringbuf.internal.memory.RingFaults;
+import io.jringbuf.internal.memory.SharedRingMemory;
 import io.jringbuf.internal.protocol.Consumer;
 import io.jringbuf.internal.sys.Sys;
 import io.jringbuf.internal.wait.Blocking;
@@ -594,8 +596,21 @@ public final class RingBuffer implements AutoCloseable {
                 return total > 0 ? total : -1;
             }, this::shouldLookAgain);
             return got > 0 ? (int) Math.min(got, Integer.MAX_VALUE) : 0;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
+            // The wait set's futex words are in the rings' files: a fault there is the ring's.
+            if (RingFaults.isMappingFault(e)) {
+                for (Entry r : rings) { // blame a ring whose file was truncated, if one was
+                    SharedRingMemory memory = RingFaults.ringOf(r.consumer.buffer());
+                    if (memory != null) {
+                        memory.checkFile("poll");
+                    }
+                }
+            }
             for (Entry r : rings) {
+                ErrnoException fault = RingFaults.translate(e, r.consumer.buffer(), "poll");
+                if (fault != null) {
+                    throw fault;
+                }
                 if (!r.consumer.isOpen()) {
                     throw new ErrnoException(Errno.EBADF, "poll: a ring of this manager is closed", e);
                 }

@@ -64,6 +64,7 @@ final class CatCommand implements Callable<Integer> {
         long limit = count == null ? Long.MAX_VALUE : count;
         Printer printer = new Printer(new BufferedOutputStream(io.out(), 1 << 16), format == Format.hex, limit);
         Progress progress = new Progress(io, format == Format.none, "cat");
+        String stuck = null;
         try (Target t = target.open()) {
             RingReader source = t.openReader();
             // The clock starts once the ring is open: JVM start-up and mapping do not count.
@@ -85,6 +86,9 @@ final class CatCommand implements Callable<Integer> {
                     printer.flush();
                     progress.tick(printer.records, source.availableBytes());
                 }
+                if (count != null && printer.records < limit) {
+                    stuck = t.stuckAt(); // for the timeout message below
+                }
             } finally {
                 try {
                     printer.flush();
@@ -102,7 +106,7 @@ final class CatCommand implements Callable<Integer> {
         }
         if (count != null && printer.records < limit) {
             throw new CliException(CliException.RUNTIME, "timeout after " + Durations.format(timeout) + ": "
-                    + printer.records + " of " + limit + " records received");
+                    + printer.records + " of " + limit + " records received" + (stuck == null ? "" : "; " + stuck));
         }
         return 0;
     }

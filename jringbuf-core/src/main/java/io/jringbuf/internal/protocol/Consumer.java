@@ -193,7 +193,7 @@ public final class Consumer {
         try {
             settle();
             return consumeLoop(handler, n);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "consume");
         }
     }
@@ -220,7 +220,7 @@ public final class Consumer {
                 holding = true;
             }
             return holdingLoop(handler, n);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "consume");
         }
     }
@@ -243,7 +243,7 @@ public final class Consumer {
         try {
             // Release: pairs with the producers' acquire loads of consumer_pos.
             LONG.setRelease(consumerPage, 0L, heldPosition);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "settle");
         }
         VarHandle.fullFence(); // missed-wakeup fence: publish consumer_pos before any later producer_pos load
@@ -285,7 +285,7 @@ public final class Consumer {
                 reading = true;
             }
             return readLoop(handler, n);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "read");
         }
     }
@@ -306,7 +306,7 @@ public final class Consumer {
                 return c > 0 ? c : -1;
             }, () -> hasUncommitted() || idleCheck.shouldRetry());
             return got > 0 ? (int) got : 0;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "poll");
         }
     }
@@ -355,7 +355,7 @@ public final class Consumer {
             LONG.setRelease(consumerPage, 0L, position);
             VarHandle.fullFence(); // missed-wakeup fence: publish consumer_pos before any later producer_pos load
             spaceNotifier.wakeUp();
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "commit");
         }
     }
@@ -427,7 +427,7 @@ public final class Consumer {
                 return c > 0 ? c : -1;
             }, idleCheck);
             return got > 0 ? (int) got : 0;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "poll");
         }
     }
@@ -448,7 +448,7 @@ public final class Consumer {
     public long consumerPosition() {
         try {
             return (long) LONG.getAcquire(consumerPage, 0L);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "read consumer_pos");
         }
     }
@@ -457,7 +457,7 @@ public final class Consumer {
     public long producerPosition() {
         try {
             return (long) LONG.getAcquire(producerPage, 0L);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "read producer_pos");
         }
     }
@@ -470,6 +470,22 @@ public final class Consumer {
         // Consumer first: a producer_pos loaded later is never older than it.
         long cons = consumerPosition();
         return producerPosition() - cons;
+    }
+
+    /**
+     * {@link #availableBytes()} as the first step of {@code operation}: a failure names it.
+     *
+     * @param operation the caller's operation, for the error message
+     * @return unconsumed bytes, a racy snapshot
+     */
+    public long availableBytes(String operation) {
+        try {
+            // Acquire loads, consumer first: pair with the release stores of the positions.
+            long cons = (long) LONG.getAcquire(consumerPage, 0L);
+            return (long) LONG.getAcquire(producerPage, 0L) - cons;
+        } catch (IllegalStateException | InternalError e) {
+            throw Closed.translate(e, data, operation);
+        }
     }
 
     /** {@return whether the ring's memory is still mapped} */

@@ -160,7 +160,7 @@ public final class UserProducer {
         long recordSize = checkLength(length);
         try {
             return tryReserve(length, recordSize);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "reserve");
         }
     }
@@ -180,7 +180,7 @@ public final class UserProducer {
                 return offset;
             }
             return Blocking.await(spaceWaiter, nanos, () -> tryReserve(length, recordSize), idleCheck);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "reserve");
         }
     }
@@ -235,7 +235,7 @@ public final class UserProducer {
     public long consumerPosition() {
         try {
             return (long) LONG.getAcquire(consumerPage, 0L);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "read consumer_pos");
         }
     }
@@ -244,7 +244,7 @@ public final class UserProducer {
     public long producerPosition() {
         try {
             return (long) LONG.getAcquire(producerPage, 0L);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "read producer_pos");
         }
     }
@@ -314,7 +314,7 @@ public final class UserProducer {
             } else {
                 generic.commit(this, offset, flags, discard, operation);
             }
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, operation);
         }
     }
