@@ -107,21 +107,22 @@ final class ConsumerReader implements RingReader {
 
     private int poll(RecordHandler handler, int maxRecords, long nanos) {
         Objects.requireNonNull(handler, "handler");
-        counters.called(consumer.availableBytes("poll"));
-        waiter();
-        Waiter w = countedWaiter;
-        RingEvents.PollEvent event = new RingEvents.PollEvent();
-        event.begin();
-        int n;
+        // The whole call inside the net: the JVM may report a fault of the ring's memory at the
+        // next safepoint poll after the access, outside the role's own handler.
         try {
-            n = mode == CommitMode.EXPLICIT
+            counters.called(consumer.availableBytes("poll"));
+            waiter();
+            Waiter w = countedWaiter;
+            RingEvents.PollEvent event = new RingEvents.PollEvent();
+            event.begin();
+            int n = mode == CommitMode.EXPLICIT
                     ? consumer.pollReading(handler, maxRecords, nanos, w)
                     : consumer.poll(handler, maxRecords, nanos, w);
+            RingEvents.pollEnded(event, counters.ring(), n);
+            return counters.delivered(n);
         } catch (InternalError fault) {
             throw MappedFaults.translate(fault, consumer.buffer(), "poll");
         }
-        RingEvents.pollEnded(event, counters.ring(), n);
-        return counters.delivered(n);
     }
 
     @Override

@@ -85,17 +85,16 @@ final class DrainerReader implements RingReader {
         if (maxRecords <= 0) {
             return 0;
         }
-        counters.called(drainer.availableBytes("drain"));
-        RingEvents.PollEvent event = new RingEvents.PollEvent();
-        event.begin();
-        int n;
-        try {
-            n = drainer.poll(handler, maxRecords, 0, nanos);
+        try { // the whole call: see ConsumerReader.poll
+            counters.called(drainer.availableBytes("drain"));
+            RingEvents.PollEvent event = new RingEvents.PollEvent();
+            event.begin();
+            int n = drainer.poll(handler, maxRecords, 0, nanos);
+            RingEvents.pollEnded(event, counters.ring(), n);
+            return counters.delivered(n);
         } catch (InternalError fault) {
             throw MappedFaults.translate(fault, drainer.buffer(), "drain");
         }
-        RingEvents.pollEnded(event, counters.ring(), n);
-        return counters.delivered(n);
     }
 
     @Override

@@ -42,32 +42,30 @@ final class UserProducerWriter implements RingWriter {
 
     @Override
     public long reserve(int length) {
-        long offset;
-        try {
-            offset = producer.reserve(length);
+        try { // the whole call: see ConsumerReader.poll
+            long offset = producer.reserve(length);
+            if (offset < 0) {
+                countDrop.run();
+                statistics.refused(availableBytes());
+            }
+            return offset;
         } catch (InternalError fault) {
             throw MappedFaults.translate(fault, producer.buffer(), "reserve");
         }
-        if (offset < 0) {
-            countDrop.run();
-            statistics.refused(availableBytes());
-        }
-        return offset;
     }
 
     @Override
     public long reserve(int length, Duration timeout) {
-        long offset;
-        try {
-            offset = producer.reserve(length, Blocking.toNanos(timeout));
+        try { // the whole call: see ConsumerReader.poll
+            long offset = producer.reserve(length, Blocking.toNanos(timeout));
+            if (offset < 0) {
+                countDrop.run();
+                statistics.refused(availableBytes());
+            }
+            return offset;
         } catch (InternalError fault) {
             throw MappedFaults.translate(fault, producer.buffer(), "reserve");
         }
-        if (offset < 0) {
-            countDrop.run();
-            statistics.refused(availableBytes());
-        }
-        return offset;
     }
 
     @Override

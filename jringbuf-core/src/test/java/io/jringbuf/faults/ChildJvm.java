@@ -94,7 +94,8 @@ final class ChildJvm implements AutoCloseable {
 
     /** Waits (bounded) for the next line and requires it to be {@code expected}. */
     void expectLine(String expected, long timeoutMillis) throws InterruptedException {
-        assertEquals(expected, nextLine(timeoutMillis), "output of process " + pid());
+        String line = nextLine(timeoutMillis);
+        assertEquals(expected, line, () -> "output of process " + pid() + "; stderr: " + err);
     }
 
     /** @return the exit status once ended (bounded wait) */

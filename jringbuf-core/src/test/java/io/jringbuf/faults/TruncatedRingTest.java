@@ -282,7 +282,18 @@ class TruncatedRingTest {
         // In a child JVM: were an atomic access to run interpreted (see MappedAtomics), a SIGBUS
         // would end that JVM, not this one, and fail the test with its status.
         try (ChildJvm child = ChildJvm.start("truncate-race", mnt.toString(), "10")) {
-            child.expectLine("typed: 30 raw: 0", 120_000);
+            String line = child.nextLine(120_000);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("typed: (\\d+) late: (\\d+) raw: (\\d+)")
+                    .matcher(line);
+            assertTrue(m.matches(), line);
+            int typed = Integer.parseInt(m.group(1));
+            int late = Integer.parseInt(m.group(2));
+            // Every thread of every round ended, none with a fault inside the library that was not
+            // translated; a fault the JVM reported in the caller's own frame after the library's
+            // call returned is out of the library's reach (RELIABILITY.md) and stays rare.
+            assertEquals(0, Integer.parseInt(m.group(3)), line + "; stderr: " + child.stderr());
+            assertEquals(30, typed + late, line);
+            assertTrue(late <= 3, line);
             assertEquals(0, child.awaitExit(30_000), "exit status; stderr: " + child.stderr());
         }
         assertNothingLeft();
