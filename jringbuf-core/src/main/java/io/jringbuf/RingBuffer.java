@@ -56,6 +56,20 @@ import java.util.concurrent.locks.LockSupport;
  * no new edge would announce records that were already committed. Timeouts follow
  * {@code java.util.concurrent} (see {@link RingReader}).
  *
+ * <h2>Adaptive spinning (the default)</h2>
+ * A consumer that empties its rings and sleeps is woken by the producer's wakeup, and on a busy
+ * or virtualised machine that wake-up can come tens of microseconds to milliseconds late, while
+ * the producer goes on filling the ring: a fast consumer that sleeps often drops more than a
+ * slower one that never runs dry (measured in bench/KERNEL-NOTES.md, "K2 drops"). So by default
+ * ({@link Options#adaptiveSpin}, 50 µs) a poll that was woken with records makes the next poll
+ * spin, holding, for up to that long (as a busy poll does, below) before it sleeps; as long as
+ * each spin finds records the following one spins too, so a steady stream is consumed without
+ * sleeps and without wakeups. A spin that finds nothing backs off: the next 2, then 4, up to 64
+ * wakeups sleep at once, so records that arrive just beyond the spin's reach waste little CPU. A
+ * poll that timed out does not spin next time: an idle consumer costs no CPU.
+ * {@code withAdaptiveSpin(Duration.ZERO)} ({@link Options#LIBBPF}) restores libbpf's behaviour:
+ * always sleep at once.
+ *
  * <h2>Busy polling</h2>
  * With {@link Options#busyPoll} a poll first spins for up to that long, consuming every ring
  * without sleeping, and sleeps only when nothing came in that time. While it spins the rings are
@@ -102,26 +116,41 @@ public final class RingBuffer implements AutoCloseable {
      *                 sleeps at once, as libbpf does
      * @param perRingLimit the most records one ring delivers per round (see "Fair draining");
      *                     {@link Integer#MAX_VALUE}: no limit, as libbpf
+     * @param adaptiveSpin the most a poll spins before it sleeps while records arrive that close
+     *                     together (see "Adaptive spinning"); zero: it sleeps at once, as libbpf
+     *                     does. Ignored when {@code busyPoll} is set.
      */
-    public record Options(boolean edgeTriggered, CommitMode commitMode, Duration busyPoll, int perRingLimit) {
+    public record Options(boolean edgeTriggered, CommitMode commitMode, Duration busyPoll, int perRingLimit,
+                          Duration adaptiveSpin) {
         /**
-         * libbpf's behaviour: level-triggered, a consumer-position store per record, no spinning,
-         * no per-ring limit.
+         * The defaults: libbpf's (level-triggered, a consumer-position store per record, no
+         * per-ring limit), with a 50 µs adaptive spin (see "Adaptive spinning").
          */
         public static final Options DEFAULT = new Options(false, CommitMode.PER_RECORD, Duration.ZERO,
-                Integer.MAX_VALUE);
+                Integer.MAX_VALUE, Duration.ofNanos(50_000));
+
+        /**
+         * libbpf's behaviour exactly: {@link #DEFAULT} without the adaptive spin, so a poll that
+         * finds nothing always sleeps at once.
+         */
+        public static final Options LIBBPF = DEFAULT.withAdaptiveSpin(Duration.ZERO);
 
         /**
          * Checks the options.
          *
-         * @throws IllegalArgumentException if busyPoll is negative or perRingLimit below 1
-         * @throws NullPointerException if commitMode or busyPoll is null
+         * @throws IllegalArgumentException if busyPoll or adaptiveSpin is negative or perRingLimit
+         *                                  below 1
+         * @throws NullPointerException if commitMode, busyPoll or adaptiveSpin is null
          */
         public Options {
             Objects.requireNonNull(commitMode, "commitMode");
             Objects.requireNonNull(busyPoll, "busyPoll");
+            Objects.requireNonNull(adaptiveSpin, "adaptiveSpin");
             if (busyPoll.isNegative()) {
                 throw new IllegalArgumentException("busyPoll must not be negative: " + busyPoll);
+            }
+            if (adaptiveSpin.isNegative()) {
+                throw new IllegalArgumentException("adaptiveSpin must not be negative: " + adaptiveSpin);
             }
             if (perRingLimit < 1) {
                 throw new IllegalArgumentException("perRingLimit must be at least 1: " + perRingLimit);
@@ -135,7 +164,7 @@ public final class RingBuffer implements AutoCloseable {
          * @return these options, edge-triggered or not
          */
         public Options withEdgeTriggered(boolean on) {
-            return new Options(on, commitMode, busyPoll, perRingLimit);
+            return new Options(on, commitMode, busyPoll, perRingLimit, adaptiveSpin);
         }
 
         /**
@@ -145,7 +174,7 @@ public final class RingBuffer implements AutoCloseable {
          * @return these options with that commit mode
          */
         public Options withCommitMode(CommitMode mode) {
-            return new Options(edgeTriggered, mode, busyPoll, perRingLimit);
+            return new Options(edgeTriggered, mode, busyPoll, perRingLimit, adaptiveSpin);
         }
 
         /**
@@ -155,7 +184,7 @@ public final class RingBuffer implements AutoCloseable {
          * @return these options with that busy poll
          */
         public Options withBusyPoll(Duration spin) {
-            return new Options(edgeTriggered, commitMode, spin, perRingLimit);
+            return new Options(edgeTriggered, commitMode, spin, perRingLimit, adaptiveSpin);
         }
 
         /**
@@ -166,7 +195,18 @@ public final class RingBuffer implements AutoCloseable {
          * @return these options with that limit
          */
         public Options withPerRingLimit(int records) {
-            return new Options(edgeTriggered, commitMode, busyPoll, records);
+            return new Options(edgeTriggered, commitMode, busyPoll, records, adaptiveSpin);
+        }
+
+        /**
+         * Chooses the adaptive spin (see "Adaptive spinning").
+         *
+         * @param spin the most a poll spins before it sleeps while records arrive within that
+         *             time of each other (zero: never, as libbpf)
+         * @return these options with that adaptive spin
+         */
+        public Options withAdaptiveSpin(Duration spin) {
+            return new Options(edgeTriggered, commitMode, busyPoll, perRingLimit, spin);
         }
     }
 
@@ -193,6 +233,14 @@ public final class RingBuffer implements AutoCloseable {
     /** The most records one ring delivers per round ({@link Options#perRingLimit}). */
     private final int limit;
     private final long busyPollNanos;
+    /** The adaptive spin's limit ({@link Options#adaptiveSpin}); 0 when off or busy polling. */
+    private final long adaptiveSpinNanos;
+    /** How long the next poll spins: the limit or 0 (see {@link #afterSleep}). Polls run one at a time: plain fields. */
+    private long spinBudget;
+    /** Spins in a row that found nothing, up to {@link #MAX_BACKOFF}. */
+    private int failedSpins;
+    /** Wakeups with records to let pass before the next spin: {@code 2^failedSpins} after a failed one. */
+    private int wakeupsUntilSpin;
     private final Epoll epoll;
     private final List<Entry> rings = new ArrayList<>();
     /** The JVM rings' wakeup words, and the set that waits on all of them. */
@@ -214,6 +262,13 @@ public final class RingBuffer implements AutoCloseable {
             spin = Long.MAX_VALUE; // centuries: spins until records come
         }
         this.busyPollNanos = spin;
+        long adaptive;
+        try {
+            adaptive = options.adaptiveSpin().toNanos();
+        } catch (ArithmeticException e) {
+            adaptive = Long.MAX_VALUE;
+        }
+        this.adaptiveSpinNanos = spin > 0 ? 0 : adaptive;
         this.epoll = new Epoll();
     }
 
@@ -456,9 +511,9 @@ public final class RingBuffer implements AutoCloseable {
 
     /**
      * The epoll fd of a manager of kernel rings, to integrate into another event loop; then call
-     * {@link #consume()} ({@code ring_buffer__epoll_fd}). With {@link Options#busyPoll}, a
-     * {@link #poll} that did not sleep may leave rings holding back a record (see "Busy
-     * polling"), and a holding ring sends no edge-triggered wakeups and is always level-triggered
+     * {@link #consume()} ({@code ring_buffer__epoll_fd}). With {@link Options#busyPoll} or the
+     * adaptive spin, a {@link #poll} that did not sleep may leave rings holding back a record (see
+     * "Busy polling"), and a holding ring sends no edge-triggered wakeups and is always level-triggered
      * ready: call {@link #consume()}, which publishes every ring's position first, before waiting
      * on this fd.
      *
@@ -501,10 +556,11 @@ public final class RingBuffer implements AutoCloseable {
         try {
             checkOpen("poll");
             long start = System.nanoTime();
-            if (busyPollNanos > 0) {
-                int n = spin(nanos == Blocking.FOREVER ? busyPollNanos : Math.min(busyPollNanos, nanos), start);
+            long budget = busyPollNanos > 0 ? busyPollNanos : spinBudget;
+            if (budget > 0) {
+                int n = spin(nanos == Blocking.FOREVER ? budget : Math.min(budget, nanos), start);
                 if (n > 0 || nanos == 0 || closed) {
-                    return n;
+                    return afterSpin(n);
                 }
                 // About to sleep. Records committed while the rings were held back sent no
                 // wakeup: store the whole positions with the missed-wakeup fence (consume
@@ -512,18 +568,75 @@ public final class RingBuffer implements AutoCloseable {
                 // reader caught up and wakes it.
                 n = consumeRings(Integer.MAX_VALUE);
                 if (n > 0) {
-                    return n;
+                    return afterSpin(n);
                 }
+                spinFailed();
             } else if (options.edgeTriggered() || explicit) {
                 int n = consumeLeftovers();
                 if (n > 0) {
                     return n;
                 }
             }
-            return jvmRings ? awaitJvmRings(nanos, start) : awaitKernelRings(nanos, start);
+            return afterSleep(jvmRings ? awaitJvmRings(nanos, start) : awaitKernelRings(nanos, start));
         } finally {
             activePolls.decrementAndGet();
         }
+    }
+
+    /** The most spins in a row that found nothing before the adaptive spin backs off fully. */
+    private static final int MAX_BACKOFF = 6;
+
+    /**
+     * The adaptive spin after a spin that delivered {@code n} records: a stream is still coming,
+     * spin again next time (0 only for a poll that may not wait, or a closed manager).
+     *
+     * @return {@code n}
+     */
+    private int afterSpin(int n) {
+        if (adaptiveSpinNanos > 0) {
+            if (n > 0) {
+                failedSpins = 0;
+                wakeupsUntilSpin = 0;
+                spinBudget = adaptiveSpinNanos;
+            } else {
+                spinBudget = 0;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The adaptive spin after a spin that found nothing in its whole budget: the records come
+     * further apart than the spin. Back off: the next 2, 4, ... 64 wakeups sleep at once, so that
+     * records arriving just beyond the spin's reach cost at most one wasted spin per 64 records.
+     */
+    private void spinFailed() {
+        if (adaptiveSpinNanos > 0) {
+            failedSpins = Math.min(failedSpins + 1, MAX_BACKOFF);
+            wakeupsUntilSpin = 1 << failedSpins;
+            spinBudget = 0;
+        }
+    }
+
+    /**
+     * The adaptive spin after a poll that slept: woken with records, the next poll spins (a
+     * stream may have started; a sleep costs a wake-up latency that a spin does not), unless it
+     * is backing off; after a timeout or a wakeUp it does not (an idle consumer costs no CPU).
+     *
+     * @return {@code n}
+     */
+    private int afterSleep(int n) {
+        if (adaptiveSpinNanos > 0) {
+            if (n > 0) {
+                if (wakeupsUntilSpin > 0) {
+                    wakeupsUntilSpin--;
+                }
+                spinBudget = wakeupsUntilSpin == 0 ? adaptiveSpinNanos : 0;
+            } else {
+                spinBudget = 0;
+            }
+        }
+        return n;
     }
 
     private int awaitKernelRings(long nanos, long start) {
@@ -781,8 +894,8 @@ public final class RingBuffer implements AutoCloseable {
         activePolls.incrementAndGet();
         try {
             checkOpen("consume");
-            if (busyPollNanos > 0) {
-                // Rings a busy poll left holding back a record, also those this call will not
+            if (busyPollNanos > 0 || adaptiveSpinNanos > 0) {
+                // Rings a spinning poll left holding back a record, also those this call will not
                 // reach (n), publish their whole positions (see epollFd).
                 for (Entry r : rings) {
                     r.consumer.settle();
