@@ -11,7 +11,8 @@
 # (default 5), each round between two cache-line round-trip measurements; raw CSV, medians and
 # a chart (io.jringbuf.jmh.Interleaved; JMH_INCLUDE and extra options do not apply).
 # quick and full run Throughput and SampleTime with -prof gc. Raw results go to
-# bench/results/jmh-<mode>-<UTC date>.json; a ratio table (jringbuf / Agrona) is printed.
+# bench/results/jmh-<mode>-<UTC date>.json, the machine it ran on (bench/machine.sh) next to it in
+# .machine.txt; a ratio table (jringbuf / Agrona) is printed.
 # Env: JAVA25 (a JDK 25+ java, default: the first one found), JMH_INCLUDE (benchmark regex),
 # SKIP_BUILD=1 (reuse the jar).
 set -euo pipefail
@@ -54,6 +55,8 @@ mkdir -p bench/results
 if [ "$mode" = ab ]; then
   echo "bench/jmh.sh: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
   out=bench/results/jmh-ab-$(date -u +%Y%m%dT%H%M%SZ).csv
+  # The machine (CPU family/model/stepping, flags, microcode, kernel, THP, JVM flags), next to the result.
+  bench/machine.sh "$java" > "${out%.csv}.machine.txt"
   "$java" --enable-native-access=ALL-UNNAMED -cp jringbuf-jmh/target/benchmarks.jar io.jringbuf.jmh.Interleaved \
     "${AB_ROUNDS:-5}" "$out"
   echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -65,12 +68,15 @@ fi
 # Ratios are only meaningful between runs on a quiet machine: say how busy it was.
 echo "bench/jmh.sh: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
 out=bench/results/jmh-$mode-$(date -u +%Y%m%dT%H%M%SZ).json
+# The machine (CPU family/model/stepping, flags, microcode, kernel, THP, JVM flags), next to the result.
+bench/machine.sh "$java" > "${out%.json}.machine.txt"
 "$java" --enable-native-access=ALL-UNNAMED -jar jringbuf-jmh/target/benchmarks.jar \
   "${JMH_INCLUDE:-io.jringbuf.jmh.*}" "${opts[@]}" -bm "$bm" -tu us -prof gc \
   -rf json -rff "$out" "$@"
 
 echo
-echo "raw results: $out (load average after the run: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "${out%.json}.machine.txt"
+echo "raw results: $out (load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)); machine: ${out%.json}.machine.txt"
 python3 bench/jmh_report.py "$out"
 # Charts, if some python3 has matplotlib (Debian's python3-matplotlib is for /usr/bin/python3).
 for py in python3 /usr/bin/python3; do

@@ -57,6 +57,7 @@ import static io.jringbuf.bpf.Reg.R9;
  *   <li>{@code report RAW.csv OUT.json KEY=VALUE...}: medians/min/max per figure and the
  *       jringbuf/libbpf ratios as a table on stdout, everything as JSON.</li>
  *   <li>{@code teardown PINDIR}: removes the pins (the kernel frees the objects).</li>
+ *   <li>{@code jit FILE.jfr...}: what the JIT made of the hot code in each run ({@link JitSummary}).</li>
  * </ul>
  */
 public final class KernelBench {
@@ -81,6 +82,7 @@ public final class KernelBench {
             case "run" -> run(args);
             case "report" -> Report.report(Path.of(args[1]), Path.of(args[2]), List.of(args).subList(3, args.length));
             case "teardown" -> teardown(Path.of(args[1]));
+            case "jit" -> JitSummary.main(List.of(args).subList(1, args.length));
             case "header" -> System.out.println(HEADER);
             default -> usage();
         }
@@ -88,7 +90,8 @@ public final class KernelBench {
 
     private static void usage() {
         System.err.println("usage: KernelBench setup PINDIR RING_BYTES PAYLOAD... | run PINDIR PAYLOAD RUN WARM_RECORDS TIMED_RECORDS "
-                + "K2_ATTEMPTS K2_CHUNK K2_FORCE_EVERY | report RAW.csv OUT.json [KEY=VALUE...] | teardown PINDIR | header");
+                + "K2_ATTEMPTS K2_CHUNK K2_FORCE_EVERY | report RAW.csv OUT.json [KEY=VALUE...] | teardown PINDIR | header"
+                + " | jit FILE.jfr...");
         System.exit(2);
     }
 
@@ -261,6 +264,8 @@ public final class KernelBench {
              BpfProgram producer = BpfProgram.openPinned(dir.resolve("producer"));
              BpfProgram drain = BpfProgram.openPinned(dir.resolve("drain"))) {
             Sink sink = new Sink();
+            Map<String, String> specialized = new LinkedHashMap<>();
+            String load0 = loadAverage();
             // -Dkb.only=K1,K2,K3 (default all): a subset, for profiling one scenario
             String only = System.getProperty("kb.only", "K1,K2,K3");
             // -Dkb.k1=per-record|batch-commit|both (default both, per-record first)
@@ -274,6 +279,7 @@ public final class KernelBench {
             for (boolean batch : only.contains("K1") ? modes : new boolean[0]) {
                 try (RingBuffer rb = RingBuffer.create(ring.fd(), sink, RingBuffer.Options.DEFAULT.withCommitMode(batch ? CommitMode.BATCH : CommitMode.PER_RECORD))) {
                     k1(p, rb, sink, ring, state, producer, batch ? "batch-commit" : "per-record");
+                    specialized.put("K1/" + (batch ? "batch-commit" : "per-record"), isSpecialized(rb.ring(0).consumer()));
                 }
             }
             if (only.contains("K2")) {
@@ -295,7 +301,13 @@ public final class KernelBench {
             if (only.contains("K3")) {
                 try (UserRingBuffer urb = UserRingBuffer.create(uring.fd())) {
                     k3(p, urb, ustate, drain);
+                    specialized.put("K3", isSpecialized(urb.producer()));
                 }
+            }
+            String meta = System.getProperty("kb.meta");
+            if (meta != null) {
+                Files.writeString(Path.of(meta), runMeta(p, specialized, load0) + "\n", java.nio.charset.StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             }
         }
     }
@@ -313,6 +325,69 @@ public final class KernelBench {
         }
     }
 
+    /**
+     * Whether a role ran the code specialised for its ring (its package-private
+     * {@code isSpecialized()}): "true", "false", or "unknown" where the library has no such method.
+     */
+    static String isSpecialized(Object role) {
+        try {
+            java.lang.reflect.Method m = role.getClass().getDeclaredMethod("isSpecialized");
+            m.setAccessible(true);
+            return String.valueOf(m.invoke(role));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** The JVM flags that change the generated code, as this JVM runs with them. */
+    static final List<String> VM_FLAGS = List.of("UseAVX", "UseCompressedOops", "UseCompactObjectHeaders", "TieredCompilation",
+            "CICompilerCount", "MaxInlineSize", "FreqInlineSize", "InlineSmallCode", "MaxInlineLevel", "LoopStripMiningIter",
+            "UseCountedLoopSafepoints", "UseSuperWord", "UseSerialGC", "UseParallelGC", "UseG1GC", "UseZGC", "MaxHeapSize",
+            "UseTransparentHugePages", "UseLargePages");
+
+    /** One JSON line per run: what the JVM ran with and whether the specialised classes were used. */
+    private static String runMeta(Params p, Map<String, String> specialized, String load0) {
+        // -Dkb.side: what bench/kernel.sh calls this build (jringbuf, or jringbuf-base in ab runs)
+        StringBuilder js = new StringBuilder(String.format(Locale.ROOT, "{\"run\": %d, \"payload\": %d, \"side\": %s, ",
+                p.run(), p.payload(), Report.q(System.getProperty("kb.side", "jringbuf"))));
+        js.append("\"jvm\": ").append(Report.q(System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version")));
+        js.append(", \"jvm_args\": [");
+        List<String> args = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+        for (int i = 0; i < args.size(); i++) {
+            js.append(i == 0 ? "" : ", ").append(Report.q(args.get(i)));
+        }
+        js.append("], \"vm_flags\": {");
+        var hs = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        boolean first = true;
+        for (String f : VM_FLAGS) {
+            try {
+                var o = hs.getVMOption(f);
+                js.append(first ? "" : ", ").append(Report.q(f)).append(": ").append(Report.q(o.getValue()));
+                first = false;
+            } catch (RuntimeException e) {
+                // not a flag of this JVM
+            }
+        }
+        js.append("}, \"specialized\": {");
+        first = true;
+        for (Map.Entry<String, String> e : specialized.entrySet()) {
+            js.append(first ? "" : ", ").append(Report.q(e.getKey())).append(": ").append(e.getValue().equals("unknown")
+                    ? "null" : e.getValue());
+            first = false;
+        }
+        js.append("}, \"loadavg_start\": ").append(Report.q(load0)).append(", \"loadavg_end\": ").append(Report.q(loadAverage()));
+        return js.append("}").toString();
+    }
+
     /** Sum of seq0 .. seq0+n-1. */
     private static long seqSum(long seq0, long n) {
         return n * seq0 + n * (n - 1) / 2;
@@ -327,7 +402,7 @@ public final class KernelBench {
         long size = ring.info().maxEntries();
         int cap = (int) ((size - 1) / p.recordBytes()); // prod - cons must stay <= size - 1
         long records = 0, ns = 0;
-        WarmUp warmUp = new WarmUp(Params.cycles(p.warm(), cap), Params.cycles(p.timed(), cap));
+        WarmUp warmUp = new WarmUp(Params.cycles(p.warm(), cap), Params.cycles(p.timed(), cap), "K1/" + variant, p.payload());
         while (warmUp.next()) {
             long seq0 = field(state, ST_SEQ), drop0 = field(state, ST_DROPPED);
             producer.testRun(cap);
@@ -363,10 +438,14 @@ public final class KernelBench {
         private long lastJit = jitMillis();
         private long jitSince = System.nanoTime();
         private long extraSince = -1;
+        /** Spans the timed cycles in a JFR recording (bench/jit.jfc), so that JIT events can be placed. */
+        private final JitSummary.Timed event = new JitSummary.Timed();
 
-        WarmUp(int warm, int timed) {
+        WarmUp(int warm, int timed, String scenario, int payload) {
             this.warm = warm;
             this.timed = timed;
+            event.scenario = scenario;
+            event.payload = payload;
         }
 
         /** @return whether another cycle is to run; call once before each cycle */
@@ -375,6 +454,7 @@ public final class KernelBench {
                 timedDone++;
             }
             if (timedDone >= timed) {
+                event.commit();
                 return false;
             }
             cycle++;
@@ -389,6 +469,9 @@ public final class KernelBench {
                     extraSince = now;
                 }
                 timing = now - jitSince >= QUIET_NANOS || now - extraSince >= MAX_EXTRA_WARM_NANOS;
+                if (timing) {
+                    event.begin();
+                }
             }
             return true;
         }
@@ -584,7 +667,7 @@ public final class KernelBench {
         int payload = p.payload();
         long pRecords = 0, pNs = 0, dNs = 0;
         long cap = urb.size() / p.recordBytes();
-        WarmUp warmUp = new WarmUp(Params.cycles(p.warm(), cap), Params.cycles(p.timed(), cap));
+        WarmUp warmUp = new WarmUp(Params.cycles(p.warm(), cap), Params.cycles(p.timed(), cap), "K3", p.payload());
         while (warmUp.next()) {
             long count0 = field(ustate, DR_COUNT), sum0 = field(ustate, DR_SUM);
             long t0 = System.nanoTime();
@@ -641,10 +724,19 @@ public final class KernelBench {
 
     // ------------------------------------------------------------------ report
 
-    /** Median, min and max per figure; jringbuf/libbpf ratios; table and JSON. */
+    /**
+     * Median, min and max per figure; ratios against libbpf; table and JSON. With rows of a side
+     * {@code jringbuf-base} (bench/kernel.sh ab: a baseline build of jringbuf run between the
+     * others), also new/baseline and baseline/libbpf, and new/baseline paired per run (the two
+     * builds ran minutes apart in each run, so the per-run ratio is less exposed to changes of the
+     * machine's load than the ratio of medians). Lines starting with '#' are metadata
+     * ({@code # key=value}).
+     */
     static final class Report {
         private Report() {
         }
+
+        static final String BASE = "jringbuf-base";
 
         record Row(int run, String side, String scenario, String variant, int payload, int recordBytes, String flags,
                    String waitMode, long records, long ns, double mrps, long drops, long wakeups) {
@@ -657,6 +749,9 @@ public final class KernelBench {
             static Stat of(List<Double> v) {
                 List<Double> s = v.stream().sorted().toList();
                 int n = s.size();
+                if (n == 0) {
+                    return new Stat(Double.NaN, Double.NaN, Double.NaN, 0);
+                }
                 double med = n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
                 return new Stat(med, s.get(0), s.get(n - 1), n);
             }
@@ -664,7 +759,15 @@ public final class KernelBench {
 
         static void report(Path raw, Path json, List<String> meta) throws IOException {
             List<Row> rows = new ArrayList<>();
+            Map<String, String> machine = new LinkedHashMap<>();
             for (String line : Files.readAllLines(raw)) {
+                if (line.startsWith("#")) {
+                    String[] kv = line.substring(1).trim().split("=", 2);
+                    if (kv.length == 2) {
+                        machine.put(kv[0].trim(), kv[1].trim());
+                    }
+                    continue;
+                }
                 if (line.isBlank() || line.startsWith("run,")) {
                     continue;
                 }
@@ -678,15 +781,27 @@ public final class KernelBench {
                     .sorted(Comparator.comparing(Row::scenario).thenComparing(Row::payload).thenComparing(Row::variant)
                             .thenComparing(Row::side, Comparator.reverseOrder()))
                     .forEach(r -> groups.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r));
+            boolean ab = rows.stream().anyMatch(r -> r.side().equals(BASE));
 
             StringBuilder out = new StringBuilder();
-            out.append(String.format(Locale.ROOT, "%-4s %-14s %4s %4s %-22s %-10s | %-26s | %-26s | %6s | %-22s%n",
-                    "scen", "variant", "pay", "rec", "flags", "wait", "jringbuf M rec/s med [min-max]",
-                    "libbpf M rec/s med [min-max]", "ratio", "drops / wakeups (j | l)"));
+            if (ab) {
+                out.append(String.format(Locale.ROOT, "%-4s %-14s %4s | %-27s | %-27s | %-27s | %-22s | %8s | %8s%n",
+                        "scen", "variant", "pay", "new M rec/s med [min-max]", "baseline M rec/s", "libbpf M rec/s",
+                        "new/base paired [range]", "new/lbpf", "base/lbpf"));
+            } else {
+                out.append(String.format(Locale.ROOT, "%-4s %-14s %4s %4s %-22s %-10s | %-26s | %-26s | %6s | %-22s%n",
+                        "scen", "variant", "pay", "rec", "flags", "wait", "jringbuf M rec/s med [min-max]",
+                        "libbpf M rec/s med [min-max]", "ratio", "drops / wakeups (j | l)"));
+            }
             StringBuilder js = new StringBuilder("{\n  \"meta\": {");
             for (int i = 0; i < meta.size(); i++) {
                 String[] kv = meta.get(i).split("=", 2);
                 js.append(i == 0 ? "\n" : ",\n").append("    ").append(q(kv[0])).append(": ").append(q(kv.length > 1 ? kv[1] : ""));
+            }
+            js.append("\n  },\n  \"machine\": {");
+            int mi = 0;
+            for (Map.Entry<String, String> e : machine.entrySet()) {
+                js.append(mi++ == 0 ? "\n" : ",\n").append("    ").append(q(e.getKey())).append(": ").append(q(e.getValue()));
             }
             js.append("\n  },\n  \"summary\": [");
             boolean first = true;
@@ -696,38 +811,65 @@ public final class KernelBench {
                 if (!r0.side().equals("jringbuf")) {
                     continue;
                 }
-                List<Row> l = groups.get(r0.scenario() + "/" + r0.variant() + "/" + r0.payload() + "/libbpf");
-                if (l == null && r0.variant().endsWith("-busy")) { // a C side run without its busy rows
-                    l = groups.get(r0.scenario() + "/" + r0.variant().replace("-busy", "") + "/" + r0.payload() + "/libbpf");
-                }
-                if (l == null) {
-                    l = groups.get(r0.scenario() + "/per-record/" + r0.payload() + "/libbpf");
-                }
+                List<Row> l = libbpfRows(groups, r0);
+                List<Row> b = groups.get(r0.scenario() + "/" + r0.variant() + "/" + r0.payload() + "/" + BASE);
                 Stat sj = Stat.of(j.stream().map(Row::mrps).toList());
                 Stat sl = l == null ? null : Stat.of(l.stream().map(Row::mrps).toList());
+                Stat sb = b == null ? null : Stat.of(b.stream().map(Row::mrps).toList());
                 double ratio = sl == null || sl.median() == 0 ? Double.NaN : sj.median() / sl.median();
+                double baseRatio = sl == null || sb == null || sl.median() == 0 ? Double.NaN : sb.median() / sl.median();
+                Stat paired = b == null ? null : paired(j, b);
                 Stat dj = Stat.of(j.stream().map(r -> (double) r.drops()).toList());
                 Stat wj = Stat.of(j.stream().map(r -> (double) r.wakeups()).toList());
                 Stat dl = l == null ? null : Stat.of(l.stream().map(r -> (double) r.drops()).toList());
                 Stat wl = l == null ? null : Stat.of(l.stream().map(r -> (double) r.wakeups()).toList());
-                String dw = r0.scenario().equals("K2")
-                        ? String.format(Locale.ROOT, "%.0f/%.0f | %s", dj.median(), wj.median(),
-                                dl == null ? "-" : String.format(Locale.ROOT, "%.0f/%.0f", dl.median(), wl.median()))
-                        : "";
-                out.append(String.format(Locale.ROOT, "%-4s %-14s %4d %4d %-22s %-10s | %-26s | %-26s | %6.2f | %s%n",
-                        r0.scenario(), r0.variant(), r0.payload(), r0.recordBytes(), r0.flags(), r0.waitMode(), fmt(sj),
-                        sl == null ? "-" : fmt(sl), ratio, dw));
+                if (ab) {
+                    out.append(String.format(Locale.ROOT, "%-4s %-14s %4d | %-27s | %-27s | %-27s | %-22s | %8.2f | %8.2f%n",
+                            r0.scenario(), r0.variant(), r0.payload(), fmt(sj), sb == null ? "-" : fmt(sb),
+                            sl == null ? "-" : fmt(sl), paired == null ? "-" : String.format(Locale.ROOT, "%.3f [%.2f-%.2f]",
+                                    paired.median(), paired.min(), paired.max()), ratio, baseRatio));
+                } else {
+                    String dw = r0.scenario().equals("K2")
+                            ? String.format(Locale.ROOT, "%.0f/%.0f | %s", dj.median(), wj.median(),
+                                    dl == null ? "-" : String.format(Locale.ROOT, "%.0f/%.0f", dl.median(), wl.median()))
+                            : "";
+                    out.append(String.format(Locale.ROOT, "%-4s %-14s %4d %4d %-22s %-10s | %-26s | %-26s | %6.2f | %s%n",
+                            r0.scenario(), r0.variant(), r0.payload(), r0.recordBytes(), r0.flags(), r0.waitMode(), fmt(sj),
+                            sl == null ? "-" : fmt(sl), ratio, dw));
+                }
                 js.append(first ? "\n" : ",\n");
                 first = false;
                 js.append(String.format(Locale.ROOT, "    {\"scenario\": %s, \"variant\": %s, \"payload\": %d, \"record_bytes\": %d, "
                                 + "\"flags\": %s, \"wait\": %s, \"jringbuf\": %s, \"libbpf\": %s, \"libbpf_variant\": %s, "
                                 + "\"ratio\": %s, \"drops_median\": {\"jringbuf\": %.0f, \"libbpf\": %s}, "
-                                + "\"wakeups_median\": {\"jringbuf\": %.0f, \"libbpf\": %s}}",
+                                + "\"wakeups_median\": {\"jringbuf\": %.0f, \"libbpf\": %s}",
                         q(r0.scenario()), q(r0.variant()), r0.payload(), r0.recordBytes(), q(r0.flags()), q(r0.waitMode()),
                         statJson(sj), sl == null ? "null" : statJson(sl), l == null ? "null" : q(l.get(0).variant()),
-                        Double.isNaN(ratio) ? "null" : String.format(Locale.ROOT, "%.4f", ratio), dj.median(),
-                        dl == null ? "null" : String.format(Locale.ROOT, "%.0f", dl.median()), wj.median(),
-                        wl == null ? "null" : String.format(Locale.ROOT, "%.0f", wl.median())));
+                        num(ratio), dj.median(), dl == null ? "null" : String.format(Locale.ROOT, "%.0f", dl.median()),
+                        wj.median(), wl == null ? "null" : String.format(Locale.ROOT, "%.0f", wl.median())));
+                if (sb != null) {
+                    js.append(String.format(Locale.ROOT, ", \"baseline\": %s, \"ratio_new_base\": %s, "
+                                    + "\"ratio_new_base_paired\": %s, \"ratio_base_libbpf\": %s",
+                            statJson(sb), num(sb.median() == 0 ? Double.NaN : sj.median() / sb.median()), statJson(paired),
+                            num(baseRatio)));
+                }
+                js.append("}");
+            }
+            js.append("\n  ],\n  \"runs\": [");
+            String runMeta = metaValue(meta, "runmeta");
+            if (runMeta != null && Files.isRegularFile(Path.of(runMeta))) {
+                List<String> lines = Files.readAllLines(Path.of(runMeta)).stream().filter(s -> !s.isBlank()).toList();
+                for (int i = 0; i < lines.size(); i++) {
+                    js.append(i == 0 ? "\n    " : ",\n    ").append(lines.get(i));
+                }
+            }
+            js.append("\n  ],\n  \"jit\": [");
+            String jit = metaValue(meta, "jit");
+            if (jit != null && Files.isRegularFile(Path.of(jit))) {
+                List<String> lines = Files.readAllLines(Path.of(jit));
+                for (int i = 0; i < lines.size(); i++) {
+                    js.append(i == 0 ? "\n    " : ",\n    ").append(q(lines.get(i)));
+                }
             }
             js.append("\n  ],\n  \"raw\": [");
             for (int i = 0; i < rows.size(); i++) {
@@ -743,17 +885,61 @@ public final class KernelBench {
             System.out.print(out);
         }
 
+        /** The libbpf rows a jringbuf group is compared with (batch commit and busy poll have no libbpf twin). */
+        private static List<Row> libbpfRows(Map<String, List<Row>> groups, Row r0) {
+            List<Row> l = groups.get(r0.scenario() + "/" + r0.variant() + "/" + r0.payload() + "/libbpf");
+            if (l == null && r0.variant().endsWith("-busy")) { // a C side run without its busy rows
+                l = groups.get(r0.scenario() + "/" + r0.variant().replace("-busy", "") + "/" + r0.payload() + "/libbpf");
+            }
+            if (l == null) {
+                l = groups.get(r0.scenario() + "/per-record/" + r0.payload() + "/libbpf");
+            }
+            return l;
+        }
+
+        /** new/base per run (rows of the same run number), as a Stat. */
+        private static Stat paired(List<Row> news, List<Row> bases) {
+            Map<Integer, Double> base = new LinkedHashMap<>();
+            for (Row r : bases) {
+                base.put(r.run(), r.mrps());
+            }
+            List<Double> ratios = new ArrayList<>();
+            for (Row r : news) {
+                Double b = base.get(r.run());
+                if (b != null && b > 0) {
+                    ratios.add(r.mrps() / b);
+                }
+            }
+            return Stat.of(ratios);
+        }
+
+        private static String metaValue(List<String> meta, String key) {
+            for (String m : meta) {
+                if (m.startsWith(key + "=")) {
+                    return m.substring(key.length() + 1);
+                }
+            }
+            return null;
+        }
+
+        private static String num(double v) {
+            return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.4f", v);
+        }
+
         private static String fmt(Stat s) {
             return String.format(Locale.ROOT, "%7.2f [%.2f-%.2f] n=%d", s.median(), s.min(), s.max(), s.n());
         }
 
         private static String statJson(Stat s) {
+            if (s == null || s.n() == 0) {
+                return "null";
+            }
             return String.format(Locale.ROOT, "{\"median\": %.3f, \"min\": %.3f, \"max\": %.3f, \"runs\": %d}",
                     s.median(), s.min(), s.max(), s.n());
         }
 
-        private static String q(String s) {
-            return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        static String q(String s) {
+            return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\t", " ") + "\"";
         }
     }
 }
