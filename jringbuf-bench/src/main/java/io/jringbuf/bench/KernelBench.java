@@ -339,6 +339,21 @@ public final class KernelBench {
         }
     }
 
+    /**
+     * The class of the consume loop a consumer runs now (its private {@code loop} field: the
+     * shared hidden class, then its own), as the JIT's code list names it; null (no check) if the
+     * library has no such field.
+     */
+    static String loopClass(Object consumer) {
+        try {
+            java.lang.reflect.Field f = consumer.getClass().getDeclaredField("loop");
+            f.setAccessible(true);
+            return f.get(consumer).getClass().getName();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
@@ -402,7 +417,12 @@ public final class KernelBench {
         long size = ring.info().maxEntries();
         int cap = (int) ((size - 1) / p.recordBytes()); // prod - cons must stay <= size - 1
         long records = 0, ns = 0;
-        WarmUp warmUp = new WarmUp(Params.cycles(p.warm(), cap), Params.cycles(p.timed(), cap), "K1/" + variant, p.payload());
+        var consumer = rb.ring(0).consumer();
+        WarmUp warmUp = new WarmUp(Params.cycles(p.warm(), cap), Params.cycles(p.timed(), cap), "K1/" + variant, p.payload(),
+                () -> {
+                    String c = loopClass(consumer);
+                    return c == null ? null : c + ".run";
+                });
         while (warmUp.next()) {
             long seq0 = field(state, ST_SEQ), drop0 = field(state, ST_DROPPED);
             producer.testRun(cap);
@@ -413,6 +433,7 @@ public final class KernelBench {
             long t1 = System.nanoTime();
             check(n == cap && sink.count == cap && sink.sum == seqSum(seq0, cap),
                     "K1 consumed " + n + "/" + cap + " records with the expected sequence sum");
+            warmUp.trace("K1/" + variant, p.payload(), n, t1 - t0);
             if (warmUp.timing()) {
                 records += n;
                 ns += t1 - t0;
@@ -423,8 +444,9 @@ public final class KernelBench {
 
     /**
      * The cycles of K1 and K3: at least {@code warm} untimed ones (what the C side runs), then
-     * more until the JIT's total compile time has not moved for {@link #QUIET_NANOS} (at most
-     * {@link #MAX_EXTRA_WARM_NANOS} more), then {@code timed} timed ones. A record count alone
+     * more until the JIT's total compile time has not moved for {@link #QUIET_NANOS} and the rate
+     * has settled ({@code settled}; at most {@link #MAX_EXTRA_WARM_NANOS} more), then
+     * {@code timed} timed ones. A record count alone
      * was not enough: in about one run in ten the per-record K1 consumer was timed while C2 was
      * still compiling its per-ring class (measured: 302-326 M/s against 650-690 in the other
      * runs, with the class's tier-4 compilations finishing inside the timed cycles).
@@ -441,9 +463,15 @@ public final class KernelBench {
         /** Spans the timed cycles in a JFR recording (bench/jit.jfc), so that JIT events can be placed. */
         private final JitSummary.Timed event = new JitSummary.Timed();
 
-        WarmUp(int warm, int timed, String scenario, int payload) {
+        /** The hot method as the JIT's code list names it (class.method), or null if unknown. */
+        private final java.util.function.Supplier<String> hotMethod;
+        private long lastHotCheck;
+        private boolean optimised;
+
+        WarmUp(int warm, int timed, String scenario, int payload, java.util.function.Supplier<String> hotMethod) {
             this.warm = warm;
             this.timed = timed;
+            this.hotMethod = hotMethod;
             event.scenario = scenario;
             event.payload = payload;
         }
@@ -468,12 +496,85 @@ public final class KernelBench {
                 if (extraSince < 0) {
                     extraSince = now;
                 }
-                timing = now - jitSince >= QUIET_NANOS || now - extraSince >= MAX_EXTRA_WARM_NANOS;
+                // Optimised first, then quiet: the code list's parsing is compiled too, and those
+                // compilations must not run in the timed cycles.
+                optimised = optimised || optimised(now);
+                timing = optimised && now - jitSince >= QUIET_NANOS && settled() || now - extraSince >= MAX_EXTRA_WARM_NANOS;
                 if (timing) {
                     event.begin();
                 }
             }
             return true;
+        }
+
+        private long traced;
+        /** The untimed cycles' rates (records per ns), for {@link #settled}. */
+        private final List<Double> rates = new ArrayList<>();
+
+        /**
+         * Whether the rate has stopped rising: the best of the last {@link #SETTLE_CYCLES} cycles is
+         * at most 10 % above the best before them. A quiet JIT alone was not enough: under load the
+         * optimised code for the K3 fill loop arrived only after 3.1-3.4 M records (8-byte records,
+         * 2-20 M/s before it, 110-185 M/s after, load average 12, 2026-12-06), while the JIT had been
+         * quiet for 100 ms long before that (the on-stack-replacement compile had not even been
+         * requested). Slow outliers (a preempted cycle) do not move the best, a new tier does.
+         */
+        private boolean settled() {
+            int n = rates.size();
+            if (n < 2 * SETTLE_CYCLES) {
+                return false;
+            }
+            double before = 0, last = 0;
+            for (int i = 0; i < n; i++) {
+                if (i < n - SETTLE_CYCLES) {
+                    before = Math.max(before, rates.get(i));
+                } else {
+                    last = Math.max(last, rates.get(i));
+                }
+            }
+            return last <= before * 1.1;
+        }
+
+        /**
+         * Whether the hot method runs optimised code: the JIT's code list (jcmd Compiler.codelist)
+         * has it at tier 4, in use. A quiet JIT and a settled rate were not enough: a K1
+         * batch-commit run under load (load average 11, 2026-12-06) sat at the tier-3 rate (34 M/s,
+         * against 530-610 once compiled) for ten cycles with the JIT quiet, and was timed there.
+         * Asked at most every 100 ms (the list costs about 16 ms); true where the JVM cannot say.
+         */
+        private boolean optimised(long now) {
+            if (now - lastHotCheck < QUIET_NANOS) {
+                return false;
+            }
+            lastHotCheck = now;
+            String method = hotMethod == null ? null : hotMethod.get();
+            if (method == null) {
+                return true;
+            }
+            try {
+                String list = (String) java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                        new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerCodelist",
+                        new Object[] {null}, new String[] {String[].class.getName()});
+                // Lines: compile id, tier, state (0 in use), method with signature, addresses.
+                return list.lines().anyMatch(l -> {
+                    String[] f = l.split(" ", 4);
+                    return f.length == 4 && f[1].equals("4") && f[2].equals("0") && f[3].startsWith(method + "(");
+                });
+            } catch (Exception | LinkageError e) {
+                return true;
+            }
+        }
+
+        /** Records one cycle (its rate for {@link #settled}); -Dkb.cycles=true prints it on stderr. */
+        void trace(String scenario, int payload, long records, long ns) {
+            traced += records;
+            if (!timing && ns > 0) {
+                rates.add((double) records / ns);
+            }
+            if (CYCLES) {
+                System.err.printf(Locale.ROOT, "cycle %s p%d %d: %d records so far, %.1f M/s, JIT %d ms%s%n", scenario, payload,
+                        cycle, traced, records * 1e3 / ns, jitMillis(), timing ? " (timed)" : "");
+            }
         }
 
         /** @return whether the current cycle is timed */
@@ -484,8 +585,10 @@ public final class KernelBench {
 
     /** How long the JIT must have compiled nothing before K1 and K3 start timing. */
     static final long QUIET_NANOS = 100_000_000L;
-    /** The most K1 and K3 warm up beyond their record count, waiting for the JIT. */
-    static final long MAX_EXTRA_WARM_NANOS = 3_000_000_000L;
+    /** The most K1 and K3 warm up beyond their record count, waiting for the JIT and a settled rate. */
+    static final long MAX_EXTRA_WARM_NANOS = 10_000_000_000L;
+    /** Cycles compared by {@code WarmUp.settled} (at 8 B, 5 cycles are 1.3 M records). */
+    static final int SETTLE_CYCLES = 5;
 
     /** Untimed K2 rounds before the timed one at least (the C side runs this many). */
     static final int K2_WARM_ROUNDS = Integer.getInteger("kb.k2warm", 3);
@@ -499,6 +602,8 @@ public final class KernelBench {
      * CLOCK_MONOTONIC (to cut a {@code perf sched record -k CLOCK_MONOTONIC} to the timed round).
      */
     static final boolean DIAG = Boolean.getBoolean("kb.diag");
+    /** -Dkb.cycles=true: K1 and K3 print every cycle's rate on stderr (how much warm-up a build needs). */
+    static final boolean CYCLES = Boolean.getBoolean("kb.cycles");
 
     /** K2's busy-poll row: the spin of {@code RingBuffer.Options.busyPoll} in µs (0: no such row). */
     static final long K2_BUSY_MICROS = Long.getLong("kb.busyPollMicros", 50);
@@ -667,7 +772,8 @@ public final class KernelBench {
         int payload = p.payload();
         long pRecords = 0, pNs = 0, dNs = 0;
         long cap = urb.size() / p.recordBytes();
-        WarmUp warmUp = new WarmUp(Params.cycles(p.warm(), cap), Params.cycles(p.timed(), cap), "K3", p.payload());
+        WarmUp warmUp = new WarmUp(Params.cycles(p.warm(), cap), Params.cycles(p.timed(), cap), "K3", p.payload(),
+                () -> KernelBench.class.getName() + ".k3");
         while (warmUp.next()) {
             long count0 = field(ustate, DR_COUNT), sum0 = field(ustate, DR_SUM);
             long t0 = System.nanoTime();
@@ -681,6 +787,7 @@ public final class KernelBench {
             drainAll(ustate, drain);
             long t2 = System.nanoTime();
             check(n == cap, "K3 filled the ring: " + n + " records");
+            warmUp.trace("K3", p.payload(), n, t1 - t0);
             check(field(ustate, DR_COUNT) - count0 == n && field(ustate, DR_SUM) - sum0 == seqSum(0, n),
                     "K3 drain saw every record with the expected sum");
             if (warmUp.timing()) {
