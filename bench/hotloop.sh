@@ -26,7 +26,8 @@ command -v perf >/dev/null || { echo "bench/hotloop.sh: needs perf (apt-get inst
 case "$scenario" in
   K1) only=K1; k1=per-record; print='*ConsumerLoopTemplate*::run'; method='ConsumerLoopTemplate' ;;
   K1batch) only=K1; k1=batch-commit; print='*ConsumerLoopTemplate*::run'; method='ConsumerLoopTemplate' ;;
-  K3) only=K3; k1=both; print='io.jringbuf.bench.KernelBench::k3'; method='KernelBench::k3' ;;
+  # K3's fill loop is KernelBench::fill since 2026-12-06 (inside KernelBench::k3 before)
+  K3) only=K3; k1=both; print='io.jringbuf.bench.KernelBench::fill'; method='KernelBench::fill' ;;
   *) echo "bench/hotloop.sh: scenario K1, K1batch or K3" >&2; exit 2 ;;
 esac
 pins=/sys/fs/bpf/jringbuf-hotloop

@@ -773,16 +773,11 @@ public final class KernelBench {
         long pRecords = 0, pNs = 0, dNs = 0;
         long cap = urb.size() / p.recordBytes();
         WarmUp warmUp = new WarmUp(Params.cycles(p.warm(), cap), Params.cycles(p.timed(), cap), "K3", p.payload(),
-                () -> KernelBench.class.getName() + ".k3");
+                () -> KernelBench.class.getName() + ".fill");
         while (warmUp.next()) {
             long count0 = field(ustate, DR_COUNT), sum0 = field(ustate, DR_SUM);
             long t0 = System.nanoTime();
-            long n = 0;
-            long off;
-            while ((off = urb.reserve(payload)) >= 0) {
-                buf.set(ValueLayout.JAVA_LONG, off, n++);
-                urb.submit(off);
-            }
+            long n = fill(urb, buf, payload);
             long t1 = System.nanoTime();
             drainAll(ustate, drain);
             long t2 = System.nanoTime();
@@ -798,6 +793,26 @@ public final class KernelBench {
         }
         row(p, "K3", "produce", "-", "none", pRecords, pNs, 0, 0);
         row(p, "K3", "drain", "0", "test_run", pRecords, dNs, 0, 0);
+    }
+
+    /**
+     * K3's timed part: reserve, write the first 8 bytes, submit, until the ring is full; returns
+     * the samples written. A method of its own, as a user's produce loop would be, for the JIT's
+     * sake: inside {@link #k3} the loop was compiled as part of k3 (on-stack replacement), and
+     * k3's first timed cycle took the "timing" branch for the first time, an uncommon trap that
+     * threw that code away, so the first timed cycles ran interpreted until the JIT compiled the
+     * loop again (JFR, 2026-12-06: unstable_if in k3 at the timing test, then a tier-3 compile of
+     * k3 inside the timed window). Also the loop's compiled code no longer depends on how many
+     * other values k3 keeps alive.
+     */
+    static long fill(UserRingBuffer urb, MemorySegment buf, int payload) {
+        long n = 0;
+        long off;
+        while ((off = urb.reserve(payload)) >= 0) {
+            buf.set(ValueLayout.JAVA_LONG, off, n++);
+            urb.submit(off);
+        }
+        return n;
     }
 
     /** Runs the drain program until a call drains nothing (each call drains at most 128 Ki samples). */
