@@ -251,6 +251,15 @@ public final class KernelBench {
     }
 
     private static void run(String[] args) throws Exception {
+        JitWatch.start(); // before the hot code is compiled: the warm-up asks it what is compiled
+        try {
+            runScenarios(args);
+        } finally {
+            JitWatch.stop();
+        }
+    }
+
+    private static void runScenarios(String[] args) throws Exception {
         Path dir = Path.of(args[1]).resolve("p" + args[2]);
         Params p = new Params(Integer.parseInt(args[3]), Integer.parseInt(args[2]), Long.parseLong(args[4]),
                 Long.parseLong(args[5]), Long.parseLong(args[6]), Integer.parseInt(args[7]), Integer.parseInt(args[8]));
@@ -536,11 +545,14 @@ public final class KernelBench {
         }
 
         /**
-         * Whether the hot method runs optimised code: the JIT's code list (jcmd Compiler.codelist)
-         * has it at tier 4, in use. A quiet JIT and a settled rate were not enough: a K1
-         * batch-commit run under load (load average 11, 2026-12-06) sat at the tier-3 rate (34 M/s,
-         * against 530-610 once compiled) for ten cycles with the JIT quiet, and was timed there.
-         * Asked at most every 100 ms (the list costs about 16 ms); true where the JVM cannot say.
+         * Whether the hot method has optimised code for whole calls ({@link JitWatch}: a tier-4
+         * compilation that is not an on-stack replacement and was not deoptimized since). A
+         * quiet JIT and a settled rate were not enough: a K1 batch-commit run under load (load
+         * average 11, 2026-12-06) sat at the tier-3 rate (34 M/s, against 530-610 once compiled)
+         * for ten cycles with the JIT quiet, and was timed there. And an on-stack-replacement
+         * compile alone is not enough either: every cycle is a new call of the hot method, which
+         * then starts in tier-3 code and moves to the OSR code only after thousands of
+         * iterations (a whole cycle at 256 B is 15,900 records). Asked at most every 100 ms.
          */
         private boolean optimised(long now) {
             if (now - lastHotCheck < QUIET_NANOS) {
@@ -548,21 +560,7 @@ public final class KernelBench {
             }
             lastHotCheck = now;
             String method = hotMethod == null ? null : hotMethod.get();
-            if (method == null) {
-                return true;
-            }
-            try {
-                String list = (String) java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
-                        new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerCodelist",
-                        new Object[] {null}, new String[] {String[].class.getName()});
-                // Lines: compile id, tier, state (0 in use), method with signature, addresses.
-                return list.lines().anyMatch(l -> {
-                    String[] f = l.split(" ", 4);
-                    return f.length == 4 && f[1].equals("4") && f[2].equals("0") && f[3].startsWith(method + "(");
-                });
-            } catch (Exception | LinkageError e) {
-                return true;
-            }
+            return method == null || JitWatch.compiled(method);
         }
 
         /** Records one cycle (its rate for {@link #settled}); -Dkb.cycles=true prints it on stderr. */
@@ -572,14 +570,83 @@ public final class KernelBench {
                 rates.add((double) records / ns);
             }
             if (CYCLES) {
-                System.err.printf(Locale.ROOT, "cycle %s p%d %d: %d records so far, %.1f M/s, JIT %d ms%s%n", scenario, payload,
-                        cycle, traced, records * 1e3 / ns, jitMillis(), timing ? " (timed)" : "");
+                System.err.printf(Locale.ROOT, "cycle %s p%d %d: %d records so far, %.1f M/s, JIT %d ms%s, at %d ms%n", scenario,
+                        payload, cycle, traced, records * 1e3 / ns, jitMillis(), timing ? " (timed)" : "",
+                        java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
             }
         }
 
         /** @return whether the current cycle is timed */
         boolean timing() {
             return timing;
+        }
+    }
+
+    /**
+     * The methods with tier-4 code for whole calls, from an in-process JFR stream of
+     * {@code jdk.Compilation} (not on-stack replacements) and {@code jdk.Deoptimization} (which
+     * removes the method again until its next compilation). Names are "class.method", hidden
+     * classes as {@code Class.getName()} gives them with '/' read as '.'. JFR delivers events
+     * about once a second, which only lengthens the warm-up. Where JFR is missing, every method
+     * counts as compiled.
+     */
+    static final class JitWatch {
+        private static final java.util.Map<Integer, String> BY_ID = new java.util.concurrent.ConcurrentHashMap<>();
+        private static final java.util.Set<String> COMPILED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private static boolean started;
+        private static volatile boolean available;
+        private static jdk.jfr.consumer.RecordingStream stream;
+
+        private JitWatch() {
+        }
+
+        static synchronized void start() {
+            if (started) {
+                return;
+            }
+            started = true;
+            try {
+                var rs = new jdk.jfr.consumer.RecordingStream();
+                rs.enable("jdk.Compilation").withThreshold(Duration.ZERO);
+                rs.enable("jdk.Deoptimization").withoutStackTrace();
+                rs.onEvent("jdk.Compilation", e -> {
+                    if (e.getShort("compileLevel") == 4 && !e.getBoolean("isOsr") && e.getBoolean("succeded")) {
+                        jdk.jfr.consumer.RecordedMethod m = e.getValue("method");
+                        String name = normal(m.getType().getName() + "." + m.getName());
+                        BY_ID.put(e.getInt("compileId"), name);
+                        COMPILED.add(name);
+                    }
+                });
+                rs.onEvent("jdk.Deoptimization", e -> {
+                    String name = BY_ID.remove(e.getInt("compileId"));
+                    if (name != null && !"none".equals(e.getString("action"))) {
+                        COMPILED.remove(name);
+                    }
+                });
+                rs.setMaxAge(Duration.ofSeconds(10));
+                rs.startAsync();
+                stream = rs;
+                available = true;
+            } catch (RuntimeException | LinkageError e) {
+                available = false;
+            }
+        }
+
+        /** Ends the stream (its thread is not a daemon: the JVM would not exit). */
+        static synchronized void stop() {
+            if (stream != null) {
+                stream.close();
+                stream = null;
+            }
+        }
+
+        static boolean compiled(String method) {
+            start();
+            return !available || COMPILED.contains(normal(method));
+        }
+
+        private static String normal(String name) {
+            return name.replace('/', '.').replace('+', '.');
         }
     }
 
