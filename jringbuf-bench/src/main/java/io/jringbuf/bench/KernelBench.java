@@ -71,7 +71,14 @@ public final class KernelBench {
     static final int DR_RET = 0, DR_SUM = 1, DR_COUNT = 2, DR_FLAGS = 3, DR_CALLS = 4;
     static final int DRAIN_STATE_SIZE = 40;
     static final long NO_WAKEUP = 1, FORCE_WAKEUP = 2;
-    static final String HEADER = "run,side,scenario,variant,payload,record_bytes,flags,wait,records,ns,mrps,drops,wakeups";
+    /**
+     * The raw rows. cycle_median_mrps (since 2026-12-06; K1 and K3 produce, 0 elsewhere): the
+     * median of the timed cycles' own rates. mrps is all timed records over all timed time, which
+     * one preempted cycle can halve on a shared machine; the median of the cycles is what the
+     * code does when it runs.
+     */
+    static final String HEADER = "run,side,scenario,variant,payload,record_bytes,flags,wait,records,ns,mrps,drops,wakeups,"
+            + "cycle_median_mrps";
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
@@ -322,10 +329,10 @@ public final class KernelBench {
     }
 
     private static void row(Params p, String scenario, String variant, String flags, String wait, long records, long ns,
-                            long drops, long wakeups) {
+                            long drops, long wakeups, double cycleMedian) {
         double mrps = ns == 0 ? 0 : records * 1e3 / ns;
-        System.out.printf(Locale.ROOT, "%d,jringbuf,%s,%s,%d,%d,%s,%s,%d,%d,%.3f,%d,%d%n", p.run(), scenario, variant,
-                p.payload(), p.recordBytes(), flags, wait, records, ns, mrps, drops, wakeups);
+        System.out.printf(Locale.ROOT, "%d,jringbuf,%s,%s,%d,%d,%s,%s,%d,%d,%.3f,%d,%d,%.3f%n", p.run(), scenario, variant,
+                p.payload(), p.recordBytes(), flags, wait, records, ns, mrps, drops, wakeups, cycleMedian);
     }
 
     private static void check(boolean ok, String what) {
@@ -448,7 +455,7 @@ public final class KernelBench {
                 ns += t1 - t0;
             }
         }
-        row(p, "K1", variant, "NO_WAKEUP", "none", records, ns, 0, 0);
+        row(p, "K1", variant, "NO_WAKEUP", "none", records, ns, 0, 0, warmUp.timedMedian());
     }
 
     /**
@@ -519,6 +526,13 @@ public final class KernelBench {
         private long traced;
         /** The untimed cycles' rates (records per ns), for {@link #settled}. */
         private final List<Double> rates = new ArrayList<>();
+        /** The timed cycles' rates (M records/s). */
+        private final List<Double> timedRates = new ArrayList<>();
+
+        /** @return the median of the timed cycles' rates in M records/s (0 if none) */
+        double timedMedian() {
+            return timedRates.isEmpty() ? 0 : Report.Stat.of(timedRates).median();
+        }
 
         /**
          * Whether the rate has stopped rising: the best of the last {@link #SETTLE_CYCLES} cycles is
@@ -568,6 +582,8 @@ public final class KernelBench {
             traced += records;
             if (!timing && ns > 0) {
                 rates.add((double) records / ns);
+            } else if (timing && ns > 0) {
+                timedRates.add(records * 1e3 / ns);
             }
             if (CYCLES) {
                 System.err.printf(Locale.ROOT, "cycle %s p%d %d: %d records so far, %.1f M/s, JIT %d ms%s, at %d ms%n", scenario,
@@ -764,7 +780,7 @@ public final class KernelBench {
         row(p, "K2", (sampled ? "sampled-" + p.forceEvery() : "adaptive") + (busyPoll != null ? "-busy" : ""),
                 sampled ? "NO_WAKEUP+FORCE/" + p.forceEvery() : "0",
                 busyPoll != null ? "busy-poll-" + busyPoll.toNanos() / 1000 + "us" : "epoll-poll",
-                result[0], result[1], result[2], result[3]);
+                result[0], result[1], result[2], result[3], 0);
     }
 
     /** test_run calls made before K2's rounds, so that the JIT has compiled the call path. */
@@ -858,8 +874,8 @@ public final class KernelBench {
                 dNs += t2 - t1;
             }
         }
-        row(p, "K3", "produce", "-", "none", pRecords, pNs, 0, 0);
-        row(p, "K3", "drain", "0", "test_run", pRecords, dNs, 0, 0);
+        row(p, "K3", "produce", "-", "none", pRecords, pNs, 0, 0, warmUp.timedMedian());
+        row(p, "K3", "drain", "0", "test_run", pRecords, dNs, 0, 0, 0);
     }
 
     /**
@@ -928,7 +944,7 @@ public final class KernelBench {
         static final String BASE = "jringbuf-base";
 
         record Row(int run, String side, String scenario, String variant, int payload, int recordBytes, String flags,
-                   String waitMode, long records, long ns, double mrps, long drops, long wakeups) {
+                   String waitMode, long records, long ns, double mrps, long drops, long wakeups, double cycleMedian) {
             String key() {
                 return scenario + "/" + variant + "/" + payload + "/" + side;
             }
@@ -963,7 +979,8 @@ public final class KernelBench {
                 String[] f = line.split(",");
                 rows.add(new Row(Integer.parseInt(f[0]), f[1], f[2], f[3], Integer.parseInt(f[4]), Integer.parseInt(f[5]),
                         f[6], f[7], Long.parseLong(f[8]), Long.parseLong(f[9]), Double.parseDouble(f[10]),
-                        Long.parseLong(f[11]), Long.parseLong(f[12])));
+                        Long.parseLong(f[11]), Long.parseLong(f[12]),
+                        f.length > 13 && Double.parseDouble(f[13]) > 0 ? Double.parseDouble(f[13]) : Double.NaN));
             }
             Map<String, List<Row>> groups = new LinkedHashMap<>();
             rows.stream()
@@ -974,13 +991,13 @@ public final class KernelBench {
 
             StringBuilder out = new StringBuilder();
             if (ab) {
-                out.append(String.format(Locale.ROOT, "%-4s %-14s %4s | %-27s | %-27s | %-27s | %-22s | %8s | %8s%n",
+                out.append(String.format(Locale.ROOT, "%-4s %-14s %4s | %-27s | %-27s | %-27s | %-22s | %8s | %8s | %-26s%n",
                         "scen", "variant", "pay", "new M rec/s med [min-max]", "baseline M rec/s", "libbpf M rec/s",
-                        "new/base paired [range]", "new/lbpf", "base/lbpf"));
+                        "new/base paired [range]", "new/lbpf", "base/lbpf", "cycle medians: n/b | n/l | b/l"));
             } else {
                 out.append(String.format(Locale.ROOT, "%-4s %-14s %4s %4s %-22s %-10s | %-26s | %-26s | %6s | %-22s%n",
                         "scen", "variant", "pay", "rec", "flags", "wait", "jringbuf M rec/s med [min-max]",
-                        "libbpf M rec/s med [min-max]", "ratio", "drops / wakeups (j | l)"));
+                        "libbpf M rec/s med [min-max]", "ratio", "drops / wakeups (j | l) or cycle-median ratio"));
             }
             StringBuilder js = new StringBuilder("{\n  \"meta\": {");
             for (int i = 0; i < meta.size(); i++) {
@@ -1007,21 +1024,28 @@ public final class KernelBench {
                 Stat sb = b == null ? null : Stat.of(b.stream().map(Row::mrps).toList());
                 double ratio = sl == null || sl.median() == 0 ? Double.NaN : sj.median() / sl.median();
                 double baseRatio = sl == null || sb == null || sl.median() == 0 ? Double.NaN : sb.median() / sl.median();
-                Stat paired = b == null ? null : paired(j, b);
+                Stat paired = b == null ? null : paired(j, b, Row::mrps);
+                // The same from each run's median cycle rate (NaN where a build does not report it).
+                Stat cj = cycles(j), cl = l == null ? null : cycles(l), cb = b == null ? null : cycles(b);
+                Stat pairedCycles = b == null ? null : paired(j, b, Row::cycleMedian);
+                double cRatio = cj == null || cl == null ? Double.NaN : cj.median() / cl.median();
+                double cBaseRatio = cb == null || cl == null ? Double.NaN : cb.median() / cl.median();
                 Stat dj = Stat.of(j.stream().map(r -> (double) r.drops()).toList());
                 Stat wj = Stat.of(j.stream().map(r -> (double) r.wakeups()).toList());
                 Stat dl = l == null ? null : Stat.of(l.stream().map(r -> (double) r.drops()).toList());
                 Stat wl = l == null ? null : Stat.of(l.stream().map(r -> (double) r.wakeups()).toList());
                 if (ab) {
-                    out.append(String.format(Locale.ROOT, "%-4s %-14s %4d | %-27s | %-27s | %-27s | %-22s | %8.2f | %8.2f%n",
+                    out.append(String.format(Locale.ROOT, "%-4s %-14s %4d | %-27s | %-27s | %-27s | %-22s | %8.2f | %8.2f | %s%n",
                             r0.scenario(), r0.variant(), r0.payload(), fmt(sj), sb == null ? "-" : fmt(sb),
                             sl == null ? "-" : fmt(sl), paired == null ? "-" : String.format(Locale.ROOT, "%.3f [%.2f-%.2f]",
-                                    paired.median(), paired.min(), paired.max()), ratio, baseRatio));
+                                    paired.median(), paired.min(), paired.max()), ratio, baseRatio,
+                            pairedCycles == null ? "-" : String.format(Locale.ROOT, "%.3f [%.2f-%.2f] | %.2f | %.2f",
+                                    pairedCycles.median(), pairedCycles.min(), pairedCycles.max(), cRatio, cBaseRatio)));
                 } else {
                     String dw = r0.scenario().equals("K2")
                             ? String.format(Locale.ROOT, "%.0f/%.0f | %s", dj.median(), wj.median(),
                                     dl == null ? "-" : String.format(Locale.ROOT, "%.0f/%.0f", dl.median(), wl.median()))
-                            : "";
+                            : Double.isNaN(cRatio) ? "" : String.format(Locale.ROOT, "%.2f", cRatio);
                     out.append(String.format(Locale.ROOT, "%-4s %-14s %4d %4d %-22s %-10s | %-26s | %-26s | %6.2f | %s%n",
                             r0.scenario(), r0.variant(), r0.payload(), r0.recordBytes(), r0.flags(), r0.waitMode(), fmt(sj),
                             sl == null ? "-" : fmt(sl), ratio, dw));
@@ -1036,6 +1060,13 @@ public final class KernelBench {
                         statJson(sj), sl == null ? "null" : statJson(sl), l == null ? "null" : q(l.get(0).variant()),
                         num(ratio), dj.median(), dl == null ? "null" : String.format(Locale.ROOT, "%.0f", dl.median()),
                         wj.median(), wl == null ? "null" : String.format(Locale.ROOT, "%.0f", wl.median())));
+                if (cj != null) {
+                    js.append(String.format(Locale.ROOT, ", \"cycle_median\": {\"jringbuf\": %s, \"libbpf\": %s, \"baseline\": %s}, "
+                                    + "\"ratio_cycle_median\": %s", statJson(cj), statJson(cl), statJson(cb), num(cRatio)));
+                    if (pairedCycles != null) {
+                        js.append(", \"ratio_new_base_paired_cycle_median\": ").append(statJson(pairedCycles));
+                    }
+                }
                 if (sb != null) {
                     js.append(String.format(Locale.ROOT, ", \"baseline\": %s, \"ratio_new_base\": %s, "
                                     + "\"ratio_new_base_paired\": %s, \"ratio_base_libbpf\": %s",
@@ -1065,9 +1096,10 @@ public final class KernelBench {
                 Row r = rows.get(i);
                 js.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT,
                         "    {\"run\": %d, \"side\": %s, \"scenario\": %s, \"variant\": %s, \"payload\": %d, \"record_bytes\": %d, "
-                                + "\"flags\": %s, \"wait\": %s, \"records\": %d, \"ns\": %d, \"mrps\": %.3f, \"drops\": %d, \"wakeups\": %d}",
+                                + "\"flags\": %s, \"wait\": %s, \"records\": %d, \"ns\": %d, \"mrps\": %.3f, \"drops\": %d, \"wakeups\": %d, "
+                                + "\"cycle_median_mrps\": %s}",
                         r.run(), q(r.side()), q(r.scenario()), q(r.variant()), r.payload(), r.recordBytes(), q(r.flags()),
-                        q(r.waitMode()), r.records(), r.ns(), r.mrps(), r.drops(), r.wakeups()));
+                        q(r.waitMode()), r.records(), r.ns(), r.mrps(), r.drops(), r.wakeups(), num(r.cycleMedian())));
             }
             js.append("\n  ]\n}\n");
             Files.writeString(json, js);
@@ -1086,20 +1118,27 @@ public final class KernelBench {
             return l;
         }
 
-        /** new/base per run (rows of the same run number), as a Stat. */
-        private static Stat paired(List<Row> news, List<Row> bases) {
+        /** new/base per run (rows of the same run number) of a figure, as a Stat; null if no pair has it. */
+        private static Stat paired(List<Row> news, List<Row> bases, java.util.function.ToDoubleFunction<Row> figure) {
             Map<Integer, Double> base = new LinkedHashMap<>();
             for (Row r : bases) {
-                base.put(r.run(), r.mrps());
+                base.put(r.run(), figure.applyAsDouble(r));
             }
             List<Double> ratios = new ArrayList<>();
             for (Row r : news) {
                 Double b = base.get(r.run());
-                if (b != null && b > 0) {
-                    ratios.add(r.mrps() / b);
+                double n = figure.applyAsDouble(r);
+                if (b != null && b > 0 && n > 0) {
+                    ratios.add(n / b);
                 }
             }
-            return Stat.of(ratios);
+            return ratios.isEmpty() ? null : Stat.of(ratios);
+        }
+
+        /** The runs' median cycle rates, or null where no row has one. */
+        private static Stat cycles(List<Row> rows) {
+            List<Double> v = rows.stream().map(Row::cycleMedian).filter(d -> !Double.isNaN(d)).toList();
+            return v.isEmpty() ? null : Stat.of(v);
         }
 
         private static String metaValue(List<String> meta, String key) {
