@@ -49,7 +49,8 @@ final class JitSummary {
     }
 
     /** The roots whose final compilation decides a scenario's speed. */
-    private static final Pattern ROOTS = Pattern.compile("ConsumerLoopTemplate.*::run|KernelBench::(k3|fill)");
+    private static final Pattern ROOTS = Pattern.compile(
+            "ConsumerLoopTemplate.*::run|KernelBench::(k3|fill)|_jmhStub$|io\\.jringbuf\\.jmh\\.\\w+Bench::(?!setUp|tearDown)\\w+$");
     /** Callees whose inlining decision is reported: the library's and the handler's. */
     private static final Pattern CALLEES = Pattern.compile("io\\.jringbuf\\.(?!bench\\.KernelBench::|bench\\.KernelBench\\$(WarmUp|Params)|bench\\.JitSummary|bpf\\.)");
 
