@@ -114,6 +114,17 @@ final class JitSummary {
         compiles.stream().filter(Compile::ok).filter(c -> ROOTS.matcher(c.method()).find())
                 .sorted(Comparator.comparing(Compile::level).thenComparing(Compile::start))
                 .forEach(c -> last.put(c.method() + (c.osr() ? " (OSR)" : ""), c));
+        // One line to compare runs by: each hot loop's final tier, code size and the library
+        // callees left as calls (the expected rare ones included: busyHeader, done, throws).
+        StringBuilder fp = new StringBuilder("fingerprint:");
+        for (Map.Entry<String, Compile> m : last.entrySet()) {
+            Compile c = m.getValue();
+            long calls = inlining.getOrDefault(c.id(), Set.of()).stream().filter(v -> v.startsWith("NOT")).count();
+            fp.append(' ').append(shorten(m.getKey()).replaceAll("\\.0x0*([0-9a-f]+)::", "/$1::").replace(" (OSR)", "%"))
+                    .append('=').append('T').append(c.level()).append('/').append(c.codeSize()).append("B/")
+                    .append(calls).append("calls");
+        }
+        out.append(fp).append('\n');
         for (Map.Entry<String, Compile> m : last.entrySet()) {
             Compile c = m.getValue();
             List<RecordedEvent> dz = deopts.stream().filter(e -> e.getInt("compileId") == c.id()).toList();
