@@ -292,6 +292,8 @@ class UserProducerTest {
     }
 
     @Test
+    @DisabledIfSystemProperty(named = "jringbuf.specialize", matches = "always|never",
+            disabledReason = "tests the switch from the generic code after use (jringbuf.specialize=auto)")
     void aBusyProducerSwitchesToItsOwnCodeAtTheThresholdAndKeepsEveryCheck() {
         UserProducer p = new UserProducer(view, Notifier.NONE, null, null);
         for (long i = 0; i < UserProducer.SPECIALIZE_AFTER; i++) {
