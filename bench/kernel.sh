@@ -34,7 +34,7 @@ else
 fi
 payloads="8 64 256"
 case "$mode" in
-  # tiny: what './jringbuf bench' runs (8-byte payloads only, about a minute). Warm-up: the
+  # tiny: what './jringbuf bench' runs (8-byte payloads only, a few minutes). Warm-up: the
   # record count of quick; 2 M was too little for K3 (see bench/KERNEL-NOTES.md, 2026-12-06).
   tiny)  runs=3; warm=5000000;  timed=2000000;  k2_attempts=400000; payloads="8" ;;
   # warm/timed: records per run for K1 and K3 (rounded up to whole ring fills)
