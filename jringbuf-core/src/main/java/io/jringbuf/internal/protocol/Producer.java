@@ -44,7 +44,7 @@ import static io.jringbuf.internal.format.RingLayout.PENDING_POS_OFFSET;
  * would bounce its cache line between cores). The header is written BUSY, with this process's id
  * in its second word, before the release store of {@code producer_pos}. Reservation never
  * waits for space in {@link #reserve(int)}; a failure returns -1 and counts a drop
- * ({@link #drops()}). (The 4,096th reservation of a producer also defines its own class, see
+ * ({@link #drops()}). (The 64th reservation of a producer also defines its own class, see
  * below: a one-time cost in that call.)
  *
  * <h2>Commit</h2>
@@ -60,7 +60,7 @@ import static io.jringbuf.internal.format.RingLayout.PENDING_POS_OFFSET;
  *
  * <h2>Specialisation</h2>
  * Reservation and commit are {@link ProducerOpsTemplate}'s: the generic class at first, a class of
- * this ring's own after 4,096 reservations (see the package documentation, "Specialised hot
+ * this ring's own after 64 reservations (see the package documentation, "Specialised hot
  * paths").
  *
  * <h2>Sizes</h2>
@@ -379,9 +379,14 @@ public final class Producer {
      * Reservations after which a producer gets code of its own. Short-lived producers (tests,
      * tools, the jcstress litmus tests, which create one per sample) never pay for a class; a
      * busy one switches before the JIT's optimising compiler has compiled its caller (which
-     * would otherwise keep a call to code it had not seen run).
+     * would otherwise keep a call to code it had not seen run). 64, not 4,096 as until
+     * 2026-12-06, for the reason of {@link UserProducer#SPECIALIZE_AFTER}: at 4,096 the
+     * profiling tier had counted thousands of calls on the generic path, the optimising compiler
+     * compiled it into the caller beside the specialised one, and JMH's
+     * {@code SingleThreadBench.ringbuf} called {@code ProducerWriter.reserve} per record
+     * ("already compiled into a big method"; bench/KERNEL-NOTES.md, 2026-12-06).
      */
-    static final long SPECIALIZE_AFTER = 1 << 12;
+    static final long SPECIALIZE_AFTER = 1 << 6;
 
     /**
      * How far {@code pending_pos} may trail {@code producer_pos} before a reservation walks it

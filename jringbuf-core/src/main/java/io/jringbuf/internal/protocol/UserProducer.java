@@ -319,8 +319,21 @@ public final class UserProducer {
         }
     }
 
-    /** Reservations after which a producer gets code of its own (see {@link Producer}). */
-    static final long SPECIALIZE_AFTER = 1 << 12;
+    /**
+     * Reservations after which a producer gets code of its own (see {@link Producer}). 64, not
+     * {@link Producer}'s 4,096: the switch must come before the JIT's profiling tier starts
+     * counting (about 200 calls), or the profile of the caller's loop shows the shared code's
+     * path as hot and the optimising compiler compiles both paths into the entry points
+     * ({@code reserve}, {@code submit} and the caller's own methods around them). Compiled that
+     * way, {@code UserRingBuffer.reserve} came to 2,144-2,192 bytes of code, just under the
+     * JIT's 2,500-byte limit for inlining an already compiled method (InlineSmallCode), and any
+     * addition pushed it over: the K3 fill loop then called it per sample. Switched at 64, the
+     * shared path is never profiled, compiles to a trap, and the fill loop inlines
+     * reserve and submit in every run (K3 fill loop, 8-byte samples, 2026-12-06: 121 instructions
+     * per sample in three of three runs, against 130-136 with the shared path inlined;
+     * bench/KERNEL-NOTES.md). The cost: a hidden class for every producer that reserves 64 times.
+     */
+    static final long SPECIALIZE_AFTER = 1 << 6;
 
     private void specialize() {
         untilSpecialized = Long.MAX_VALUE; // 2^63 reservations away (a racing decrement may retry)
