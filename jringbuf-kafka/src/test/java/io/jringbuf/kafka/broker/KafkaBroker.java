@@ -1,0 +1,349 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf.kafka.broker;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real single-node Apache Kafka broker (KRaft, combined broker and controller) in a child JVM,
+ * listening on 127.0.0.1 on free ports, with its log directory in a directory the test owns.
+ *
+ * <p>The child runs {@link BrokerProcess} on this JVM's class path (the Kafka server artifacts are
+ * test dependencies). {@link #kill()} and {@link #restart()} reuse the same ports and log
+ * directory, so clients see the broker go away and come back with its data, as in production.
+ *
+ * <p>No process is leaked: {@link #close()} kills the child; a JVM shutdown hook kills every
+ * child still running; and the child halts by itself when its standard input (a pipe from this
+ * JVM) closes, which covers a test JVM that is killed outright. Every wait is bounded.
+ */
+public final class KafkaBroker implements AutoCloseable {
+    /** How long a start may take before the test fails (it takes a few seconds; see the notes). */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+    private static final Set<Process> CHILDREN = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Process p : CHILDREN) {
+                p.destroyForcibly();
+            }
+        }, "kafka-broker-reaper"));
+    }
+
+    private final Path directory;
+    private final Path configFile;
+    private final Path logFile;
+    private final String clusterId = UUID.randomUUID().toString().replace("-", "").substring(0, 22);
+    private final Map<String, String> overrides;
+    private int port;
+    private int controllerPort;
+    private Process process;
+    private Duration lastStartTime;
+
+    private KafkaBroker(Path directory, Map<String, String> overrides) {
+        this.directory = directory;
+        this.configFile = directory.resolve("server.properties");
+        this.logFile = directory.resolve("broker.log");
+        this.overrides = Map.copyOf(overrides);
+    }
+
+    /**
+     * Starts a broker with its files under {@code directory}.
+     *
+     * @param directory an empty directory the test owns (a JUnit {@code @TempDir})
+     * @return the running broker
+     */
+    public static KafkaBroker start(Path directory) {
+        return start(directory, Map.of());
+    }
+
+    /**
+     * Starts a broker with extra or replaced server properties.
+     *
+     * @param directory an empty directory the test owns
+     * @param overrides server properties that replace or add to the defaults
+     * @return the running broker
+     */
+    public static KafkaBroker start(Path directory, Map<String, String> overrides) {
+        KafkaBroker broker = new KafkaBroker(directory, overrides);
+        IllegalStateException failure = null;
+        // A port found free can be taken by another process before the child binds it: try
+        // fresh ports a few times before giving up (only for the first start).
+        for (int attempt = 0; attempt < 3; attempt++) {
+            broker.port = freePort();
+            broker.controllerPort = freePort();
+            broker.writeConfig();
+            try {
+                broker.launch();
+                return broker;
+            } catch (IllegalStateException e) {
+                failure = e;
+                if (!broker.log().contains("Address already in use")) {
+                    break;
+                }
+                deleteTree(broker.directory.resolve("data"));
+            }
+        }
+        throw failure;
+    }
+
+    /** @return {@code bootstrap.servers} for clients: {@code 127.0.0.1:PORT} */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** @return the broker's client port (the same across restarts) */
+    public int port() {
+        return port;
+    }
+
+    /** @return how long the last start took, from launching the child JVM to the broker serving */
+    public Duration lastStartTime() {
+        return lastStartTime;
+    }
+
+    /** @return whether the child JVM is running */
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Kills the broker with SIGKILL (no controlled shutdown), waiting (bounded) for it to die. */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        Process p = process;
+        p.destroyForcibly();
+        waitForExit(p, "SIGKILL");
+        CHILDREN.remove(p);
+        process = null;
+    }
+
+    /** Stops the broker with SIGTERM (a controlled shutdown), then SIGKILL if it takes too long. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        Process p = process;
+        p.destroy();
+        try {
+            if (!p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                waitForExit(p, "SIGKILL after SIGTERM");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+        }
+        CHILDREN.remove(p);
+        process = null;
+    }
+
+    /** Starts the broker again on the same ports and log directory (after {@link #kill} or {@link #stop}). */
+    public synchronized void restart() {
+        if (process != null) {
+            throw new IllegalStateException("the broker is running; kill or stop it first");
+        }
+        launch();
+    }
+
+    /** Kills the broker if it runs. The directory is left to its owner (a {@code @TempDir}). */
+    @Override
+    public synchronized void close() {
+        kill();
+    }
+
+    /** @return the child's standard error so far (Kafka's own messages), for failure reports */
+    public String log() {
+        try {
+            return Files.exists(logFile) ? Files.readString(logFile, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "(cannot read " + logFile + ": " + e + ")";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaBroker[" + bootstrapServers() + ", " + directory + "]";
+    }
+
+    private synchronized void launch() {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElseThrow());
+        // A small heap and one GC thread: the broker shares 2 cores with the test JVM and Maven.
+        command.add("-Xmx512m");
+        command.add("-XX:+UseSerialGC");
+        // C1 only: start-up is dominated by class loading and interpretation; C2 compiler threads
+        // compete with the broker's start for the cores. Throughput in tests is not the point.
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-Djava.awt.headless=true");
+        // Kafka's INFO messages go to broker.log (standard error), for failure reports.
+        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(BrokerProcess.class.getName());
+        command.add(configFile.toString());
+        command.add(clusterId);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        long started = System.nanoTime();
+        Process p;
+        try {
+            p = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the broker JVM", e);
+        }
+        CHILDREN.add(p);
+        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // the child is gone
+            }
+            lines.add("<eof>");
+        }, "kafka-broker-stdout-" + p.pid());
+        reader.setDaemon(true);
+        reader.start();
+        String line;
+        try {
+            long deadline = started + START_TIMEOUT.toNanos();
+            do {
+                long left = deadline - System.nanoTime();
+                line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
+            } while (line != null && !line.equals(BrokerProcess.READY) && !line.equals("<eof>"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            line = null;
+        }
+        if (!BrokerProcess.READY.equals(line)) {
+            p.destroyForcibly();
+            waitForExit(p, "SIGKILL after a failed start");
+            CHILDREN.remove(p);
+            String why = line == null ? "did not serve within " + START_TIMEOUT.toSeconds() + " s"
+                    : "exited with " + p.exitValue() + " before serving";
+            throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " " + why
+                    + "; its log:\n" + tail(log(), 60));
+        }
+        lastStartTime = Duration.ofNanos(System.nanoTime() - started);
+        process = p;
+        System.out.println("[kafka-broker] " + bootstrapServers() + " serving after "
+                + lastStartTime.toMillis() + " ms (pid " + p.pid() + ")");
+    }
+
+    private void writeConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("process.roles", "broker,controller");
+        config.put("node.id", "1");
+        config.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        config.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        config.put("controller.listener.names", "CONTROLLER");
+        config.put("inter.broker.listener.name", "PLAINTEXT");
+        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("log.dirs", directory.resolve("data").toString());
+        // One node: every internal topic has one replica and one partition (fewer files, faster
+        // coordinator loading).
+        config.put("offsets.topic.replication.factor", "1");
+        config.put("offsets.topic.num.partitions", "1");
+        config.put("transaction.state.log.replication.factor", "1");
+        config.put("transaction.state.log.min.isr", "1");
+        config.put("transaction.state.log.num.partitions", "1");
+        config.put("share.coordinator.state.topic.replication.factor", "1");
+        config.put("share.coordinator.state.topic.min.isr", "1");
+        config.put("group.initial.rebalance.delay.ms", "0");
+        config.put("num.partitions", "1");
+        config.put("default.replication.factor", "1");
+        // Tests create their topics: a missing topic must stay missing.
+        config.put("auto.create.topics.enable", "false");
+        // Authorization on, open by default: a test denies one topic with an ACL to see the
+        // producer's authorization failure.
+        config.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        config.put("allow.everyone.if.no.acl.found", "true");
+        // Few threads: two shared cores.
+        config.put("num.network.threads", "2");
+        config.put("num.io.threads", "2");
+        config.put("background.threads", "2");
+        config.put("num.recovery.threads.per.data.dir", "1");
+        config.put("log.cleaner.enable", "false");
+        // The broker is unfenced after a heartbeat: beat often so that start-up does not wait
+        // for the default 2 s interval.
+        config.put("broker.heartbeat.interval.ms", "200");
+        config.put("broker.session.timeout.ms", "6000");
+        config.putAll(overrides);
+        try (Writer out = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
+            for (Map.Entry<String, String> e : config.entrySet()) {
+                out.write(e.getKey() + "=" + e.getValue() + "\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + configFile, e);
+        }
+    }
+
+    private static void waitForExit(Process p, String what) {
+        try {
+            if (!p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("Kafka broker pid " + p.pid() + " survived " + what
+                        + " for " + STOP_TIMEOUT.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on 127.0.0.1", e);
+        }
+    }
+
+    private static String tail(String text, int lines) {
+        String[] all = text.split("\n");
+        int from = Math.max(0, all.length - lines);
+        return String.join("\n", java.util.Arrays.copyOfRange(all, from, all.length));
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
