@@ -1,0 +1,267 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf.kafka;
+
+import io.jringbuf.JvmRing;
+import io.jringbuf.base.RingType;
+import io.jringbuf.kafka.broker.KafkaBroker;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.jringbuf.kafka.ShipperFixture.consumerPosition;
+import static io.jringbuf.kafka.ShipperFixture.producerPosition;
+import static io.jringbuf.kafka.ShipperFixture.record;
+import static io.jringbuf.kafka.ShipperFixture.shipUntil;
+import static io.jringbuf.kafka.ShipperFixture.shipUntilFailure;
+import static io.jringbuf.kafka.ShipperFixture.write;
+import static io.jringbuf.kafka.ShipperFixture.writeDiscarded;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The shipper against a real broker: delivery, order, keys, commits, and the faults Kafka reports. */
+class KafkaShipperTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path brokerDirectory;
+    static KafkaBroker broker;
+
+    private JvmRing ring;
+    private JvmRingCommitReader reader;
+    private String topic;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = KafkaBroker.start(brokerDirectory);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @BeforeEach
+    void newRing(TestInfo test) {
+        ring = JvmRing.anonymous(RingType.RINGBUF, 1 << 20);
+        reader = new JvmRingCommitReader(ring);
+        topic = test.getTestMethod().orElseThrow().getName();
+    }
+
+    @AfterEach
+    void closeRing() {
+        reader.close();
+        ring.close();
+    }
+
+    private ShipperConfig.Builder config() {
+        return ShipperConfig.builder(broker.bootstrapServers(), topic);
+    }
+
+    @Test
+    void shipsEveryRecordInRingOrderAndCommitsTheRingToItsEnd() throws Exception {
+        Topics.create(broker.bootstrapServers(), topic, 1, Map.of());
+        List<byte[]> written = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            byte[] r = record(i, 8 + (i * 37) % 300);
+            write(ring, r);
+            written.add(r);
+            if (i % 100 == 0) {
+                writeDiscarded(ring, 40);
+            }
+        }
+        writeDiscarded(ring, 24); // the ring ends with a record to skip: the commit passes it too
+        try (KafkaShipper shipper = new KafkaShipper(reader, config().build())) {
+            shipUntil(shipper, () -> shipper.committedRecords() == written.size(), WAIT, "all records committed");
+            shipper.flush();
+            assertEquals(written.size(), shipper.sentRecords());
+            assertEquals(0, shipper.inFlightRecords());
+        }
+        assertEquals(producerPosition(ring), consumerPosition(ring), "the ring is committed to its end");
+        List<Topics.Read> read = Topics.readAll(broker.bootstrapServers(), topic, WAIT);
+        assertEquals(written.size(), read.size(), "records in the topic");
+        for (int i = 0; i < written.size(); i++) {
+            assertArrayEquals(written.get(i), read.get(i).value(), "record " + i);
+            assertEquals(null, read.get(i).key());
+        }
+    }
+
+    @Test
+    void keyBytesKeepEachKeyOnOnePartitionInRingOrder() throws Exception {
+        Topics.create(broker.bootstrapServers(), topic, 4, Map.of());
+        int count = 3_000;
+        for (int i = 0; i < count; i++) {
+            byte[] r = record(i, 64);
+            ByteBuffer.wrap(r).order(ByteOrder.LITTLE_ENDIAN).putInt(8, i % 7); // the key: bytes 8..11
+            write(ring, r);
+        }
+        try (KafkaShipper shipper = new KafkaShipper(reader, config().key(KeyRange.parse("8:4")).build())) {
+            shipUntil(shipper, () -> shipper.committedRecords() == count, WAIT, "all records committed");
+        }
+        List<Topics.Read> read = Topics.readAll(broker.bootstrapServers(), topic, WAIT);
+        assertEquals(count, read.size());
+        Map<Integer, Integer> partitionOfKey = new HashMap<>();
+        Map<Integer, Long> lastOfKey = new HashMap<>();
+        boolean[] seen = new boolean[count];
+        read.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())
+                : Long.compare(a.offset(), b.offset()));
+        for (Topics.Read r : read) {
+            int key = ByteBuffer.wrap(r.key()).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            assertArrayEquals(Arrays.copyOfRange(r.value(), 8, 12), r.key(), "the key is bytes 8..11 of the value");
+            assertEquals(partitionOfKey.computeIfAbsent(key, k -> r.partition()), r.partition(), "key " + key + "'s partition");
+            long sequence = r.sequence();
+            Long last = lastOfKey.put(key, sequence);
+            assertTrue(last == null || last < sequence, "key " + key + ": " + sequence + " after " + last);
+            seen[(int) sequence] = true;
+        }
+        for (int i = 0; i < count; i++) {
+            assertTrue(seen[i], "record " + i + " is in the topic");
+        }
+        assertTrue(partitionOfKey.values().stream().distinct().count() > 1, "keys spread over partitions");
+    }
+
+    @Test
+    void cleanStopFlushesAndCommitsEverythingSent() throws Exception {
+        Topics.create(broker.bootstrapServers(), topic, 2, Map.of());
+        int count = 5_000;
+        for (int i = 0; i < count; i++) {
+            write(ring, record(i, 100));
+        }
+        KafkaShipper shipper = new KafkaShipper(reader, config().maxRecordsPerPoll(64).build());
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread shipping = new Thread(() -> {
+            try {
+                shipper.run();
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "shipping");
+        shipping.start();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (shipper.sentRecords() < 500 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        shipper.stop();
+        shipping.join(WAIT.toMillis());
+        assertTrue(!shipping.isAlive(), "run() returned after stop()");
+        assertEquals(null, failure.get());
+        long sent = shipper.sentRecords();
+        assertTrue(sent >= 500, "records sent before the stop: " + sent);
+        assertEquals(sent, shipper.committedRecords(), "every record sent is committed after a clean stop");
+        assertEquals(reader.readPosition(), consumerPosition(ring), "the ring is committed up to what was read");
+        shipper.close();
+        List<Topics.Read> read = Topics.readAll(broker.bootstrapServers(), topic, WAIT);
+        assertEquals(sent, read.size(), "the topic holds exactly the records sent");
+    }
+
+    @Test
+    void recordTooShortForTheKeyStopsShippingAndStaysInTheRing() throws Exception {
+        Topics.create(broker.bootstrapServers(), topic, 1, Map.of());
+        for (int i = 0; i < 3; i++) {
+            write(ring, record(i, 32));
+        }
+        long endOfThird = producerPosition(ring);
+        write(ring, record(3, 8));
+        write(ring, record(4, 32));
+        KafkaShipper shipper = new KafkaShipper(reader, config().key(new KeyRange(0, 16)).build());
+        ShipException e = shipUntilFailure(shipper, WAIT);
+        shipper.close();
+        assertInstanceOf(IllegalArgumentException.class, e.getCause());
+        assertTrue(e.getMessage().contains("8 bytes, too short for the key bytes 0:16"), e.getMessage());
+        assertEquals(endOfThird, consumerPosition(ring), "committed up to the record before the short one");
+        assertTrue(e.committedPosition() <= endOfThird, "committed when it threw: " + e.committedPosition());
+        assertEquals(endOfThird, shipper.committedPosition());
+        assertEquals(3, Topics.readAll(broker.bootstrapServers(), topic, WAIT).size());
+    }
+
+    @Test
+    void missingTopicFailsAfterMaxBlockAndKeepsEveryRecord() {
+        for (int i = 0; i < 10; i++) {
+            write(ring, record(i, 50));
+        }
+        long start = consumerPosition(ring);
+        KafkaShipper shipper = new KafkaShipper(reader, config().producerProperty("max.block.ms", "1500").build());
+        long began = System.nanoTime();
+        ShipException e = shipUntilFailure(shipper, WAIT);
+        long tookMillis = (System.nanoTime() - began) / 1_000_000;
+        shipper.close();
+        assertInstanceOf(TimeoutException.class, e.getCause());
+        assertTrue(e.getMessage().contains(topic), e.getMessage());
+        assertTrue(tookMillis >= 1_400 && tookMillis < 15_000, "failed after " + tookMillis + " ms (max.block.ms 1500)");
+        assertEquals(start, consumerPosition(ring), "nothing committed");
+        assertEquals(10, recordsLeftInRing(), "every record is still in the ring");
+    }
+
+    @Test
+    void unauthorizedTopicFailsAndKeepsEveryRecord() throws Exception {
+        Topics.create(broker.bootstrapServers(), topic, 1, Map.of());
+        Topics.denyWrite(broker.bootstrapServers(), topic);
+        for (int i = 0; i < 10; i++) {
+            write(ring, record(i, 50));
+        }
+        KafkaShipper shipper = new KafkaShipper(reader, config().build());
+        ShipException e = shipUntilFailure(shipper, WAIT);
+        shipper.close();
+        assertInstanceOf(TopicAuthorizationException.class, e.getCause(), e.getMessage());
+        assertEquals(0, consumerPosition(ring), "nothing committed");
+        assertEquals(10, recordsLeftInRing(), "every record is still in the ring");
+    }
+
+    @Test
+    void recordLargerThanTheBrokerLimitStopsShippingAfterTheRecordsBeforeIt() throws Exception {
+        Topics.create(broker.bootstrapServers(), topic, 1, Map.of("max.message.bytes", "2048"));
+        for (int i = 0; i < 10; i++) {
+            write(ring, record(i, 100));
+        }
+        long endOfTenth = producerPosition(ring);
+        write(ring, record(10, 4_000));
+        for (int i = 11; i < 20; i++) {
+            write(ring, record(i, 100));
+        }
+        KafkaShipper shipper = new KafkaShipper(reader, config().build());
+        ShipException e = shipUntilFailure(shipper, WAIT);
+        shipper.close();
+        assertInstanceOf(RecordTooLargeException.class, e.getCause(), e.getMessage());
+        assertEquals(endOfTenth, consumerPosition(ring), "committed up to the record before the large one");
+        assertEquals(endOfTenth, shipper.committedPosition());
+        assertEquals(10, recordsLeftInRing(), "the large record and those after it are still in the ring");
+        List<Topics.Read> read = Topics.readAll(broker.bootstrapServers(), topic, WAIT);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(i, read.get(i).sequence(), "record " + i + " in the topic");
+        }
+        assertTrue(read.stream().noneMatch(r -> r.sequence() == 10), "the large record is not in the topic");
+    }
+
+    /** Reads what a fresh reader finds in the ring from its consumer position (then hands the ring back). */
+    private int recordsLeftInRing() {
+        reader.close();
+        try (JvmRingCommitReader fresh = new JvmRingCommitReader(ring)) {
+            return fresh.consume((buffer, offset, length) -> true, Integer.MAX_VALUE);
+        } finally {
+            reader = new JvmRingCommitReader(ring);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf.kafka;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Topic set-up and read-back for the tests, through Kafka's own admin and consumer clients. */
+final class Topics {
+    private Topics() {
+    }
+
+    /** A record read back: where it is in the topic and its bytes. */
+    record Read(int partition, long offset, byte[] key, byte[] value) {
+        /** @return the test sequence number in the first 8 bytes of the value (little-endian) */
+        long sequence() {
+            return ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        }
+    }
+
+    static void create(String bootstrap, String topic, int partitions, Map<String, String> configs) throws Exception {
+        try (Admin admin = admin(bootstrap)) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Denies WRITE on the topic to the anonymous principal (the broker allows what no ACL names). */
+    static void denyWrite(String bootstrap, String topic) throws Exception {
+        try (Admin admin = admin(bootstrap)) {
+            AclBinding deny = new AclBinding(new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
+                    new AccessControlEntry("User:ANONYMOUS", "*", AclOperation.WRITE, AclPermissionType.DENY));
+            admin.createAcls(List.of(deny)).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Reads every record of the topic: as many as its end offsets say, all partitions, waiting at
+     * most {@code timeout}.
+     */
+    static List<Read> readAll(String bootstrap, String topic, Duration timeout) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long total = consumer.endOffsets(partitions, timeout).values().stream().mapToLong(Long::longValue).sum();
+            List<Read> read = new ArrayList<>();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (read.size() < total) {
+                if (System.nanoTime() - deadline > 0) {
+                    fail("read " + read.size() + " of " + total + " records of " + topic + " in " + timeout);
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    read.add(new Read(r.partition(), r.offset(), r.key(), r.value()));
+                }
+            }
+            return read;
+        }
+    }
+
+    private static Admin admin(String bootstrap) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+}
