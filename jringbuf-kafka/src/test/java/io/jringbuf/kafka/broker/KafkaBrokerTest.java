@@ -31,10 +31,17 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The broker fixture works: a topic is created, an idempotent producer writes, a consumer reads back. */
-class BrokerSmokeTest {
+/**
+ * The broker fixture: a real broker that an idempotent producer writes to and a consumer reads
+ * back, and that comes back after a SIGKILL on the same port with its data.
+ */
+class KafkaBrokerTest {
+    /** A bound on one start; they take a few seconds (longer on a loaded machine). */
+    private static final Duration START_BOUND = Duration.ofSeconds(30);
+
     @TempDir
     static Path directory;
     static KafkaBroker broker;
@@ -42,28 +49,23 @@ class BrokerSmokeTest {
     @BeforeAll
     static void startBroker() {
         broker = KafkaBroker.start(directory);
+        assertTrue(broker.lastStartTime().compareTo(START_BOUND) < 0, "start took " + broker.lastStartTime());
     }
 
     @AfterAll
     static void stopBroker() {
         if (broker != null) {
             broker.close();
+            assertFalse(broker.isRunning());
         }
     }
 
     @Test
     void idempotentProducerWritesWhatAConsumerReadsBack() throws Exception {
         String topic = "smoke";
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
+        createTopic(topic);
         int count = 100;
-        Map<String, Object> producerConfig = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig,
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 sent.add(producer.send(new ProducerRecord<>(topic, ("record " + i).getBytes(StandardCharsets.UTF_8))));
@@ -72,6 +74,44 @@ class BrokerSmokeTest {
                 assertEquals(i, sent.get(i).get(30, TimeUnit.SECONDS).offset());
             }
         }
+        List<String> read = readBack(topic, count);
+        for (int i = 0; i < count; i++) {
+            assertEquals("record " + i, read.get(i));
+        }
+    }
+
+    @Test
+    void killedBrokerRestartsOnTheSamePortWithItsData() throws Exception {
+        String topic = "kept";
+        createTopic(topic);
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>(topic, "before".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+        }
+        int port = broker.port();
+        broker.kill();
+        assertFalse(broker.isRunning());
+        broker.restart();
+        assertTrue(broker.isRunning());
+        assertEquals(port, broker.port());
+        assertTrue(broker.lastStartTime().compareTo(START_BOUND) < 0, "restart took " + broker.lastStartTime());
+        assertEquals(List.of("before"), readBack(topic, 1));
+    }
+
+    private static void createTopic(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all"),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static List<String> readBack(String topic, int count) {
         List<String> read = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
@@ -81,15 +121,13 @@ class BrokerSmokeTest {
             consumer.seekToBeginning(List.of(partition));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (read.size() < count && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     read.add(new String(r.value(), StandardCharsets.UTF_8));
                 }
             }
+            assertEquals(count, consumer.position(partition), "records in " + topic);
         }
-        assertEquals(count, read.size(), "records read back");
-        for (int i = 0; i < count; i++) {
-            assertEquals("record " + i, read.get(i));
-        }
-        assertTrue(broker.lastStartTime().toSeconds() < 30, "broker start took " + broker.lastStartTime());
+        assertEquals(count, read.size(), "records read back from " + topic);
+        return read;
     }
 }

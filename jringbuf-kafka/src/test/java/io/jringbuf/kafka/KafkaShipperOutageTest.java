@@ -1,0 +1,208 @@
+/*
+ * Copyright 2026 The jringbuf authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.jringbuf.kafka;
+
+import io.jringbuf.JvmRing;
+import io.jringbuf.base.RingType;
+import io.jringbuf.internal.protocol.Producer;
+import io.jringbuf.kafka.broker.KafkaBroker;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+import static io.jringbuf.kafka.ShipperFixture.consumerPosition;
+import static io.jringbuf.kafka.ShipperFixture.producerPosition;
+import static io.jringbuf.kafka.ShipperFixture.record;
+import static io.jringbuf.kafka.ShipperFixture.shipUntilFailure;
+import static io.jringbuf.kafka.ShipperFixture.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The shipper while its broker is away: down at start, and killed (SIGKILL) then restarted on the
+ * same port and log directory in the middle of a stream. Its own broker, since it kills it.
+ */
+class KafkaShipperOutageTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path brokerDirectory;
+    static KafkaBroker broker;
+
+    private JvmRing ring;
+    private JvmRingCommitReader reader;
+    private String topic;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = KafkaBroker.start(brokerDirectory);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @BeforeEach
+    void newRing(TestInfo test) {
+        topic = test.getTestMethod().orElseThrow().getName();
+    }
+
+    @AfterEach
+    void closeRingAndReviveBroker() {
+        if (reader != null) {
+            reader.close();
+        }
+        if (ring != null) {
+            ring.close();
+        }
+        if (!broker.isRunning()) {
+            broker.restart();
+        }
+    }
+
+    @Test
+    void brokerDownAtStartFailsAfterMaxBlockOrIsWaitedForWithinIt() throws Exception {
+        Topics.create(broker.bootstrapServers(), topic, 1, Map.of());
+        broker.kill();
+        ring = JvmRing.anonymous(RingType.RINGBUF, 1 << 16);
+        reader = new JvmRingCommitReader(ring);
+        int count = 100;
+        for (int i = 0; i < count; i++) {
+            write(ring, record(i, 50));
+        }
+        // A shipper whose max.block.ms runs out fails with Kafka's timeout and commits nothing.
+        KafkaShipper impatient = new KafkaShipper(reader, ShipperConfig.builder(broker.bootstrapServers(), topic)
+                .producerProperty("max.block.ms", "1500").build());
+        ShipException e = shipUntilFailure(impatient, WAIT);
+        impatient.close();
+        assertInstanceOf(TimeoutException.class, e.getCause(), e.getMessage());
+        assertEquals(0, consumerPosition(ring), "nothing committed");
+
+        // The next shipper starts from the ring's consumer position and waits long enough.
+        reader.close();
+        reader = new JvmRingCommitReader(ring);
+        KafkaShipper patient = new KafkaShipper(reader, ShipperConfig.builder(broker.bootstrapServers(), topic)
+                .producerProperty("max.block.ms", "60000").build());
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread shipping = startShipping(patient, failure);
+        broker.restart();
+        awaitCondition(() -> patient.committedRecords() == count || failure.get() != null,
+                "every record committed after the broker came up");
+        patient.stop();
+        shipping.join(WAIT.toMillis());
+        patient.close();
+        assertNull(failure.get(), () -> "failed: " + failure.get());
+        assertEquals(producerPosition(ring), consumerPosition(ring));
+        List<Topics.Read> read = Topics.readAll(broker.bootstrapServers(), topic, WAIT);
+        assertEquals(count, read.size(), "each record once: the failed shipper sent none");
+        for (int i = 0; i < count; i++) {
+            assertEquals(i, read.get(i).sequence());
+        }
+    }
+
+    @Test
+    void brokerKilledAndRestartedMidStreamLosesNothingWhileTheRingHoldsBack() throws Exception {
+        Topics.create(broker.bootstrapServers(), topic, 1, Map.of());
+        ring = JvmRing.anonymous(RingType.RINGBUF, 1 << 16);
+        reader = new JvmRingCommitReader(ring);
+        int count = 20_000;
+        int size = 100;
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread producing = new Thread(() -> {
+            try {
+                produce(ring.producer(), count, size);
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "ring-producer");
+        producing.start();
+        KafkaShipper shipper = new KafkaShipper(reader, ShipperConfig.builder(broker.bootstrapServers(), topic).build());
+        Thread shipping = startShipping(shipper, failure);
+
+        awaitCondition(() -> shipper.committedRecords() >= 3_000, "3000 records committed before the outage");
+        broker.kill();
+        long recordBytes = 8 + ((size + 7) & ~7);
+        // Back-pressure: the shipper commits nothing Kafka did not acknowledge, so the ring fills.
+        awaitCondition(() -> producerPosition(ring) - consumerPosition(ring) > ring.size() - 2 * recordBytes,
+                "the ring fills while the broker is down");
+        assertTrue(shipper.committedRecords() < count, "records wait in the ring");
+        long heldAt = consumerPosition(ring);
+        broker.restart();
+        producing.join(WAIT.toMillis());
+        assertTrue(!producing.isAlive(), "the producer wrote every record");
+        awaitCondition(() -> shipper.committedRecords() == count || failure.get() != null,
+                "every record committed after the restart");
+        shipper.stop();
+        shipping.join(WAIT.toMillis());
+        shipper.close();
+        assertNull(failure.get(), () -> "failed: " + failure.get());
+        assertTrue(heldAt < producerPosition(ring));
+        assertEquals(producerPosition(ring), consumerPosition(ring));
+
+        List<Topics.Read> read = Topics.readAll(broker.bootstrapServers(), topic, WAIT);
+        // The idempotent producer's retries across the restart write each record once.
+        assertEquals(count, read.size(), "records in the topic");
+        for (int i = 0; i < count; i++) {
+            assertEquals(i, read.get(i).sequence(), "record at offset " + i);
+        }
+    }
+
+    /** Writes {@code count} records, waiting (in bounded steps, at most 60 s in all) for room. */
+    private static void produce(Producer producer, int count, int size) {
+        MemorySegment buffer = producer.buffer();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (int i = 0; i < count; i++) {
+            long offset;
+            while ((offset = producer.reserve(size, Duration.ofMillis(5))) < 0) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new AssertionError("no room in the ring for record " + i + " within " + WAIT);
+                }
+            }
+            MemorySegment.copy(record(i, size), 0, buffer, ValueLayout.JAVA_BYTE, offset, size);
+            producer.submit(offset, 0);
+        }
+    }
+
+    private static Thread startShipping(KafkaShipper shipper, AtomicReference<Throwable> failure) {
+        Thread shipping = new Thread(() -> {
+            try {
+                shipper.run();
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        }, "shipping");
+        shipping.start();
+        return shipping;
+    }
+
+    private static void awaitCondition(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("not within " + WAIT + ": " + what);
+            }
+            Thread.sleep(10); // polling a condition: the shipper has no event to wait on
+        }
+    }
+}
