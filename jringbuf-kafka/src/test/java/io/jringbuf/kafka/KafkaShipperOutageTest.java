@@ -168,6 +168,122 @@ class KafkaShipperOutageTest {
         }
     }
 
+    @Test
+    void shipperKilledMidStreamIsResumedByTheNextWithAtMostItsWindowSentTwice(@TempDir Path ringDirectory)
+            throws Exception {
+        Topics.create(broker.bootstrapServers(), topic, 1, Map.of());
+        Path ringFile = ringDirectory.resolve("ring");
+        ring = JvmRing.create(ringFile, RingType.RINGBUF, 1 << 18);
+        int count = 30_000;
+        int size = 100;
+        int window = 1_024;
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread producing = new Thread(() -> {
+            try {
+                produce(ring.producer(), count, size);
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "ring-producer");
+
+        long began = System.nanoTime();
+        ChildShipper first = ChildShipper.start(ringFile, broker.bootstrapServers(), topic, window);
+        producing.start();
+        long recordBytes = 8 + ((size + 7) & ~7);
+        awaitCondition(() -> consumerPosition(ring) >= recordBytes * (count / 3), "a third of the records committed");
+        first.kill(); // SIGKILL: no flush, no commit
+        long committedAtCrash = consumerPosition(ring);
+        long killedAt = System.nanoTime();
+
+        ChildShipper second = ChildShipper.start(ringFile, broker.bootstrapServers(), topic, window);
+        producing.join(WAIT.toMillis());
+        assertTrue(!producing.isAlive(), "the producer wrote every record");
+        assertNull(failure.get(), () -> "producer failed: " + failure.get());
+        awaitCondition(() -> consumerPosition(ring) == producerPosition(ring), "every record committed");
+        long doneAt = System.nanoTime();
+        second.stopCleanly();
+
+        List<Topics.Read> read = Topics.readAll(broker.bootstrapServers(), topic, WAIT);
+        boolean[] seen = new boolean[count];
+        long highest = -1;
+        int duplicates = 0;
+        for (Topics.Read r : read) {
+            long sequence = r.sequence();
+            // Ring order: the second shipper starts again at the first record not committed,
+            // which is at most one past the highest record the first one sent.
+            assertTrue(sequence <= highest + 1, "record " + sequence + " after " + highest + " leaves a gap");
+            highest = Math.max(highest, sequence);
+            if (seen[(int) sequence]) {
+                duplicates++;
+            }
+            seen[(int) sequence] = true;
+        }
+        for (int i = 0; i < count; i++) {
+            assertTrue(seen[i], "record " + i + " is in the topic");
+        }
+        System.out.println("[shipper-crash] committed at the crash: record " + committedAtCrash / recordBytes
+                + "; sent twice: " + duplicates + " (window " + window + "); killed after "
+                + (killedAt - began) / 1_000_000 + " ms, all committed " + (doneAt - killedAt) / 1_000_000 + " ms later");
+        assertTrue(duplicates <= window, duplicates + " records sent twice, more than the window of " + window);
+        assertEquals(count + duplicates, read.size());
+    }
+
+    /** A {@link ShipperProcess} child JVM. */
+    private record ChildShipper(Process process, java.util.concurrent.BlockingQueue<String> lines, Path log) {
+        static ChildShipper start(Path ringFile, String bootstrap, String topic, int window) throws Exception {
+            List<String> command = List.of(ProcessHandle.current().info().command().orElseThrow(),
+                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-cp", System.getProperty("java.class.path"), ShipperProcess.class.getName(),
+                    ringFile.toString(), bootstrap, topic, Integer.toString(window));
+            Path log = ringFile.resolveSibling("shipper-" + System.nanoTime() + ".log");
+            Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
+            java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+            Thread reader = new Thread(() -> {
+                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        lines.add(line);
+                    }
+                } catch (java.io.IOException ignored) {
+                    // the child is gone
+                }
+            }, "shipper-stdout-" + p.pid());
+            reader.setDaemon(true);
+            reader.start();
+            ChildShipper child = new ChildShipper(p, lines, log);
+            child.expect("SHIPPING");
+            return child;
+        }
+
+        void expect(String prefix) throws InterruptedException {
+            String line = lines.poll(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (line == null || !line.startsWith(prefix)) {
+                process.destroyForcibly();
+                String err;
+                try {
+                    err = java.nio.file.Files.readString(log);
+                } catch (java.io.IOException e) {
+                    err = e.toString();
+                }
+                fail("shipper process " + process.pid() + ": expected " + prefix + ", got " + line
+                        + " (" + (process.isAlive() ? "alive" : "exit status " + process.exitValue()) + "); its standard error:\n" + err);
+            }
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            assertTrue(process.waitFor(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS), "killed shipper exits");
+        }
+
+        void stopCleanly() throws InterruptedException {
+            // SIGTERM through the process handle: Process.destroy() would close the child's
+            // standard input first, which the child takes for its parent's death.
+            process.toHandle().destroy();
+            expect("STOPPED");
+            assertTrue(process.waitFor(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS), "stopped shipper exits");
+        }
+    }
+
     /** Writes {@code count} records, waiting (in bounded steps, at most 60 s in all) for room. */
     private static void produce(Producer producer, int count, int size) {
         MemorySegment buffer = producer.buffer();

@@ -145,7 +145,9 @@ public final class KafkaBroker implements AutoCloseable {
             return;
         }
         Process p = process;
-        p.destroy();
+        // SIGTERM through the handle: Process.destroy() closes the child's standard input first,
+        // which BrokerProcess takes for its parent's death (and halts without a clean shutdown).
+        p.toHandle().destroy();
         try {
             if (!p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
