@@ -255,6 +255,20 @@ class KafkaShipperTest {
         assertTrue(read.stream().noneMatch(r -> r.sequence() == 10), "the large record is not in the topic");
     }
 
+    @Test
+    void recordLargerThanTheProducerLimitFailsBeforeLeavingTheShipper() throws Exception {
+        Topics.create(broker.bootstrapServers(), topic, 1, Map.of());
+        write(ring, record(0, 100));
+        long endOfFirst = producerPosition(ring);
+        write(ring, record(1, 3_000));
+        KafkaShipper shipper = new KafkaShipper(reader, config().producerProperty("max.request.size", "2048").build());
+        ShipException e = shipUntilFailure(shipper, WAIT);
+        shipper.close();
+        assertInstanceOf(RecordTooLargeException.class, e.getCause(), e.getMessage());
+        assertEquals(endOfFirst, consumerPosition(ring), "committed up to the record before the large one");
+        assertEquals(1, recordsLeftInRing());
+    }
+
     /** Reads what a fresh reader finds in the ring from its consumer position (then hands the ring back). */
     private int recordsLeftInRing() {
         reader.close();

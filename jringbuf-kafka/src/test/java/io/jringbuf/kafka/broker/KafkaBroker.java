@@ -292,7 +292,6 @@ public final class KafkaBroker implements AutoCloseable {
         config.put("num.io.threads", "2");
         config.put("background.threads", "2");
         config.put("num.recovery.threads.per.data.dir", "1");
-        config.put("log.cleaner.enable", "false");
         // The broker is unfenced after a heartbeat: beat often so that start-up does not wait
         // for the default 2 s interval. After a SIGKILL the controller refuses the restarted
         // broker's registration (DUPLICATE_BROKER_REGISTRATION) until the old session expires:
