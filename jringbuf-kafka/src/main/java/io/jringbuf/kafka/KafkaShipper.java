@@ -46,6 +46,19 @@ import java.util.concurrent.atomic.AtomicReference;
  *       flight and commits them: a clean stop loses nothing and leaves nothing to send twice.</li>
  * </ul>
  *
+ * <h2>What it does not do</h2>
+ * <ul>
+ *   <li>Skip a record Kafka will never take (larger than the topic's {@code max.message.bytes},
+ *       shorter than the key bytes, refused by an ACL): the shipper stops there, and a restarted
+ *       shipper stops there again until the cause is fixed. Nothing is dropped silently.</li>
+ *   <li>Keep ring order with the producer's ordering guarantees switched off: with
+ *       {@code enable.idempotence=false} and {@code max.in.flight.requests.per.connection > 1},
+ *       Kafka may reorder a partition's records on retries; the ring is still committed only past
+ *       acknowledged records.</li>
+ *   <li>Bound its in-flight window in bytes: the window counts records; Kafka's own
+ *       {@code buffer.memory} bounds the bytes it holds.</li>
+ * </ul>
+ *
  * <h2>Duplicates</h2>
  * With the idempotent producer (the default) Kafka writes no duplicates while the shipper
  * lives. After a crash, the records read but not committed are sent again by the next shipper:

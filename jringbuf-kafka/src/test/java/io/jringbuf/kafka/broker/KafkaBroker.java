@@ -139,6 +139,29 @@ public final class KafkaBroker implements AutoCloseable {
         process = null;
     }
 
+    /**
+     * Closes the pipe to the child's standard input, as the death of this JVM would, and waits
+     * (bounded) for the child to halt by itself.
+     *
+     * @return the child's exit status
+     * @throws IllegalStateException if the child is still running after the stop timeout
+     */
+    synchronized int letGo() {
+        if (process == null) {
+            throw new IllegalStateException("the broker is not running");
+        }
+        Process p = process;
+        try {
+            p.getOutputStream().close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        waitForExit(p, "the end of its standard input");
+        CHILDREN.remove(p);
+        process = null;
+        return p.exitValue();
+    }
+
     /** Stops the broker with SIGTERM (a controlled shutdown), then SIGKILL if it takes too long. */
     public synchronized void stop() {
         if (process == null) {

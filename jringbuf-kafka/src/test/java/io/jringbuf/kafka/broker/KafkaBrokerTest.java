@@ -97,6 +97,15 @@ class KafkaBrokerTest {
         assertEquals(List.of("before"), readBack(topic, 1));
     }
 
+    @Test
+    void brokerHaltsByItselfWhenTheTestJvmLetsGoOfIt() {
+        // What a test JVM killed without its shutdown hooks does to its child: the pipe closes.
+        assertEquals(0, broker.letGo(), "the broker's exit status (Runtime.halt(0))");
+        assertFalse(broker.isRunning());
+        broker.restart();
+        assertTrue(broker.isRunning());
+    }
+
     private static void createTopic(String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
