@@ -88,9 +88,17 @@ public final class KafkaShipper implements AutoCloseable {
     private final Duration commitInterval;
     private final Duration closeTimeout;
     private final RecordHandler sender = this::send;
-    /** The failed send with the lowest sequence number (written by the I/O thread or the shipping thread). */
+    /**
+     * The failed send with the lowest sequence number: compare-and-set by Kafka's I/O thread (the
+     * callback) or the shipping thread, read by the shipping thread before and after each poll.
+     * A failure set after a check is seen by the next one; {@link #flush()} checks after Kafka's
+     * flush, when every callback has run.
+     */
     private final AtomicReference<Failure> failure = new AtomicReference<>();
+    /** Set by any thread, read by the shipping thread between polls. */
     private volatile boolean stopRequested;
+    // Progress, written by the shipping thread only; volatile so that a progress display on
+    // another thread sees recent values (nothing else is ordered by them).
     private volatile long committedPosition;
     private volatile long sent;
     private volatile long committedRecords;
