@@ -7,13 +7,14 @@ import io.jringbuf.JvmRing;
 import io.jringbuf.base.RingType;
 import io.jringbuf.internal.protocol.Producer;
 import io.jringbuf.kafka.broker.KafkaBroker;
+import io.jringbuf.kafka.broker.SharedKafkaBroker;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.foreign.MemorySegment;
@@ -38,13 +39,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The shipper while its broker is away: down at start, and killed (SIGKILL) then restarted on the
- * same port and log directory in the middle of a stream. Its own broker, since it kills it.
+ * same port and log directory in the middle of a stream; and the shipper itself killed mid-stream.
+ * Each test leaves the shared broker running.
  */
+@ExtendWith(SharedKafkaBroker.class)
 class KafkaShipperOutageTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path brokerDirectory;
     static KafkaBroker broker;
 
     private JvmRing ring;
@@ -52,15 +53,8 @@ class KafkaShipperOutageTest {
     private String topic;
 
     @BeforeAll
-    static void startBroker() {
-        broker = KafkaBroker.start(brokerDirectory);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+    static void useBroker(KafkaBroker shared) {
+        broker = shared;
     }
 
     @BeforeEach

@@ -6,20 +6,19 @@ package io.jringbuf.kafka;
 import io.jringbuf.JvmRing;
 import io.jringbuf.base.RingType;
 import io.jringbuf.kafka.broker.KafkaBroker;
+import io.jringbuf.kafka.broker.SharedKafkaBroker;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,11 +40,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The shipper against a real broker: delivery, order, keys, commits, and the faults Kafka reports. */
+@ExtendWith(SharedKafkaBroker.class)
 class KafkaShipperTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    @TempDir
-    static Path brokerDirectory;
     static KafkaBroker broker;
 
     private JvmRing ring;
@@ -53,15 +51,8 @@ class KafkaShipperTest {
     private String topic;
 
     @BeforeAll
-    static void startBroker() {
-        broker = KafkaBroker.start(brokerDirectory);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+    static void useBroker(KafkaBroker shared) {
+        broker = shared;
     }
 
     @BeforeEach

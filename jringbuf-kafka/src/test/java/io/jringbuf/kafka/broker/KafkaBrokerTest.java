@@ -16,13 +16,11 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,26 +36,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The broker fixture: a real broker that an idempotent producer writes to and a consumer reads
  * back, and that comes back after a SIGKILL on the same port with its data.
  */
+@ExtendWith(SharedKafkaBroker.class)
 class KafkaBrokerTest {
     /** A bound on one start; they take a few seconds (longer on a loaded machine). */
     private static final Duration START_BOUND = Duration.ofSeconds(30);
 
-    @TempDir
-    static Path directory;
     static KafkaBroker broker;
 
     @BeforeAll
-    static void startBroker() {
-        broker = KafkaBroker.start(directory);
+    static void useBroker(KafkaBroker shared) {
+        broker = shared;
         assertTrue(broker.lastStartTime().compareTo(START_BOUND) < 0, "start took " + broker.lastStartTime());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-            assertFalse(broker.isRunning());
-        }
     }
 
     @Test
