@@ -49,7 +49,7 @@ class KafkaShipperOutageTest {
     static KafkaBroker broker;
 
     private JvmRing ring;
-    private JvmRingCommitReader reader;
+    private RingCommitReader reader;
     private String topic;
 
     @BeforeAll
@@ -80,7 +80,7 @@ class KafkaShipperOutageTest {
         Topics.create(broker.bootstrapServers(), topic, 1, Map.of());
         broker.kill();
         ring = JvmRing.anonymous(RingType.RINGBUF, 1 << 16);
-        reader = new JvmRingCommitReader(ring);
+        reader = RingCommitReader.of(ring);
         int count = 100;
         for (int i = 0; i < count; i++) {
             write(ring, record(i, 50));
@@ -95,7 +95,7 @@ class KafkaShipperOutageTest {
 
         // The next shipper starts from the ring's consumer position and waits long enough.
         reader.close();
-        reader = new JvmRingCommitReader(ring);
+        reader = RingCommitReader.of(ring);
         KafkaShipper patient = new KafkaShipper(reader, ShipperConfig.builder(broker.bootstrapServers(), topic)
                 .producerProperty("max.block.ms", "60000").build());
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -119,7 +119,7 @@ class KafkaShipperOutageTest {
     void brokerKilledAndRestartedMidStreamLosesNothingWhileTheRingHoldsBack() throws Exception {
         Topics.create(broker.bootstrapServers(), topic, 1, Map.of());
         ring = JvmRing.anonymous(RingType.RINGBUF, 1 << 16);
-        reader = new JvmRingCommitReader(ring);
+        reader = RingCommitReader.of(ring);
         int count = 20_000;
         int size = 100;
         AtomicReference<Throwable> failure = new AtomicReference<>();

@@ -47,7 +47,7 @@ class KafkaShipperTest {
     static KafkaBroker broker;
 
     private JvmRing ring;
-    private JvmRingCommitReader reader;
+    private RingCommitReader reader;
     private String topic;
 
     @BeforeAll
@@ -58,7 +58,7 @@ class KafkaShipperTest {
     @BeforeEach
     void newRing(TestInfo test) {
         ring = JvmRing.anonymous(RingType.RINGBUF, 1 << 20);
-        reader = new JvmRingCommitReader(ring);
+        reader = RingCommitReader.of(ring);
         topic = test.getTestMethod().orElseThrow().getName();
     }
 
@@ -263,10 +263,10 @@ class KafkaShipperTest {
     /** Reads what a fresh reader finds in the ring from its consumer position (then hands the ring back). */
     private int recordsLeftInRing() {
         reader.close();
-        try (JvmRingCommitReader fresh = new JvmRingCommitReader(ring)) {
+        try (RingCommitReader fresh = RingCommitReader.of(ring)) {
             return fresh.consume((buffer, offset, length) -> true, Integer.MAX_VALUE);
         } finally {
-            reader = new JvmRingCommitReader(ring);
+            reader = RingCommitReader.of(ring);
         }
     }
 }

@@ -58,7 +58,7 @@ class ShipperConfigTest {
     @Test
     void kafkaRefusesABadProducerPropertyByName() {
         try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 1 << 16);
-             JvmRingCommitReader reader = new JvmRingCommitReader(ring)) {
+             RingCommitReader reader = RingCommitReader.of(ring)) {
             ConfigException bad = assertThrows(ConfigException.class, () -> new KafkaShipper(reader,
                     ShipperConfig.builder("127.0.0.1:9092", "events").producerProperty("acks", "most").build()));
             assertTrue(bad.getMessage().contains("acks"), bad.getMessage());

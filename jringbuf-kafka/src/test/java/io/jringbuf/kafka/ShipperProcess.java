@@ -43,7 +43,7 @@ public final class ShipperProcess {
         watcher.start();
 
         try (JvmRing ring = JvmRing.open(Path.of(args[0]), RingType.RINGBUF);
-             JvmRingCommitReader reader = new JvmRingCommitReader(ring)) {
+             RingCommitReader reader = RingCommitReader.of(ring)) {
             ShipperConfig config = ShipperConfig.builder(args[1], args[2])
                     .maxInFlightRecords(Integer.parseInt(args[3]))
                     .build();

@@ -59,7 +59,7 @@ public final class ShipperThroughputProbe {
     private static double[] ship(KafkaBroker broker, String topic, int records, int size, int window) {
         long ringSize = Long.highestOneBit((long) records * (size + 8) * 2);
         try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, Math.max(ringSize, 1 << 20));
-             JvmRingCommitReader reader = new JvmRingCommitReader(ring)) {
+             RingCommitReader reader = RingCommitReader.of(ring)) {
             byte[] payload = ShipperFixture.record(1, size);
             for (int i = 0; i < records; i++) {
                 if (!ring.producer().output(payload, 0)) {

@@ -7,8 +7,10 @@ import io.jringbuf.JvmRing;
 import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
 import io.jringbuf.base.RecordHandler;
+import io.jringbuf.bpf.BpfMap;
 import io.jringbuf.internal.format.RingLayout;
 import io.jringbuf.internal.format.RingView;
+import io.jringbuf.internal.memory.KernelRingMemory;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -17,44 +19,54 @@ import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The test stand-in for the core's explicit-commit reader, over a real {@link JvmRing} (the only
- * file of the module that knows the ring's internals; it goes when the core's reader lands).
+ * The test stand-in for the core's explicit-commit reader, over a real ring: a {@link JvmRing}
+ * or a kernel {@code BPF_MAP_TYPE_RINGBUF} (the only file of the module that knows the ring's
+ * internals; it goes when the core's reader lands).
  *
  * <p>It reads the ring's memory as the core's consumer does (acquire loads of
- * {@code producer_pos} and of each header, pairing with the producers' release stores), but keeps
- * its read position to itself; {@link #commit} is the only store to {@code consumer_pos} (a
- * release store, then the missed-wakeup full fence). Two simplifications, fine for tests: it
- * does not wake producers blocked for space (they retry on their own timeouts), and
- * {@link #poll} re-checks every 200 µs instead of sleeping on the data wakeup (producers wake a
- * consumer only when {@code consumer_pos} is at their record, which a reader that reads ahead is
- * not).
+ * {@code producer_pos} and of each header, pairing with the producers' release stores: the JVM
+ * producers' and the kernel's {@code smp_store_release}), but keeps its read position to itself;
+ * {@link #commit} is the only store to {@code consumer_pos} (a release store, then the
+ * missed-wakeup full fence). Two simplifications, fine for tests: it does not wake JVM producers
+ * blocked for space (they retry on their own timeouts), and {@link #poll} re-checks every 200 µs
+ * instead of sleeping on the ring's wakeup (producers wake a consumer only when
+ * {@code consumer_pos} is at their record, which a reader that reads ahead is not).
  */
-final class JvmRingCommitReader implements ExplicitCommitReader, AutoCloseable {
+final class RingCommitReader implements ExplicitCommitReader, AutoCloseable {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
-    private final JvmRing ring;
     private final MemorySegment consumerPage;
     private final MemorySegment producerPage;
     private final MemorySegment data;
     private final long mask;
     private final long size;
+    private final Runnable release;
     private long readPosition;
     private long committed;
 
-    /** Claims the ring's consumer side and starts reading at its consumer position. */
-    JvmRingCommitReader(JvmRing ring) {
-        this.ring = ring;
-        RingView view = ring.view();
+    private RingCommitReader(RingView view, Runnable release) {
         this.consumerPage = view.consumerPage();
         this.producerPage = view.producerPage();
         this.data = view.data();
         this.mask = view.mask();
         this.size = view.size();
-        ring.control().claimConsumer();
+        this.release = release;
         // Acquire: pairs with the release store of whichever consumer committed last.
         this.committed = (long) LONG.getAcquire(consumerPage, RingLayout.CONSUMER_POS_OFFSET);
         this.readPosition = committed;
+    }
+
+    /** Claims the JVM ring's consumer side and starts reading at its consumer position. */
+    static RingCommitReader of(JvmRing ring) {
+        ring.control().claimConsumer();
+        return new RingCommitReader(ring.view(), () -> ring.control().releaseConsumer());
+    }
+
+    /** Maps a kernel RINGBUF for its consumer and starts reading at its consumer position. */
+    static RingCommitReader of(BpfMap ringbuf) {
+        KernelRingMemory memory = KernelRingMemory.forConsumer(ringbuf.fd(), ringbuf.info().maxEntries());
+        return new RingCommitReader(memory.view(), memory::close);
     }
 
     @Override
@@ -120,9 +132,9 @@ final class JvmRingCommitReader implements ExplicitCommitReader, AutoCloseable {
         return committed;
     }
 
-    /** Releases the consumer claim (the ring stays open: its owner closes it). */
+    /** Releases the JVM ring's consumer claim, or unmaps the kernel ring (the ring itself stays open: its owner closes it). */
     @Override
     public void close() {
-        ring.control().releaseConsumer();
+        release.run();
     }
 }
