@@ -17,12 +17,14 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import static io.jringbuf.bpf.Reg.R0;
 import static io.jringbuf.bpf.Reg.R1;
@@ -42,11 +45,13 @@ import static io.jringbuf.bpf.Reg.R9;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The shipper on a kernel {@code BPF_MAP_TYPE_RINGBUF} filled by a BPF program (run with
  * {@code BPF_PROG_TEST_RUN}) while it ships: every record the program put in the ring reaches
- * the topic in ring order, and every attempt the full ring refused is in the program's lost count.
+ * the topic in ring order, and every attempt the full ring refused is in the program's lost count;
+ * and a shipper JVM killed mid-stream is resumed by the next one from the kernel ring.
  * Skips with the kernel's reason where {@code bpf()} is refused, fails there under
  * {@code JRINGBUF_REQUIRE_BPF=1}.
  */
@@ -79,17 +84,7 @@ class KafkaShipperKernelTest {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread producing = new Thread(() -> {
                 try {
-                    long deadline = System.nanoTime() + WAIT.toNanos();
-                    long lost = 0;
-                    while (field(state, SEQ) < wanted && System.nanoTime() < deadline) {
-                        producer.testRun(64);
-                        attempts.addAndGet(64);
-                        long nowLost = field(state, LOST);
-                        if (nowLost != lost) {
-                            lost = nowLost;
-                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // the ring is full: back off
-                        }
-                    }
+                    produce(producer, state, wanted, attempts);
                 } catch (Throwable t) {
                     failure.set(t);
                 }
@@ -106,8 +101,8 @@ class KafkaShipperKernelTest {
             shipping.start();
             producing.join(WAIT.toMillis());
             assertTrue(!producing.isAlive(), "the BPF producer finished");
+            assertNull(failure.get(), () -> "producer failed: " + failure.get());
             long produced = field(state, SEQ);
-            assertTrue(produced >= wanted, "the BPF program wrote " + produced + " records within " + WAIT);
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (shipper.committedRecords() < produced && failure.get() == null && System.nanoTime() < deadline) {
                 Thread.sleep(10); // polling a counter: the shipper has no event to wait on
@@ -131,6 +126,89 @@ class KafkaShipperKernelTest {
                     assertEquals(i, value.getLong(8 * word), "record " + i + ", word " + word);
                 }
             }
+        }
+    }
+
+    @Test
+    void shipperKilledMidStreamIsResumedByTheNextFromTheKernelRing(@TempDir Path logs) throws Exception {
+        requireBpf();
+        String topic = "kernelRingCrash";
+        Topics.create(broker.bootstrapServers(), topic, 1, Map.of());
+        int wanted = 20_000;
+        int window = 1_024;
+        long recordBytes = 8 + PAYLOAD;
+        try (BpfMap ring = BpfMap.createRingbuf("ship_crash_rb", 64 * 1024);
+             BpfMap state = BpfMap.createArray("ship_crash_st", 16, 1);
+             BpfProgram producer = sequenceProducer(ring, state);
+             RingCommitReader watch = RingCommitReader.of(ring)) { // this JVM only watches the positions
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread producing = new Thread(() -> {
+                try {
+                    produce(producer, state, wanted, new AtomicLong());
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }, "bpf-producer");
+            String target = "map-id:" + ring.info().id();
+            ChildShipper first = ChildShipper.start(target, logs, broker.bootstrapServers(), topic, window);
+            producing.start();
+            awaitCondition(() -> watch.consumerPosition() >= recordBytes * (wanted / 4), "a quarter committed");
+            first.kill(); // SIGKILL: the kernel ring keeps every record not committed
+            long committedAtCrash = watch.consumerPosition() / recordBytes;
+            ChildShipper second = ChildShipper.start(target, logs, broker.bootstrapServers(), topic, window);
+            producing.join(WAIT.toMillis());
+            assertTrue(!producing.isAlive(), "the BPF producer finished");
+            assertNull(failure.get(), () -> "producer failed: " + failure.get());
+            awaitCondition(() -> watch.consumerPosition() == watch.producerPosition(), "every record committed");
+            second.stopCleanly();
+            long produced = field(state, SEQ);
+
+            List<Topics.Read> read = Topics.readAll(broker.bootstrapServers(), topic, WAIT);
+            boolean[] seen = new boolean[(int) produced];
+            long highest = -1;
+            int duplicates = 0;
+            for (Topics.Read r : read) {
+                long sequence = ByteBuffer.wrap(r.value()).order(ByteOrder.nativeOrder()).getLong(0);
+                assertTrue(sequence <= highest + 1, "record " + sequence + " after " + highest + " leaves a gap");
+                highest = Math.max(highest, sequence);
+                duplicates += seen[(int) sequence] ? 1 : 0;
+                seen[(int) sequence] = true;
+            }
+            for (int i = 0; i < produced; i++) {
+                assertTrue(seen[i], "record " + i + " is in the topic");
+            }
+            System.out.println("[kernel-ring-crash] " + produced + " records, committed at the crash: "
+                    + committedAtCrash + "; sent twice: " + duplicates + " (window " + window + ")");
+            assertTrue(duplicates <= window, duplicates + " records sent twice, more than the window of " + window);
+        }
+    }
+
+    /** Runs the program 64 times at a go until it has written {@code wanted} records, backing off while the ring is full. */
+    private static void produce(BpfProgram producer, BpfMap state, long wanted, AtomicLong attempts) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        long lost = 0;
+        while (field(state, SEQ) < wanted) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the BPF program wrote " + field(state, SEQ) + " of " + wanted
+                        + " records within " + WAIT);
+            }
+            producer.testRun(64);
+            attempts.addAndGet(64);
+            long nowLost = field(state, LOST);
+            if (nowLost != lost) {
+                lost = nowLost;
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // the ring is full: back off
+            }
+        }
+    }
+
+    private static void awaitCondition(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("not within " + WAIT + ": " + what);
+            }
+            Thread.sleep(10); // polling a position: nothing to wait on
         }
     }
 

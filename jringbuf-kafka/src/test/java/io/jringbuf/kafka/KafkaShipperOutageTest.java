@@ -181,7 +181,7 @@ class KafkaShipperOutageTest {
         }, "ring-producer");
 
         long began = System.nanoTime();
-        ChildShipper first = ChildShipper.start(ringFile, broker.bootstrapServers(), topic, window);
+        ChildShipper first = ChildShipper.start(ringFile.toString(), ringDirectory, broker.bootstrapServers(), topic, window);
         producing.start();
         long recordBytes = 8 + ((size + 7) & ~7);
         awaitCondition(() -> consumerPosition(ring) >= recordBytes * (count / 3), "a third of the records committed");
@@ -189,7 +189,7 @@ class KafkaShipperOutageTest {
         long committedAtCrash = consumerPosition(ring);
         long killedAt = System.nanoTime();
 
-        ChildShipper second = ChildShipper.start(ringFile, broker.bootstrapServers(), topic, window);
+        ChildShipper second = ChildShipper.start(ringFile.toString(), ringDirectory, broker.bootstrapServers(), topic, window);
         producing.join(WAIT.toMillis());
         assertTrue(!producing.isAlive(), "the producer wrote every record");
         assertNull(failure.get(), () -> "producer failed: " + failure.get());
@@ -220,62 +220,6 @@ class KafkaShipperOutageTest {
                 + (killedAt - began) / 1_000_000 + " ms, all committed " + (doneAt - killedAt) / 1_000_000 + " ms later");
         assertTrue(duplicates <= window, duplicates + " records sent twice, more than the window of " + window);
         assertEquals(count + duplicates, read.size());
-    }
-
-    /** A {@link ShipperProcess} child JVM. */
-    private record ChildShipper(Process process, java.util.concurrent.BlockingQueue<String> lines, Path log) {
-        static ChildShipper start(Path ringFile, String bootstrap, String topic, int window) throws Exception {
-            List<String> command = List.of(ProcessHandle.current().info().command().orElseThrow(),
-                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"), ShipperProcess.class.getName(),
-                    ringFile.toString(), bootstrap, topic, Integer.toString(window));
-            Path log = ringFile.resolveSibling("shipper-" + System.nanoTime() + ".log");
-            Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
-            java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
-            Thread reader = new Thread(() -> {
-                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        lines.add(line);
-                    }
-                } catch (java.io.IOException ignored) {
-                    // the child is gone
-                }
-            }, "shipper-stdout-" + p.pid());
-            reader.setDaemon(true);
-            reader.start();
-            ChildShipper child = new ChildShipper(p, lines, log);
-            child.expect("SHIPPING");
-            return child;
-        }
-
-        void expect(String prefix) throws InterruptedException {
-            String line = lines.poll(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            if (line == null || !line.startsWith(prefix)) {
-                process.destroyForcibly();
-                String err;
-                try {
-                    err = java.nio.file.Files.readString(log);
-                } catch (java.io.IOException e) {
-                    err = e.toString();
-                }
-                fail("shipper process " + process.pid() + ": expected " + prefix + ", got " + line
-                        + " (" + (process.isAlive() ? "alive" : "exit status " + process.exitValue()) + "); its standard error:\n" + err);
-            }
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            assertTrue(process.waitFor(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS), "killed shipper exits");
-        }
-
-        void stopCleanly() throws InterruptedException {
-            // SIGTERM through the process handle: Process.destroy() would close the child's
-            // standard input first, which the child takes for its parent's death.
-            process.toHandle().destroy();
-            expect("STOPPED");
-            assertTrue(process.waitFor(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS), "stopped shipper exits");
-        }
     }
 
     /** Writes {@code count} records, waiting (in bounded steps, at most 60 s in all) for room. */

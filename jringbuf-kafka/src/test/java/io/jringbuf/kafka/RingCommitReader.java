@@ -132,6 +132,16 @@ final class RingCommitReader implements ExplicitCommitReader, AutoCloseable {
         return committed;
     }
 
+    /** @return the ring's {@code consumer_pos} now, whoever committed it (for a test watching another process's reader) */
+    long consumerPosition() {
+        return (long) LONG.getAcquire(consumerPage, RingLayout.CONSUMER_POS_OFFSET);
+    }
+
+    /** @return the ring's {@code producer_pos} now */
+    long producerPosition() {
+        return (long) LONG.getAcquire(producerPage, RingLayout.PRODUCER_POS_OFFSET);
+    }
+
     /** Releases the JVM ring's consumer claim, or unmaps the kernel ring (the ring itself stays open: its owner closes it). */
     @Override
     public void close() {

@@ -5,17 +5,19 @@ package io.jringbuf.kafka;
 
 import io.jringbuf.JvmRing;
 import io.jringbuf.base.RingType;
+import io.jringbuf.bpf.BpfMap;
 
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A shipper in its own JVM, for the crash tests: ships a JVM ring file to a topic until SIGTERM
+ * A shipper in its own JVM, for the crash tests: ships a JVM ring file, or a kernel RINGBUF given
+ * as {@code map-id:ID}, to a topic until SIGTERM
  * (a clean stop: flush, commit, print {@code STOPPED}) or SIGKILL (a crash). Prints
  * {@code SHIPPING} once the shipper runs. Halts when its standard input closes (the test JVM is
  * gone).
  *
- * <p>Arguments: ring file, bootstrap servers, topic, max in-flight records.
+ * <p>Arguments: ring file or {@code map-id:ID}, bootstrap servers, topic, max in-flight records.
  */
 public final class ShipperProcess {
     private ShipperProcess() {
@@ -24,7 +26,7 @@ public final class ShipperProcess {
     /**
      * Runs the shipper.
      *
-     * @param args ring file, bootstrap servers, topic, max in-flight records
+     * @param args ring file or {@code map-id:ID}, bootstrap servers, topic, max in-flight records
      * @throws Exception on failure (the exit status is then non-zero)
      */
     public static void main(String[] args) throws Exception {
@@ -42,31 +44,43 @@ public final class ShipperProcess {
         watcher.setDaemon(true);
         watcher.start();
 
-        try (JvmRing ring = JvmRing.open(Path.of(args[0]), RingType.RINGBUF);
-             RingCommitReader reader = RingCommitReader.of(ring)) {
-            ShipperConfig config = ShipperConfig.builder(args[1], args[2])
-                    .maxInFlightRecords(Integer.parseInt(args[3]))
-                    .build();
-            KafkaShipper shipper = new KafkaShipper(reader, config);
-            Thread main = Thread.currentThread();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                System.err.println("ShipperProcess: stopping");
-                shipper.stop();
-                try {
-                    main.join(30_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "stop-shipper"));
-            System.out.println("SHIPPING");
-            System.out.flush();
-            try {
-                shipper.run();
-            } finally {
-                shipper.close();
+        String target = args[0];
+        if (target.startsWith("map-id:")) {
+            try (BpfMap map = BpfMap.openById(Integer.parseInt(target.substring("map-id:".length())));
+                 RingCommitReader reader = RingCommitReader.of(map)) {
+                ship(reader, args);
             }
-            System.out.println("STOPPED " + shipper.committedRecords());
-            System.out.flush();
+        } else {
+            try (JvmRing ring = JvmRing.open(Path.of(target), RingType.RINGBUF);
+                 RingCommitReader reader = RingCommitReader.of(ring)) {
+                ship(reader, args);
+            }
         }
+    }
+
+    private static void ship(RingCommitReader reader, String[] args) {
+        ShipperConfig config = ShipperConfig.builder(args[1], args[2])
+                .maxInFlightRecords(Integer.parseInt(args[3]))
+                .build();
+        KafkaShipper shipper = new KafkaShipper(reader, config);
+        Thread main = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("ShipperProcess: stopping");
+            shipper.stop();
+            try {
+                main.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "stop-shipper"));
+        System.out.println("SHIPPING");
+        System.out.flush();
+        try {
+            shipper.run();
+        } finally {
+            shipper.close();
+        }
+        System.out.println("STOPPED " + shipper.committedRecords());
+        System.out.flush();
     }
 }
