@@ -5,7 +5,6 @@ package io.jringbuf.kafka;
 
 import io.jringbuf.JvmRing;
 import io.jringbuf.base.RingType;
-import io.jringbuf.internal.protocol.Producer;
 import io.jringbuf.kafka.broker.KafkaBroker;
 import io.jringbuf.kafka.broker.SharedKafkaBroker;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -125,7 +124,7 @@ class KafkaShipperOutageTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread producing = new Thread(() -> {
             try {
-                produce(ring.producer(), count, size);
+                produce(ring, count, size);
             } catch (Throwable t) {
                 failure.set(t);
             }
@@ -174,7 +173,7 @@ class KafkaShipperOutageTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread producing = new Thread(() -> {
             try {
-                produce(ring.producer(), count, size);
+                produce(ring, count, size);
             } catch (Throwable t) {
                 failure.set(t);
             }
@@ -223,7 +222,8 @@ class KafkaShipperOutageTest {
     }
 
     /** Writes {@code count} records, waiting (in bounded steps, at most 60 s in all) for room. */
-    private static void produce(Producer producer, int count, int size) {
+    private static void produce(JvmRing ring, int count, int size) {
+        var producer = ring.producer();
         MemorySegment buffer = producer.buffer();
         long deadline = System.nanoTime() + WAIT.toNanos();
         for (int i = 0; i < count; i++) {

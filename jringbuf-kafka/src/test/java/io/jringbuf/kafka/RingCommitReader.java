@@ -132,6 +132,16 @@ final class RingCommitReader implements ExplicitCommitReader, AutoCloseable {
         return committed;
     }
 
+    /** @return a JVM ring's {@code consumer_pos} now */
+    static long consumerPosition(JvmRing ring) {
+        return (long) LONG.getAcquire(ring.view().consumerPage(), RingLayout.CONSUMER_POS_OFFSET);
+    }
+
+    /** @return a JVM ring's {@code producer_pos} now */
+    static long producerPosition(JvmRing ring) {
+        return (long) LONG.getAcquire(ring.view().producerPage(), RingLayout.PRODUCER_POS_OFFSET);
+    }
+
     /** @return the ring's {@code consumer_pos} now, whoever committed it (for a test watching another process's reader) */
     long consumerPosition() {
         return (long) LONG.getAcquire(consumerPage, RingLayout.CONSUMER_POS_OFFSET);

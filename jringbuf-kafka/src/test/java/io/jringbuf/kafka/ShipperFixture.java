@@ -4,9 +4,7 @@
 package io.jringbuf.kafka;
 
 import io.jringbuf.JvmRing;
-import io.jringbuf.internal.format.RingLayout;
 
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -44,12 +42,12 @@ final class ShipperFixture {
 
     /** @return the ring's producer position */
     static long producerPosition(JvmRing ring) {
-        return ring.view().producerPage().get(ValueLayout.JAVA_LONG, RingLayout.PRODUCER_POS_OFFSET);
+        return RingCommitReader.producerPosition(ring);
     }
 
     /** @return the ring's consumer position */
     static long consumerPosition(JvmRing ring) {
-        return ring.view().consumerPage().get(ValueLayout.JAVA_LONG, RingLayout.CONSUMER_POS_OFFSET);
+        return RingCommitReader.consumerPosition(ring);
     }
 
     /** Polls the shipper until the condition holds, failing after {@code timeout}. */
