@@ -65,10 +65,30 @@ final class Topics {
 
     /** Denies WRITE on the topic to the anonymous principal (the broker allows what no ACL names). */
     static void denyWrite(String bootstrap, String topic) throws Exception {
+        addAcls(bootstrap, List.of(new AclBinding(new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
+                new AccessControlEntry("User:ANONYMOUS", "*", AclOperation.WRITE, AclPermissionType.DENY))));
+    }
+
+    /**
+     * Adds ACLs and waits until the broker's authorizer has them: DescribeAcls is answered from
+     * the broker's own view, which follows the controller's metadata a moment later.
+     */
+    private static void addAcls(String bootstrap, List<AclBinding> acls) throws Exception {
         try (Admin admin = admin(bootstrap)) {
-            AclBinding deny = new AclBinding(new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
-                    new AccessControlEntry("User:ANONYMOUS", "*", AclOperation.WRITE, AclPermissionType.DENY));
-            admin.createAcls(List.of(deny)).all().get(30, TimeUnit.SECONDS);
+            admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+            for (AclBinding acl : acls) {
+                awaitAcl(admin, acl, true);
+            }
+        }
+    }
+
+    private static void awaitAcl(Admin admin, AclBinding acl, boolean present) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (admin.describeAcls(acl.toFilter()).values().get(30, TimeUnit.SECONDS).contains(acl) != present) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("the broker did not " + (present ? "apply " : "drop ") + acl + " within 30 s");
+            }
+            Thread.sleep(20); // polling the broker's view: there is no event to wait on
         }
     }
 
