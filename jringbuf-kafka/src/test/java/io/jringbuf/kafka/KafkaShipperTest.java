@@ -4,6 +4,7 @@
 package io.jringbuf.kafka;
 
 import io.jringbuf.JvmRing;
+import io.jringbuf.base.RecordHandler;
 import io.jringbuf.base.RingType;
 import io.jringbuf.kafka.broker.KafkaBroker;
 import io.jringbuf.kafka.broker.SharedKafkaBroker;
@@ -132,6 +133,55 @@ class KafkaShipperTest {
             assertTrue(seen[i], "record " + i + " is in the topic");
         }
         assertTrue(partitionOfKey.values().stream().distinct().count() > 1, "keys spread over partitions");
+    }
+
+    @Test
+    void neverHasMoreRecordsReadAheadOfTheCommitThanItsWindow() throws Exception {
+        Topics.create(broker.bootstrapServers(), topic, 1, Map.of());
+        int count = 200;
+        int size = 56; // 64 bytes a record with its header
+        for (int i = 0; i < count; i++) {
+            write(ring, record(i, size));
+        }
+        int window = 8;
+        int[] mostAhead = new int[1];
+        long[] committedPosition = {reader.readPosition()};
+        // The reader as the shipper sees it, counting what was read and not yet committed.
+        ExplicitCommitReader counting = new ExplicitCommitReader() {
+            private RecordHandler wrap(RecordHandler handler) {
+                return (buffer, offset, length) -> {
+                    int ahead = (int) ((reader.readPosition() - committedPosition[0]) / 64);
+                    mostAhead[0] = Math.max(mostAhead[0], ahead);
+                    return handler.onRecord(buffer, offset, length);
+                };
+            }
+
+            @Override
+            public int consume(RecordHandler handler, int max) {
+                return reader.consume(wrap(handler), max);
+            }
+
+            @Override
+            public int poll(RecordHandler handler, int max, Duration timeout) {
+                return reader.poll(wrap(handler), max, timeout);
+            }
+
+            @Override
+            public long readPosition() {
+                return reader.readPosition();
+            }
+
+            @Override
+            public void commit(long position) {
+                reader.commit(position);
+                committedPosition[0] = position;
+            }
+        };
+        try (KafkaShipper shipper = new KafkaShipper(counting, config().maxInFlightRecords(window).build())) {
+            shipUntil(shipper, () -> shipper.committedRecords() == count, WAIT, "all records committed");
+        }
+        assertEquals(window, mostAhead[0], "records read and not committed, at most (the window)");
+        assertEquals(count, Topics.readAll(broker.bootstrapServers(), topic, WAIT).size());
     }
 
     @Test
