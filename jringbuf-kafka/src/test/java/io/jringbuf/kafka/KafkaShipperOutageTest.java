@@ -28,6 +28,7 @@ import java.util.function.BooleanSupplier;
 import static io.jringbuf.kafka.ShipperFixture.consumerPosition;
 import static io.jringbuf.kafka.ShipperFixture.producerPosition;
 import static io.jringbuf.kafka.ShipperFixture.record;
+import static io.jringbuf.kafka.ShipperFixture.shipUntil;
 import static io.jringbuf.kafka.ShipperFixture.shipUntilFailure;
 import static io.jringbuf.kafka.ShipperFixture.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -75,24 +76,43 @@ class KafkaShipperOutageTest {
     }
 
     @Test
-    void brokerDownAtStartFailsAfterMaxBlockOrIsWaitedForWithinIt() throws Exception {
+    void brokerAwayLongerThanKafkasTimeoutsFailsTheShipperAndKeepsEveryRecordForTheNext() throws Exception {
         Topics.create(broker.bootstrapServers(), topic, 1, Map.of());
-        broker.kill();
         ring = JvmRing.anonymous(RingType.RINGBUF, 1 << 16);
         reader = RingCommitReader.of(ring);
+        int first = 50;
         int count = 100;
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < first; i++) {
             write(ring, record(i, 50));
         }
-        // A shipper whose max.block.ms runs out fails with Kafka's timeout and commits nothing.
+        // 1. Mid-stream: sends that Kafka cannot deliver within delivery.timeout.ms expire, the
+        //    shipper fails with Kafka's timeout, the ring stays committed past what was acknowledged.
+        KafkaShipper expiring = new KafkaShipper(reader, ShipperConfig.builder(broker.bootstrapServers(), topic)
+                .producerProperty("request.timeout.ms", "1000")
+                .producerProperty("delivery.timeout.ms", "2000")
+                .build());
+        shipUntil(expiring, () -> expiring.committedRecords() == first, WAIT, "the first records committed");
+        long committedBeforeOutage = consumerPosition(ring);
+        broker.kill();
+        for (int i = first; i < count; i++) {
+            write(ring, record(i, 50));
+        }
+        ShipException expired = shipUntilFailure(expiring, WAIT);
+        expiring.close();
+        assertInstanceOf(TimeoutException.class, expired.getCause(), expired.getMessage());
+        assertEquals(committedBeforeOutage, consumerPosition(ring), "nothing committed during the outage");
+
+        // 2. At start: with no broker to give metadata, a send fails after max.block.ms.
+        reader.close();
+        reader = RingCommitReader.of(ring);
         KafkaShipper impatient = new KafkaShipper(reader, ShipperConfig.builder(broker.bootstrapServers(), topic)
                 .producerProperty("max.block.ms", "1500").build());
-        ShipException e = shipUntilFailure(impatient, WAIT);
+        ShipException blocked = shipUntilFailure(impatient, WAIT);
         impatient.close();
-        assertInstanceOf(TimeoutException.class, e.getCause(), e.getMessage());
-        assertEquals(0, consumerPosition(ring), "nothing committed");
+        assertInstanceOf(TimeoutException.class, blocked.getCause(), blocked.getMessage());
+        assertEquals(committedBeforeOutage, consumerPosition(ring), "nothing committed");
 
-        // The next shipper starts from the ring's consumer position and waits long enough.
+        // 3. A shipper that waits long enough gets the rest once the broker is back.
         reader.close();
         reader = RingCommitReader.of(ring);
         KafkaShipper patient = new KafkaShipper(reader, ShipperConfig.builder(broker.bootstrapServers(), topic)
@@ -100,15 +120,15 @@ class KafkaShipperOutageTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread shipping = startShipping(patient, failure);
         broker.restart();
-        awaitCondition(() -> patient.committedRecords() == count || failure.get() != null,
-                "every record committed after the broker came up");
+        awaitCondition(() -> patient.committedRecords() == count - first || failure.get() != null,
+                "the rest committed after the broker came back");
         patient.stop();
         shipping.join(WAIT.toMillis());
         patient.close();
         assertNull(failure.get(), () -> "failed: " + failure.get());
         assertEquals(producerPosition(ring), consumerPosition(ring));
         List<Topics.Read> read = Topics.readAll(broker.bootstrapServers(), topic, WAIT);
-        assertEquals(count, read.size(), "each record once: the failed shipper sent none");
+        assertEquals(count, read.size(), "each record once: the failed shippers wrote nothing Kafka kept");
         for (int i = 0; i < count; i++) {
             assertEquals(i, read.get(i).sequence());
         }
