@@ -97,8 +97,8 @@ public final class KafkaShipper implements AutoCloseable {
     private final AtomicReference<Failure> failure = new AtomicReference<>();
     /** Set by any thread, read by the shipping thread between polls. */
     private volatile boolean stopRequested;
-    // Progress, written by the shipping thread only; volatile so that a progress display on
-    // another thread sees recent values (nothing else is ordered by them).
+    // Progress, written by the shipping thread after each poll (not per record); volatile so
+    // that a progress display on another thread sees recent values (nothing else is ordered by them).
     private volatile long committedPosition;
     private volatile long sent;
     private volatile long committedRecords;
@@ -240,7 +240,6 @@ public final class KafkaShipper implements AutoCloseable {
     private boolean send(MemorySegment buffer, long offset, int length) {
         long end = reader.readPosition();
         long seq = window.add(end);
-        sent = seq + 1;
         Delivery delivery = new Delivery(this, seq, end);
         byte[] keyBytes = null;
         if (key != null) {
@@ -271,6 +270,7 @@ public final class KafkaShipper implements AutoCloseable {
             reader.commit(end);
             committedPosition = end;
         }
+        sent = window.next();
         committedRecords = window.lowest();
         // With nothing in flight, DISCARD records read after the last sent one are passed too.
         if (window.size() == 0 && failure.get() == null) {
