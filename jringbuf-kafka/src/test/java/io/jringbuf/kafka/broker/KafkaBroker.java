@@ -90,8 +90,9 @@ public final class KafkaBroker implements AutoCloseable {
         // A port found free can be taken by another process before the child binds it: try
         // fresh ports a few times before giving up (only for the first start).
         for (int attempt = 0; attempt < 3; attempt++) {
-            broker.port = freePort();
-            broker.controllerPort = freePort();
+            int[] ports = freePorts();
+            broker.port = ports[0];
+            broker.controllerPort = ports[1];
             broker.writeConfig();
             try {
                 broker.launch();
@@ -342,9 +343,12 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /** Two distinct free ports on 127.0.0.1 (both held open while choosing, so they differ). */
+    private static int[] freePorts() {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (ServerSocket first = new ServerSocket(0, 1, loopback);
+             ServerSocket second = new ServerSocket(0, 1, loopback)) {
+            return new int[] {first.getLocalPort(), second.getLocalPort()};
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on 127.0.0.1", e);
         }
