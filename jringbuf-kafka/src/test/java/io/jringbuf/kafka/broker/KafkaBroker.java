@@ -343,14 +343,46 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    /** Two distinct free ports on 127.0.0.1 (both held open while choosing, so they differ). */
+    /**
+     * Two distinct free ports on 127.0.0.1 (both held open while choosing, so they differ), below
+     * the kernel's ephemeral range where it has one to spare: a restart binds the same ports
+     * again, and a port of the ephemeral range may meanwhile be the local end of some client's
+     * connection.
+     */
     private static int[] freePorts() {
         InetAddress loopback = InetAddress.getLoopbackAddress();
+        int ephemeralLow = ephemeralRangeStart();
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100 && ephemeralLow > 11_000; attempt++) {
+            int a = 10_000 + random.nextInt(ephemeralLow - 10_000);
+            int b = 10_000 + random.nextInt(ephemeralLow - 10_000);
+            if (a == b) {
+                continue;
+            }
+            try (ServerSocket first = new ServerSocket(a, 1, loopback);
+                 ServerSocket second = new ServerSocket(b, 1, loopback)) {
+                return new int[] {first.getLocalPort(), second.getLocalPort()};
+            } catch (IOException taken) {
+                // try another pair
+            }
+        }
         try (ServerSocket first = new ServerSocket(0, 1, loopback);
              ServerSocket second = new ServerSocket(0, 1, loopback)) {
             return new int[] {first.getLocalPort(), second.getLocalPort()};
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on 127.0.0.1", e);
+        }
+    }
+
+    /** @return the first port of the kernel's ephemeral range (Linux), or 0 if unknown */
+    private static int ephemeralRangeStart() {
+        // A reader, not Files.readString: on this JDK that returns only the first byte of a
+        // /proc/sys file (which reports a size of 0).
+        try (BufferedReader in = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+            String range = in.readLine();
+            return range == null ? 0 : Integer.parseInt(range.trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 
