@@ -55,16 +55,31 @@ public final class KafkaBroker implements AutoCloseable {
     private final Path logFile;
     private final String clusterId = UUID.randomUUID().toString().replace("-", "").substring(0, 22);
     private final Map<String, String> overrides;
+    private final List<String> jvmOptions;
     private int port;
     private int controllerPort;
     private Process process;
     private Duration lastStartTime;
 
-    private KafkaBroker(Path directory, Map<String, String> overrides) {
+    /**
+     * The broker JVM's options in tests: a small heap and one GC thread (it shares 2 cores with
+     * the test JVM and Maven); C1 only, since start-up is dominated by class loading and
+     * interpretation and C2 compiler threads would compete with it for the cores (throughput in
+     * tests is not the point); Kafka's INFO messages into broker.log, for failure reports.
+     */
+    private static final List<String> TEST_JVM = List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+    /** The broker JVM's options for benchmarks: those of Kafka's own start script (1 GiB heap, G1, full JIT). */
+    private static final List<String> BENCHMARK_JVM = List.of("-Xmx1g", "-Xms1g", "-XX:+UseG1GC",
+            "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+
+    private KafkaBroker(Path directory, Map<String, String> overrides, List<String> jvmOptions) {
         this.directory = directory;
         this.configFile = directory.resolve("server.properties");
         this.logFile = directory.resolve("broker.log");
         this.overrides = Map.copyOf(overrides);
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     /**
@@ -85,7 +100,21 @@ public final class KafkaBroker implements AutoCloseable {
      * @return the running broker
      */
     public static KafkaBroker start(Path directory, Map<String, String> overrides) {
-        KafkaBroker broker = new KafkaBroker(directory, overrides);
+        return start(new KafkaBroker(directory, overrides, TEST_JVM));
+    }
+
+    /**
+     * Starts a broker for a benchmark: the JVM options of Kafka's start script instead of the
+     * tests' start-up-friendly ones.
+     *
+     * @param directory an empty directory the caller owns
+     * @return the running broker
+     */
+    public static KafkaBroker startForBenchmark(Path directory) {
+        return start(new KafkaBroker(directory, Map.of(), BENCHMARK_JVM));
+    }
+
+    private static KafkaBroker start(KafkaBroker broker) {
         IllegalStateException failure = null;
         // A port found free can be taken by another process before the child binds it: try
         // fresh ports a few times before giving up (only for the first start).
@@ -216,15 +245,8 @@ public final class KafkaBroker implements AutoCloseable {
     private synchronized void launch() {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElseThrow());
-        // A small heap and one GC thread: the broker shares 2 cores with the test JVM and Maven.
-        command.add("-Xmx512m");
-        command.add("-XX:+UseSerialGC");
-        // C1 only: start-up is dominated by class loading and interpretation; C2 compiler threads
-        // compete with the broker's start for the cores. Throughput in tests is not the point.
-        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
         command.add("-Djava.awt.headless=true");
-        // Kafka's INFO messages go to broker.log (standard error), for failure reports.
-        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(BrokerProcess.class.getName());
