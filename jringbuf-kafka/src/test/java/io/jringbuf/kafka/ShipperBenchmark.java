@@ -31,10 +31,13 @@ import java.util.regex.Pattern;
  * java --enable-native-access=ALL-UNNAMED -cp &lt;test class path&gt; io.jringbuf.kafka.ShipperBenchmark \
  *      [records per run, default 1000000] [rounds, default 3] [sizes, default 64,256]
  * </pre>
+ * {@code -Dbench.only=ship} runs the shipper alone (to profile it, with JFR for instance).
  * Needs root (CAP_BPF) for the kernel ring. The broker runs with Kafka's start-script JVM options
  * ({@link KafkaBroker#startForBenchmark}).
  */
 public final class ShipperBenchmark {
+    /** {@code -Dbench.only=ship}: the shipper alone (for profiling it). */
+    private static final String ONLY = System.getProperty("bench.only", "");
     private static final Pattern PERF_TOTAL = Pattern.compile("(\\d+) records sent, ([0-9.]+) records/sec");
 
     private ShipperBenchmark() {
@@ -60,6 +63,12 @@ public final class ShipperBenchmark {
                     // Alternate which side goes first from round to round.
                     double[] ship;
                     double[] perf;
+                    if ("ship".equals(ONLY)) {
+                        ship = ship(broker, "ship-" + size + "-" + round, records, size);
+                        System.out.printf("size %4d round %d: shipper %,10.0f rec/s %6.2f us CPU/rec%n",
+                                size, round, ship[0], ship[1]);
+                        continue;
+                    }
                     if (round % 2 == 0) {
                         ship = ship(broker, "ship-" + size + "-" + round, records, size);
                         perf = perf(broker, "perf-" + size + "-" + round, records, size);
