@@ -136,6 +136,33 @@ class KafkaShipperTest {
     }
 
     @Test
+    void keylessRecordsSpreadOverPartitionsKeepRingOrderInEach() throws Exception {
+        Topics.create(broker.bootstrapServers(), topic, 3, Map.of());
+        int count = 4_000; // 208 bytes each: 832 KB of the 1 MiB ring
+        for (int i = 0; i < count; i++) {
+            write(ring, record(i, 200));
+        }
+        // Small batches so that the sticky partitioner moves on often.
+        try (KafkaShipper shipper = new KafkaShipper(reader, config().producerProperty("batch.size", "2048").build())) {
+            shipUntil(shipper, () -> shipper.committedRecords() == count, WAIT, "all records committed");
+        }
+        List<Topics.Read> read = Topics.readAll(broker.bootstrapServers(), topic, WAIT);
+        assertEquals(count, read.size());
+        read.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())
+                : Long.compare(a.offset(), b.offset()));
+        Map<Integer, Long> lastOfPartition = new HashMap<>();
+        boolean[] seen = new boolean[count];
+        for (Topics.Read r : read) {
+            long sequence = r.sequence();
+            Long last = lastOfPartition.put(r.partition(), sequence);
+            assertTrue(last == null || last < sequence, "partition " + r.partition() + ": " + sequence + " after " + last);
+            assertTrue(!seen[(int) sequence], "record " + sequence + " twice");
+            seen[(int) sequence] = true;
+        }
+        assertTrue(lastOfPartition.size() > 1, "records spread over partitions: " + lastOfPartition.keySet());
+    }
+
+    @Test
     void neverHasMoreRecordsReadAheadOfTheCommitThanItsWindow() throws Exception {
         Topics.create(broker.bootstrapServers(), topic, 1, Map.of());
         int count = 200;
