@@ -62,9 +62,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <h2>Duplicates</h2>
  * With the idempotent producer (the default) Kafka writes no duplicates while the shipper
  * lives. After a crash, the records read but not committed are sent again by the next shipper:
- * at most {@code maxInFlightRecords} plus what was acknowledged since the last commit (a commit
- * follows every poll, and a poll waits at most {@link ShipperConfig#commitInterval()} while
- * sends are in flight).
+ * at most {@code maxInFlightRecords}, since the window holds every record sent and not yet
+ * committed, acknowledged or not (a commit follows every poll, and a poll waits at most
+ * {@link ShipperConfig#commitInterval()} while sends are in flight, so acknowledged records
+ * rarely wait long).
  *
  * <h2>Cost per record</h2>
  * Kafka's producer takes a {@code ProducerRecord} with byte arrays and a callback per send; the
