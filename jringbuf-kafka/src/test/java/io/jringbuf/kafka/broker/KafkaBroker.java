@@ -398,8 +398,9 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** @return the first port of the kernel's ephemeral range (Linux), or 0 if unknown */
     private static int ephemeralRangeStart() {
-        // A reader, not Files.readString: on this JDK that returns only the first byte of a
-        // /proc/sys file (which reports a size of 0).
+        // A reader, not Files.readString: a /proc/sys file reports a size of 0, so readString
+        // reads one byte first, and the kernel answers a read from a non-zero offset of a sysctl
+        // file with end of file: it returns "3".
         try (BufferedReader in = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
             String range = in.readLine();
             return range == null ? 0 : Integer.parseInt(range.trim().split("\\s+")[0]);
