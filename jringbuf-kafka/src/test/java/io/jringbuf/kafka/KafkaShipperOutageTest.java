@@ -16,8 +16,6 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -144,7 +142,7 @@ class KafkaShipperOutageTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread producing = new Thread(() -> {
             try {
-                produce(ring, count, size);
+                ShipperFixture.writeWaiting(ring, count, size, WAIT);
             } catch (Throwable t) {
                 failure.set(t);
             }
@@ -193,7 +191,7 @@ class KafkaShipperOutageTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread producing = new Thread(() -> {
             try {
-                produce(ring, count, size);
+                ShipperFixture.writeWaiting(ring, count, size, WAIT);
             } catch (Throwable t) {
                 failure.set(t);
             }
@@ -239,23 +237,6 @@ class KafkaShipperOutageTest {
                 + (killedAt - began) / 1_000_000 + " ms, all committed " + (doneAt - killedAt) / 1_000_000 + " ms later");
         assertTrue(duplicates <= window, duplicates + " records sent twice, more than the window of " + window);
         assertEquals(count + duplicates, read.size());
-    }
-
-    /** Writes {@code count} records, waiting (in bounded steps, at most 60 s in all) for room. */
-    private static void produce(JvmRing ring, int count, int size) {
-        var producer = ring.producer();
-        MemorySegment buffer = producer.buffer();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        for (int i = 0; i < count; i++) {
-            long offset;
-            while ((offset = producer.reserve(size, Duration.ofMillis(5))) < 0) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new AssertionError("no room in the ring for record " + i + " within " + WAIT);
-                }
-            }
-            MemorySegment.copy(record(i, size), 0, buffer, ValueLayout.JAVA_BYTE, offset, size);
-            producer.submit(offset, 0);
-        }
     }
 
     private static Thread startShipping(KafkaShipper shipper, AtomicReference<Throwable> failure) {

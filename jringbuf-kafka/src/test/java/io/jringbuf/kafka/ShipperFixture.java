@@ -5,6 +5,8 @@ package io.jringbuf.kafka;
 
 import io.jringbuf.JvmRing;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -13,7 +15,10 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Test records and bounded loops shared by the shipper tests. */
+/**
+ * Test records and bounded loops shared by the shipper tests; the only file that writes into JVM
+ * rings (with {@link RingCommitReader} for the reading side, what changes with the core's ring API).
+ */
 final class ShipperFixture {
     private ShipperFixture() {
     }
@@ -31,6 +36,26 @@ final class ShipperFixture {
     /** Writes a record into the ring, failing the test if the ring is full. */
     static void write(JvmRing ring, byte[] payload) {
         assertTrue(ring.producer().output(payload, 0), "the ring has room for the record");
+    }
+
+    /**
+     * Writes records 0 .. count-1 of {@code size} bytes, waiting for room in bounded steps (a
+     * ring producer retries its reservation every 5 ms), at most {@code within} in all.
+     */
+    static void writeWaiting(JvmRing ring, int count, int size, Duration within) {
+        var producer = ring.producer();
+        MemorySegment buffer = producer.buffer();
+        long deadline = System.nanoTime() + within.toNanos();
+        for (int i = 0; i < count; i++) {
+            long offset;
+            while ((offset = producer.reserve(size, Duration.ofMillis(5))) < 0) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new AssertionError("no room in the ring for record " + i + " within " + within);
+                }
+            }
+            MemorySegment.copy(record(i, size), 0, buffer, ValueLayout.JAVA_BYTE, offset, size);
+            producer.submit(offset, 0);
+        }
     }
 
     /** Writes a record that the consumer must skip (reserved, then discarded). */
