@@ -7,6 +7,7 @@
 # The score compared is the producers' records/s (the "produceN" secondary result of each JMH
 # group: in steady state every record produced is consumed) and, in SampleTime mode, the mean
 # time of one produce operation (reserve, copy, submit, including any wait for space).
+import gzip
 import json
 import re
 import sys
@@ -25,7 +26,8 @@ SINGLE_PAIRS = [("ringbuf", "manyToOne"), ("userRingbuf", "oneToOne")]
 
 
 def load(path):
-    with open(path) as f:
+    # Raw results kept in git are gzipped (bench/results/*.json.gz); fresh ones are plain JSON.
+    with (gzip.open(path, "rt") if path.endswith(".gz") else open(path)) as f:
         rows = json.load(f)
     # key: (class, group, mode, payload, batchCommit) -> {"produce": (score, err, unit), "alloc": B/op}
     table = defaultdict(dict)

@@ -11,6 +11,7 @@
 #   python3 bench/plot.py bench/results/jmh-quick-<date>.json
 #   python3 bench/plot.py bench/results/jmh-ab-<date>.csv
 import csv
+import gzip
 import json
 import statistics
 import os
@@ -38,7 +39,8 @@ COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:b
 
 def load(path):
     out = {}
-    for r in json.load(open(path)):
+    # Raw results kept in git are gzipped (bench/results/*.json.gz); fresh ones are plain JSON.
+    for r in json.load(gzip.open(path, "rt") if path.endswith(".gz") else open(path)):
         cls, group = r["benchmark"].split(".")[-2:]
         params = r.get("params", {})
         if params.get("batchCommit", "false") != "false":
@@ -60,7 +62,8 @@ SINGLE = [
 def load_single(path):
     """SingleThreadBench throughput: {(method, payload): records/us}."""
     out = {}
-    for r in json.load(open(path)):
+    # Raw results kept in git are gzipped (bench/results/*.json.gz); fresh ones are plain JSON.
+    for r in json.load(gzip.open(path, "rt") if path.endswith(".gz") else open(path)):
         cls, method = r["benchmark"].split(".")[-2:]
         if cls == "SingleThreadBench" and r["mode"] == "thrpt":
             out[(method, int(r["params"]["payload"]))] = r["primaryMetric"]["score"]

@@ -11,6 +11,9 @@
  * </ul>
  */
 module io.jringbuf {
+    // Flight Recorder events (part of the JDK, not a dependency to download).
+    requires jdk.jfr;
+
     exports io.jringbuf;
     exports io.jringbuf.base;
     exports io.jringbuf.bpf;

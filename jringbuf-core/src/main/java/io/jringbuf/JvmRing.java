@@ -3,64 +3,76 @@
  */
 package io.jringbuf;
 
-import io.jringbuf.base.RingType;
-import io.jringbuf.base.ErrnoException;
 import io.jringbuf.base.Errno;
+import io.jringbuf.base.ErrnoException;
+import io.jringbuf.base.RingType;
+import io.jringbuf.internal.format.RingView;
 import io.jringbuf.internal.memory.SharedRingMemory;
-import io.jringbuf.internal.wait.FutexEventCount;
-import io.jringbuf.internal.wait.FutexWaiter;
 import io.jringbuf.internal.protocol.Consumer;
-import io.jringbuf.internal.protocol.Drainer;
-import io.jringbuf.internal.wait.Notifier;
 import io.jringbuf.internal.protocol.Producer;
 import io.jringbuf.internal.protocol.RingControl;
-import io.jringbuf.internal.format.RingView;
 import io.jringbuf.internal.protocol.UserProducer;
+import io.jringbuf.internal.wait.FutexEventCount;
+import io.jringbuf.internal.wait.FutexWaiter;
 
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
  * A BPF-format ring buffer between Java threads or Java processes, with Java playing the
- * kernel's parts too. The bytes in memory are exactly those of a kernel ring (see
- * {@link io.jringbuf.internal.format.RingLayout}); a metadata page in front holds what the kernel keeps
- * privately (lock, busy flag, wakeup words, counters).
+ * kernel's parts too. The bytes in memory are exactly those of a kernel ring; a metadata page in
+ * front holds what the kernel keeps privately (lock, busy flag, wakeup words, counters).
+ *
+ * <pre>{@code
+ * // Process A: create the ring and produce (any number of producer processes may do this).
+ * try (JvmRing ring = JvmRing.create(Path.of("/dev/shm/events"), RingType.RINGBUF, 1 << 20)) {
+ *     RingWriter writer = ring.writer();
+ *     long offset = writer.reserve(8);
+ *     if (offset != RingWriter.NO_SPACE) {
+ *         writer.buffer().set(ValueLayout.JAVA_LONG, offset, 42L);
+ *         writer.submit(offset);
+ *     }
+ * }
+ * // Process B: consume.
+ * try (JvmRing ring = JvmRing.open(Path.of("/dev/shm/events"), RingType.RINGBUF)) {
+ *     ring.reader().poll((buffer, offset, length) -> RecordHandler.CONTINUE, Duration.ofSeconds(1));
+ * }
+ * }</pre>
  *
  * <ul>
- *   <li>A {@link RingType#RINGBUF} ring has any number of {@link #producer() producers} (threads
- *       and processes) and one {@link #consumer() consumer}.</li>
- *   <li>A {@link RingType#USER_RINGBUF} ring has one {@link #userProducer() user producer} and one
- *       {@link #drainer() drainer}.</li>
+ *   <li>A {@link RingType#RINGBUF} ring has any number of producers (threads and processes, each
+ *       process through its {@link #writer()}) and one reader, the consumer.</li>
+ *   <li>A {@link RingType#USER_RINGBUF} ring has one producer ({@link #writer()}) and one reader,
+ *       the drainer, which does what the kernel's {@code bpf_user_ringbuf_drain} does.</li>
  * </ul>
  * Rings live in a file ({@link #create}, {@link #open}; put it on a tmpfs such as
  * {@code /dev/shm} to share memory rather than disk pages) or in anonymous memory
  * ({@link #anonymous}). Wakeups are futexes in the shared memory, so a producer in one process
- * wakes a consumer in another; a {@link JvmRingPoller} waits on several rings at once.
+ * wakes a reader in another; a {@link RingBuffer} waits on several rings at once.
  *
- * <p>Single-side claims: a process that takes the consumer (or drainer, or user producer) side
+ * <p>Single sides: a process that takes the reading side (or a USER_RINGBUF's producing side)
  * records its pid in the ring; another process asking for the same side gets EBUSY until the
  * holder closes the ring or dies. Processes that share a ring must share a pid namespace.
  *
- * <p>{@link #close()} wakes this process's waiters, releases its claims and unmaps the ring;
- * any later use fails with {@link ErrnoException} EBADF.
+ * <p>{@link #close()} wakes this process's waiters, releases its sides and unmaps the ring; any
+ * later use fails with {@link ErrnoException} EBADF.
  */
 public final class JvmRing implements AutoCloseable {
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+
     private final SharedRingMemory memory;
     private final RingControl control;
     private final FutexEventCount dataWakeup;
     private final FutexEventCount spaceWakeup;
     private final FutexWaiter spaceWaiter;
-    private Producer producer;
-    private Consumer consumer;
-    private Consumer batchConsumer;
-    private UserProducer userProducer;
-    private boolean userProducerWakesDrainer;
-    private Drainer drainer;
+    private RingReader reader;
+    private RingWriter writer;
 
     private JvmRing(SharedRingMemory memory) {
         this.memory = memory;
-        RingControl control = new RingControl(memory.controlBlock());
-        this.control = control;
+        this.control = new RingControl(memory.controlBlock());
         this.dataWakeup = new FutexEventCount(control.dataWakeupWord(), memory.shared(), control.wakeupCounter());
         this.spaceWakeup = new FutexEventCount(control.spaceWakeupWord(), memory.shared(), control.wakeupCounter());
         this.spaceWaiter = new FutexWaiter(spaceWakeup);
@@ -69,7 +81,10 @@ public final class JvmRing implements AutoCloseable {
     /**
      * Creates a ring file. Fails if the file exists.
      *
+     * @param path the file to create
+     * @param type the ring's format
      * @param size data bytes: a power of two, a multiple of the page size, at most 2 GiB
+     * @return the ring
      * @throws ErrnoException EEXIST, EINVAL (bad size), or the errno of a failing system call
      */
     public static JvmRing create(Path path, RingType type, long size) {
@@ -80,6 +95,8 @@ public final class JvmRing implements AutoCloseable {
     /**
      * Opens a ring file of either type.
      *
+     * @param path the ring file
+     * @return the ring
      * @throws ErrnoException ENOENT, EACCES…; EINVAL if the file is not a valid ring file
      */
     public static JvmRing open(Path path) {
@@ -89,173 +106,181 @@ public final class JvmRing implements AutoCloseable {
     /**
      * Opens a ring file that must be of the given type.
      *
+     * @param path the ring file
+     * @param expected the format the caller needs
+     * @return the ring
      * @throws ErrnoException EINVAL if the file is of another type or not a valid ring file
      */
     public static JvmRing open(Path path, RingType expected) {
-        return new JvmRing(SharedRingMemory.open(path, expected));
+        return new JvmRing(SharedRingMemory.open(path, Objects.requireNonNull(expected, "expected")));
     }
 
     /**
      * Creates a ring in anonymous memory, for threads of this JVM.
      *
+     * @param type the ring's format
+     * @param size data bytes: a power of two, a multiple of the page size, at most 2 GiB
+     * @return the ring
      * @throws ErrnoException EINVAL for a bad size
      */
     public static JvmRing anonymous(RingType type, long size) {
         return new JvmRing(SharedRingMemory.anonymous(type, size));
     }
 
-    /** @return the ring type */
+    /** {@return the ring's format} */
     public RingType type() {
         return memory.type();
     }
 
-    /** @return the data size in bytes */
+    /** {@return the data size in bytes} */
     public long size() {
         return memory.size();
     }
 
-    /** @return the ring file, or null for an anonymous ring */
+    /** {@return the ring file, or null for an anonymous ring} */
     public Path path() {
         return memory.path();
     }
 
     /**
-     * The producer side of a RINGBUF ring. One thread-safe instance per {@code JvmRing}; any number
-     * of processes may produce at once.
+     * The reading side, committing after every record: {@code reader(CommitMode.PER_RECORD)}.
      *
-     * @throws ErrnoException EINVAL if this is a USER_RINGBUF ring
+     * @return this process's one reader of the ring
+     * @throws ErrnoException EBUSY if another process holds the reading side
+     * @throws IllegalStateException if this ring's reader was made with another commit mode
      */
-    public synchronized Producer producer() {
-        require(RingType.RINGBUF, "producer()", "userProducer()");
-        if (producer == null) {
-            producer = new Producer(memory.view(), control, dataWakeup, spaceWaiter);
-        }
-        return producer;
+    public RingReader reader() {
+        return reader(CommitMode.PER_RECORD);
     }
 
     /**
-     * The consumer side of a RINGBUF ring, storing the consumer position once per record (as
-     * libbpf does). Claims the consumer side for this process.
+     * The reading side: the consumer of a RINGBUF, the drainer of a USER_RINGBUF. The first call
+     * claims the side for this process and chooses the commit mode; later calls return the same
+     * reader.
      *
-     * @throws ErrnoException EINVAL if this is a USER_RINGBUF ring; EBUSY if another consumer holds it
+     * @param mode when the reader stores {@code consumer_pos}; a USER_RINGBUF's drainer commits
+     *             per record, as the kernel's drain does
+     * @return this process's one reader of the ring
+     * @throws ErrnoException EBUSY if another process holds the reading side
+     * @throws IllegalStateException if this ring's reader was made with another commit mode
+     * @throws IllegalArgumentException for a USER_RINGBUF with a mode other than PER_RECORD
      */
-    public Consumer consumer() {
-        return consumer(false);
-    }
-
-    /**
-     * The consumer side of a RINGBUF ring.
-     *
-     * @param batchCommit store the consumer position once per batch instead of once per record
-     * @throws ErrnoException EINVAL if this is a USER_RINGBUF ring; EBUSY if another consumer holds it
-     */
-    public synchronized Consumer consumer(boolean batchCommit) {
-        require(RingType.RINGBUF, "consumer()", "drainer()");
-        Consumer existing = batchCommit ? batchConsumer : consumer;
-        if (existing != null) {
-            return existing;
-        }
-        if (consumer == null && batchConsumer == null) {
-            control.claimConsumer();
-        }
-        Consumer created = new Consumer(memory.view(), batchCommit, spaceWakeup, new FutexWaiter(dataWakeup),
-                control);
-        if (batchCommit) {
-            batchConsumer = created;
-        } else {
-            consumer = created;
-        }
-        return created;
-    }
-
-    /**
-     * The single producer of a USER_RINGBUF ring, waking a drainer that sleeps in
-     * {@link Drainer#drain(io.jringbuf.base.RecordHandler, int, java.time.Duration)}. Claims
-     * the producer side for this process.
-     *
-     * @throws ErrnoException EINVAL if this is a RINGBUF ring; EBUSY if another producer holds it
-     */
-    public UserProducer userProducer() {
-        return userProducer(true);
-    }
-
-    /**
-     * The single producer of a USER_RINGBUF ring. Claims the producer side for this process.
-     *
-     * @param wakesDrainer true: each submit decides, after a full barrier, whether a sleeping
-     *                     drainer is parked at the sample and wakes it. false: a submit is a
-     *                     release store and wakes nobody, as with a kernel ring (where a BPF
-     *                     program decides when to drain); cheaper per sample, for drainers that
-     *                     poll or spin rather than sleep: a drainer sleeping in the waiting
-     *                     {@code drain} then wakes only on its timeout
-     * @throws ErrnoException EINVAL if this is a RINGBUF ring; EBUSY if another producer holds it
-     * @throws IllegalStateException if this process's producer was already created with the other
-     *                               setting (a ring has one producer)
-     */
-    public synchronized UserProducer userProducer(boolean wakesDrainer) {
-        require(RingType.USER_RINGBUF, "userProducer()", "producer()");
-        if (userProducer == null) {
-            control.claimProducer();
-            try {
-                userProducer = new UserProducer(memory.view(), wakesDrainer ? dataWakeup : Notifier.NONE,
-                        spaceWaiter, control);
-            } catch (RuntimeException | Error e) {
-                control.releaseProducer(); // nothing was produced: the claim goes back
-                throw e;
+    public synchronized RingReader reader(CommitMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        checkOpen("reader");
+        if (reader != null) {
+            if (reader.commitMode() != mode) {
+                throw new IllegalStateException("this ring's reader commits " + reader.commitMode()
+                        + "; a ring has one reader");
             }
-            userProducerWakesDrainer = wakesDrainer;
-        } else if (userProducerWakesDrainer != wakesDrainer) {
-            throw new IllegalStateException("this ring's user producer was created with wakesDrainer="
-                    + userProducerWakesDrainer + "; a USER_RINGBUF has one producer");
+            return reader;
         }
-        return userProducer;
+        if (type() == RingType.USER_RINGBUF && mode != CommitMode.PER_RECORD) {
+            throw new IllegalArgumentException("a USER_RINGBUF reader drains as the kernel does and commits "
+                    + "PER_RECORD, not " + mode);
+        }
+        control.claimConsumer();
+        try {
+            if (type() == RingType.RINGBUF) {
+                Consumer consumer = Consumer.forJvmRing(memory.view(), mode == CommitMode.BATCH, spaceWakeup, control);
+                FutexWaiter dataWaiter = new FutexWaiter(dataWakeup);
+                reader = new ConsumerReader(consumer, mode, () -> dataWaiter, name(), control::drops);
+            } else {
+                reader = new DrainerReader(memory.view(), control, spaceWakeup, new FutexWaiter(dataWakeup), name(),
+                        control::drops);
+            }
+        } catch (RuntimeException | Error e) {
+            control.releaseConsumer(); // nothing was read: the claim goes back
+            throw e;
+        }
+        return reader;
     }
 
     /**
-     * The drainer of a USER_RINGBUF ring. Claims the consumer side for this process.
+     * The writing side: for a RINGBUF, this process's producer (thread-safe; any number of
+     * processes may produce at once); for a USER_RINGBUF, the one producer (the first call claims
+     * the side for this process). Later calls return the same writer.
      *
-     * @throws ErrnoException EINVAL if this is a RINGBUF ring; EBUSY if another drainer holds it
+     * @return this process's writer
+     * @throws ErrnoException EBUSY if another process produces into this USER_RINGBUF
      */
-    public synchronized Drainer drainer() {
-        require(RingType.USER_RINGBUF, "drainer()", "consumer()");
-        if (drainer == null) {
-            control.claimConsumer();
-            drainer = new Drainer(memory.view(), control, spaceWakeup, new FutexWaiter(dataWakeup));
+    public synchronized RingWriter writer() {
+        checkOpen("writer");
+        if (writer != null) {
+            return writer;
         }
-        return drainer;
+        if (type() == RingType.RINGBUF) {
+            writer = new ProducerWriter(new Producer(memory.view(), control, dataWakeup, spaceWaiter), name());
+            return writer;
+        }
+        control.claimProducer();
+        try {
+            UserProducer producer = UserProducer.forJvmRing(memory.view(), dataWakeup, spaceWaiter, control);
+            writer = new UserProducerWriter(producer, control::countDrop, control::drops, name());
+        } catch (RuntimeException | Error e) {
+            control.releaseProducer(); // nothing was produced: the claim goes back
+            throw e;
+        }
+        return writer;
     }
 
-    /** @return failed reservations over the ring's life, in every process */
+    /** {@return {@code consumer_pos}, acquire-loaded} */
+    public long consumerPosition() {
+        // Acquire: pairs with the reader's release store (any process).
+        return (long) LONG.getAcquire(memory.view().consumerPage(), 0L);
+    }
+
+    /** {@return {@code producer_pos}, acquire-loaded} */
+    public long producerPosition() {
+        // Acquire: pairs with the producers' release store at reservation (any process).
+        return (long) LONG.getAcquire(memory.view().producerPage(), 0L);
+    }
+
+    /**
+     * {@return unconsumed bytes (reserved and discarded records included): a racy snapshot, never negative
+     * (the consumer position is loaded first)}
+     */
+    public long availableBytes() {
+        long cons = consumerPosition();
+        return producerPosition() - cons;
+    }
+
+    /** {@return reservations refused for lack of space, over the ring's life, in every process} */
     public long drops() {
         return control.drops();
     }
 
-    /** @return locks, busy flags and BUSY records taken over from dead processes */
+    /** {@return locks, busy flags and BUSY records taken over from dead processes} */
     public long recoveries() {
         return control.recoveries();
     }
 
-    /** @return wakeups that reached waiting threads, in every process */
+    /** {@return wakeups that reached waiting threads, in every process} */
     public long wakeups() {
         return control.wakeups();
     }
 
-    /** @return the ring's control block: counters, lock, claims (for tools and tests) */
-    public RingControl control() {
-        return control;
+    /** {@return a name for the ring in statistics: its file, or "anonymous"} */
+    String name() {
+        return memory.path() == null ? "anonymous" : memory.path().toString();
     }
 
-    /** @return the ring's memory view (for tools and tests) */
-    public RingView view() {
-        return memory.view();
-    }
-
-    /** @return whether the ring is still open */
+    /** {@return whether the ring is still open} */
     public boolean isOpen() {
         return memory.isOpen();
     }
 
-    /** The event count consumers wait on (for {@link JvmRingPoller}). */
+    /** {@return the control block (for this package's tests, through {@code JvmRingInternals})} */
+    RingControl control() {
+        return control;
+    }
+
+    /** {@return the ring's memory as the roles see it (for tests)} */
+    RingView view() {
+        return memory.view();
+    }
+
+    /** The event count readers wait on (for {@link RingBuffer}'s wait set). */
     FutexEventCount dataWakeup() {
         return dataWakeup;
     }
@@ -269,20 +294,14 @@ public final class JvmRing implements AutoCloseable {
         if (!memory.isOpen()) {
             return;
         }
-        if (consumer != null) {
-            consumer.wakeUp();
-        }
-        if (batchConsumer != null) {
-            batchConsumer.wakeUp();
-        }
-        if (drainer != null) {
-            drainer.wakeUp();
+        if (reader != null) {
+            reader.wakeUp();
         }
         spaceWaiter.interrupt();
-        if (consumer != null || batchConsumer != null || drainer != null) {
+        if (reader != null) {
             control.releaseConsumer();
         }
-        if (userProducer != null) {
+        if (writer != null && type() == RingType.USER_RINGBUF) {
             control.releaseProducer();
         }
         memory.close();
@@ -294,10 +313,9 @@ public final class JvmRing implements AutoCloseable {
         return "JvmRing[" + memory.type() + ", " + memory.size() + " bytes, " + where + "]";
     }
 
-    private void require(RingType needed, String call, String instead) {
-        if (memory.type() != needed) {
-            throw new ErrnoException(Errno.EINVAL, call + ": this is a " + memory.type()
-                    + " ring; use " + instead);
+    private void checkOpen(String operation) {
+        if (!memory.isOpen()) {
+            throw new ErrnoException(Errno.EBADF, operation + ": the ring is closed");
         }
     }
 }

@@ -3,18 +3,22 @@
  */
 package io.jringbuf;
 
-import io.jringbuf.base.ErrnoException;
 import io.jringbuf.base.Errno;
+import io.jringbuf.base.ErrnoException;
+import io.jringbuf.base.RecordHandler;
+import io.jringbuf.base.RingType;
 import io.jringbuf.bpf.BpfMap;
+import io.jringbuf.bpf.BpfObject;
 import io.jringbuf.bpf.MapInfo;
 import io.jringbuf.bpf.MapType;
 import io.jringbuf.internal.memory.KernelRingMemory;
+import io.jringbuf.internal.protocol.Consumer;
 import io.jringbuf.internal.sys.Sys;
 import io.jringbuf.internal.wait.Blocking;
 import io.jringbuf.internal.wait.Epoll;
-import io.jringbuf.internal.protocol.Consumer;
-import io.jringbuf.internal.wait.Notifier;
-import io.jringbuf.base.RecordHandler;
+import io.jringbuf.internal.wait.FutexEventCount;
+import io.jringbuf.internal.wait.FutexWaitSet;
+import io.jringbuf.internal.wait.Waiter;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,13 +28,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Consumes one or more kernel {@code BPF_MAP_TYPE_RINGBUF} maps through one epoll set: libbpf's
- * {@code ring_buffer} ({@code ring_buffer__new/add/poll/consume/consume_n/epoll_fd/ring}).
+ * Waits on one or more RINGBUF rings at once and consumes each with its own handler: libbpf's
+ * {@code ring_buffer} ({@code ring_buffer__new/add/poll/consume/consume_n/epoll_fd/ring}). The
+ * rings are kernel maps (waited on in one epoll set) or JVM rings (waited on with one
+ * {@code futex_waitv}); one manager holds rings of one kind.
  *
  * <pre>{@code
- * try (RingBuffer rb = RingBuffer.create(mapFd, (buffer, offset, length) -> {
+ * try (RingBuffer rb = RingBuffer.create(events, (buffer, offset, length) -> {   // a BpfMap
  *         long pid = buffer.get(ValueLayout.JAVA_LONG, offset);
- *         return true;                        // false stops after this record
+ *         return RecordHandler.CONTINUE;
  *     })) {
  *     while (running) {
  *         rb.poll(Duration.ofMillis(100));    // waits, then drains the rings that are ready
@@ -39,87 +45,166 @@ import java.util.concurrent.locks.LockSupport;
  * }</pre>
  *
  * <h2>Waiting</h2>
- * Rings are registered level-triggered by default, as libbpf does. {@link Options#edgeTriggered}
- * registers them edge-triggered, which is safe here because the consumer issues the seed-000
- * full fence after publishing its position (libbpf without the 2026 fix can sleep forever on a
- * committed record in that mode). In edge-triggered mode a ring whose consumption stopped early
- * (a handler returning false or throwing) is drained by the next {@link #poll} before it waits,
- * because no new edge would announce records that were already committed.
+ * Kernel rings are registered level-triggered by default, as libbpf does.
+ * {@link Options#edgeTriggered} registers them edge-triggered, which is safe here because the
+ * readers issue the missed-wakeup fence after publishing their position (libbpf without the 2026
+ * fix can sleep forever on a committed record in that mode). In edge-triggered mode a ring whose
+ * consumption stopped early (a handler that returned {@link RecordHandler#STOP} or threw, or the
+ * bound of {@link #consume(int)}) is drained by the next {@link #poll} before it waits, because
+ * no new edge would announce records that were already committed. Timeouts follow
+ * {@code java.util.concurrent} (see {@link RingReader}).
  *
  * <h2>Busy polling</h2>
  * With {@link Options#busyPoll} a poll first spins for up to that long, consuming every ring
- * without sleeping, and sleeps in epoll only when nothing came in that time. While it spins the
- * rings are consumed {@linkplain Consumer#consumeHolding holding}: {@code consumer_pos} trails by
- * the last record, so the kernel's adaptive rule (wake the consumer if its position equals the
- * committed record's) sends no wakeups (but for the first commit after the consumer last slept
- * or settled); without that, a consumer that is always caught up would cost the BPF program an
- * irq_work and an interrupt per record. Records larger than a sixteenth of the ring are not held
- * back. Before it sleeps the poll stores the whole positions, issues the seed-000 fence and
- * consumes once more, so no record committed while it held back is left behind. Between looks
- * that found nothing it waits about a microsecond, so that it does not take the producer's cache
- * lines on every record. It costs a CPU while records keep coming (and for the spin time after
- * the last); it is meant for a dedicated consumer thread. {@link #wakeUp()} and {@link #close()}
- * reach a spinning poll when its spin ends at the latest, which with a long spin and no records
- * is long. A ring is left holding back a record between polls (until the next sleep,
- * {@link #consume()} or {@link #close()}): {@link Ring#consumerPosition()} and
- * {@link Ring#availableBytes()} then count that record as unconsumed.
+ * without sleeping, and sleeps only when nothing came in that time. While it spins the rings are
+ * consumed <em>holding</em>: {@code consumer_pos} trails by the last record passed, so the
+ * producers' adaptive rule (wake the reader if its position equals the committed record's) sends
+ * no wakeups (but for the first commit after the reader last slept); without that, a reader that
+ * is always caught up would cost a BPF program an irq_work and an interrupt per record. Records
+ * larger than a sixteenth of the ring are not held back. Before it sleeps the poll stores the
+ * whole positions, issues the missed-wakeup fence and consumes once more, so no record committed
+ * while it held back is left behind. Between looks that found nothing it waits about a
+ * microsecond, so that it does not take the producer's cache lines on every record. It costs a
+ * CPU while records keep coming (and for the spin time after the last); it is meant for a
+ * dedicated thread. {@link #wakeUp()} and {@link #close()} reach a spinning poll when its spin
+ * ends at the latest. Between polls a ring may be left holding back a record (until the next
+ * sleep, {@link #consume()} or {@link #close()}): its reader's {@code consumerPosition()} and
+ * {@code availableBytes()} then count that record as unconsumed.
+ *
+ * <h2>Fair draining</h2>
+ * libbpf's {@code ring_buffer__poll} drains each ready ring until it is empty, so a ring whose
+ * producer never pauses keeps the others (and the caller's loop) waiting. With
+ * {@link Options#perRingLimit} a poll makes one round over the ready rings and takes at most that
+ * many records from each; what is left is taken by the next poll (a level-triggered ring stays
+ * ready, an edge-triggered one is remembered). {@link #consume()} and {@link #consume(int)} make
+ * rounds until the rings are empty or the bound is reached, so the records of different rings
+ * interleave instead of one ring going first.
+ *
+ * <h2>Explicit commit</h2>
+ * With {@link CommitMode#EXPLICIT} the rings are read ahead and {@code consumer_pos} moves only
+ * when {@link RingReader#commit} is called on {@link #ring(int)}. Producers send no wakeups while
+ * a ring has uncommitted records, so a poll then looks again every millisecond.
  *
  * <h2>Threads</h2>
  * One thread polls and consumes at a time (the protocol has one consumer). {@link #wakeUp()} and
- * {@link #close()} may be called from any thread; close wakes a blocked poll and waits for it
- * to leave before unmapping.
+ * {@link #close()} may be called from any thread; close wakes a blocked poll and waits for it to
+ * leave before unmapping.
  */
 public final class RingBuffer implements AutoCloseable {
     /**
      * How the manager waits and commits.
      *
-     * @param edgeTriggered register the rings edge-triggered (see "Waiting")
-     * @param batchCommit store {@code consumer_pos} once per pass instead of once per record
+     * @param edgeTriggered register kernel rings edge-triggered (see "Waiting")
+     * @param commitMode when the rings' readers store {@code consumer_pos}
      * @param busyPoll how long a poll spins before it sleeps (see "Busy polling"); zero: it
      *                 sleeps at once, as libbpf does
+     * @param perRingLimit the most records one ring delivers per round (see "Fair draining");
+     *                     {@link Integer#MAX_VALUE}: no limit, as libbpf
      */
-    public record Options(boolean edgeTriggered, boolean batchCommit, Duration busyPoll) {
-        /** libbpf's behaviour: level-triggered, one consumer-position store per record, no spinning. */
-        public static final Options DEFAULT = new Options(false, false, Duration.ZERO);
+    public record Options(boolean edgeTriggered, CommitMode commitMode, Duration busyPoll, int perRingLimit) {
+        /**
+         * libbpf's behaviour: level-triggered, a consumer-position store per record, no spinning,
+         * no per-ring limit.
+         */
+        public static final Options DEFAULT = new Options(false, CommitMode.PER_RECORD, Duration.ZERO,
+                Integer.MAX_VALUE);
 
         /**
          * Checks the options.
          *
-         * @throws IllegalArgumentException if busyPoll is negative
+         * @throws IllegalArgumentException if busyPoll is negative or perRingLimit below 1
+         * @throws NullPointerException if commitMode or busyPoll is null
          */
         public Options {
+            Objects.requireNonNull(commitMode, "commitMode");
             Objects.requireNonNull(busyPoll, "busyPoll");
             if (busyPoll.isNegative()) {
                 throw new IllegalArgumentException("busyPoll must not be negative: " + busyPoll);
             }
+            if (perRingLimit < 1) {
+                throw new IllegalArgumentException("perRingLimit must be at least 1: " + perRingLimit);
+            }
         }
 
-        /** @return these options, edge-triggered or not */
+        /**
+         * Chooses level- or edge-triggered waiting for kernel rings.
+         *
+         * @param on register kernel rings edge-triggered
+         * @return these options, edge-triggered or not
+         */
         public Options withEdgeTriggered(boolean on) {
-            return new Options(on, batchCommit, busyPoll);
+            return new Options(on, commitMode, busyPoll, perRingLimit);
         }
 
-        /** @return these options, with batch commit (one consumer-position store per pass) or not */
-        public Options withBatchCommit(boolean on) {
-            return new Options(edgeTriggered, on, busyPoll);
+        /**
+         * Chooses the readers' commit mode.
+         *
+         * @param mode when the readers store {@code consumer_pos}
+         * @return these options with that commit mode
+         */
+        public Options withCommitMode(CommitMode mode) {
+            return new Options(edgeTriggered, mode, busyPoll, perRingLimit);
         }
 
-        /** @return these options with polls that spin for up to {@code spin} before sleeping (zero: never) */
+        /**
+         * Chooses how long a poll spins before it sleeps.
+         *
+         * @param spin how long a poll spins before sleeping (zero: never)
+         * @return these options with that busy poll
+         */
         public Options withBusyPoll(Duration spin) {
-            return new Options(edgeTriggered, batchCommit, spin);
+            return new Options(edgeTriggered, commitMode, spin, perRingLimit);
+        }
+
+        /**
+         * Chooses the fairness bound: a poll takes at most {@code records} from each ring, so a
+         * ring with a sustained producer cannot keep the others (and the caller's loop) waiting.
+         *
+         * @param records the most records one ring delivers per round, at least 1
+         * @return these options with that limit
+         */
+        public Options withPerRingLimit(int records) {
+            return new Options(edgeTriggered, commitMode, busyPoll, records);
+        }
+    }
+
+    /** One ring of the manager. */
+    private static final class Entry {
+        final ConsumerReader reader;
+        final Consumer consumer;
+        final RecordHandler handler;
+        /** The mapping of a kernel ring (owned), or null for a JVM ring (owned by its JvmRing). */
+        final KernelRingMemory memory;
+        /** Edge-triggered or explicit: the last consume stopped with records left. */
+        boolean leftover;
+
+        Entry(ConsumerReader reader, RecordHandler handler, KernelRingMemory memory) {
+            this.reader = reader;
+            this.consumer = reader.consumer();
+            this.handler = handler;
+            this.memory = memory;
         }
     }
 
     private final Options options;
+    private final boolean explicit;
+    /** The most records one ring delivers per round ({@link Options#perRingLimit}). */
+    private final int limit;
     private final long busyPollNanos;
     private final Epoll epoll;
-    private final List<Ring> rings = new ArrayList<>();
-    private final List<Boolean> leftovers = new ArrayList<>();
+    private final List<Entry> rings = new ArrayList<>();
+    /** The JVM rings' wakeup words, and the set that waits on all of them. */
+    private final List<FutexEventCount> wakeups = new ArrayList<>();
+    private volatile FutexWaitSet waitSet;
+    /** Whether the rings are JVM rings (decided by the first ring). */
+    private boolean jvmRings;
     private final AtomicInteger activePolls = new AtomicInteger();
     private volatile boolean closed;
 
     private RingBuffer(Options options) {
         this.options = Objects.requireNonNull(options, "options");
+        this.explicit = options.commitMode() == CommitMode.EXPLICIT;
+        this.limit = options.perRingLimit();
         long spin;
         try {
             spin = options.busyPoll().toNanos();
@@ -131,9 +216,36 @@ public final class RingBuffer implements AutoCloseable {
     }
 
     /**
-     * Creates a manager with a first ring ({@code ring_buffer__new}), libbpf's defaults.
+     * Creates a manager with a first kernel ring ({@code ring_buffer__new}), libbpf's defaults.
      *
-     * @param mapFd a RINGBUF map fd; not owned: close it yourself after the manager
+     * @param map a RINGBUF map; not owned: close it yourself after the manager
+     * @param handler receives the ring's records
+     * @return the manager
+     * @throws ErrnoException EINVAL if the map is not a RINGBUF; the errno of a refused mmap
+     */
+    public static RingBuffer create(BpfMap map, RecordHandler handler) {
+        return create(map.fd(), handler, Options.DEFAULT);
+    }
+
+    /**
+     * Creates a manager with a first kernel ring.
+     *
+     * @param map a RINGBUF map; not owned
+     * @param handler receives the ring's records
+     * @param options how to wait and commit
+     * @return the manager
+     * @throws ErrnoException EINVAL if the map is not a RINGBUF; the errno of a refused mmap
+     */
+    public static RingBuffer create(BpfMap map, RecordHandler handler, Options options) {
+        return create(map.fd(), handler, options);
+    }
+
+    /**
+     * Creates a manager with a first kernel ring, by map fd ({@code ring_buffer__new}).
+     *
+     * @param mapFd a RINGBUF map fd; not owned
+     * @param handler receives the ring's records
+     * @return the manager
      * @throws ErrnoException EINVAL if the fd is not a RINGBUF map; the errno of a refused mmap
      */
     public static RingBuffer create(int mapFd, RecordHandler handler) {
@@ -141,15 +253,19 @@ public final class RingBuffer implements AutoCloseable {
     }
 
     /**
-     * Creates a manager with a first ring.
+     * Creates a manager with a first kernel ring, by map fd.
      *
+     * @param mapFd a RINGBUF map fd; not owned
+     * @param handler receives the ring's records
+     * @param options how to wait and commit
+     * @return the manager
      * @throws ErrnoException EINVAL if the fd is not a RINGBUF map; the errno of a refused mmap
      */
     public static RingBuffer create(int mapFd, RecordHandler handler, Options options) {
         RingBuffer rb = new RingBuffer(options);
         try {
             rb.add(mapFd, handler);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             rb.close();
             throw e;
         }
@@ -157,85 +273,231 @@ public final class RingBuffer implements AutoCloseable {
     }
 
     /**
-     * Adds a ring with its own handler ({@code ring_buffer__add}). Rings keep their index (the
-     * order of adding) and their {@link Ring} object.
+     * Creates a manager with a first JVM ring.
      *
+     * @param ring a RINGBUF JVM ring; its reading side is claimed ({@link JvmRing#reader}); the
+     *             ring stays the caller's to close, after the manager
+     * @param handler receives the ring's records
+     * @param options how to wait and commit ({@code edgeTriggered} does not apply)
+     * @return the manager
+     * @throws ErrnoException EINVAL if the ring is not a RINGBUF; EBUSY if its reader is another
+     *                        process's
+     */
+    public static RingBuffer create(JvmRing ring, RecordHandler handler, Options options) {
+        RingBuffer rb = new RingBuffer(options);
+        try {
+            rb.add(ring, handler);
+        } catch (RuntimeException | Error e) {
+            rb.close();
+            throw e;
+        }
+        return rb;
+    }
+
+    /**
+     * Adds a kernel ring with its own handler ({@code ring_buffer__add}). Rings keep their index
+     * (the order of adding) and their reader.
+     *
+     * @param map a RINGBUF map; not owned
+     * @param handler receives the ring's records
+     * @return this manager
+     * @throws ErrnoException EINVAL if the map is not a RINGBUF; the errno of a refused mmap
+     * @throws IllegalArgumentException if this manager holds JVM rings
+     */
+    public RingBuffer add(BpfMap map, RecordHandler handler) {
+        return add(map.fd(), handler);
+    }
+
+    /**
+     * Adds a kernel ring by map fd ({@code ring_buffer__add}).
+     *
+     * @param mapFd a RINGBUF map fd; not owned
+     * @param handler receives the ring's records
      * @return this manager
      * @throws ErrnoException EINVAL if the fd is not a RINGBUF map; the errno of a refused mmap
+     * @throws IllegalArgumentException if this manager holds JVM rings
      */
-    public synchronized RingBuffer add(int mapFd, RecordHandler handler) {
+    public RingBuffer add(int mapFd, RecordHandler handler) {
+        return add(mapFd, handler, null);
+    }
+
+    /**
+     * Adds a kernel ring whose lost count is a lost-counter map's (see
+     * {@link BpfMap#createLostCounter} and {@code include/jringbuf_lost.h}).
+     *
+     * @param map a RINGBUF map; not owned
+     * @param handler receives the ring's records
+     * @param lostCounter the ring's per-CPU lost counter, added up over the CPUs; null for none
+     * @return this manager
+     * @throws ErrnoException EINVAL if the map is not a RINGBUF; the errno of a refused mmap
+     * @throws IllegalArgumentException if this manager holds JVM rings
+     */
+    public RingBuffer add(BpfMap map, RecordHandler handler, BpfMap lostCounter) {
+        return add(map.fd(), handler, lostCounter);
+    }
+
+    /**
+     * Adds a ring of a loaded object, by name; the object's {@code RING_lost} counter, if it
+     * declares one, is the ring's lost count.
+     *
+     * @param object a loaded object
+     * @param ringName its RINGBUF map's name
+     * @param handler receives the ring's records
+     * @return this manager
+     * @throws ErrnoException ENOENT if the object has no such map; EINVAL naming the map and both
+     *                        types if it is not a RINGBUF
+     * @throws IllegalArgumentException if this manager holds JVM rings
+     */
+    public RingBuffer add(BpfObject object, String ringName, RecordHandler handler) {
+        return add(object.map(ringName).fd(), handler, object.lostCounter(ringName).orElse(null));
+    }
+
+    /**
+     * Creates a manager with a first ring of a loaded object, by name (see
+     * {@link #add(BpfObject, String, RecordHandler)}).
+     *
+     * @param object a loaded object
+     * @param ringName its RINGBUF map's name
+     * @param handler receives the ring's records
+     * @param options how to wait and commit
+     * @return the manager
+     * @throws ErrnoException ENOENT if the object has no such map; EINVAL if it is not a RINGBUF
+     */
+    public static RingBuffer create(BpfObject object, String ringName, RecordHandler handler, Options options) {
+        RingBuffer rb = new RingBuffer(options);
+        try {
+            rb.add(object, ringName, handler);
+        } catch (RuntimeException | Error e) {
+            rb.close();
+            throw e;
+        }
+        return rb;
+    }
+
+    private synchronized RingBuffer add(int mapFd, RecordHandler handler, BpfMap lostCounter) {
         Objects.requireNonNull(handler, "handler");
         checkOpen("add");
+        checkKind(false);
         MapInfo info = BpfMap.requireType(mapFd, MapType.RINGBUF);
         KernelRingMemory memory = KernelRingMemory.forConsumer(mapFd, info.maxEntries());
         try {
-            Consumer consumer = new Consumer(memory.view(), options.batchCommit(), Notifier.NONE, null, null);
-            int events = Sys.EPOLLIN | (options.edgeTriggered() ? Sys.EPOLLET : 0);
-            epoll.add(mapFd, events, rings.size(), "RINGBUF fd " + mapFd);
-            rings.add(new Ring(memory, consumer, handler));
-            leftovers.add(Boolean.FALSE);
-        } catch (RuntimeException e) {
+            ConsumerReader reader = KernelRingReader.reader(memory, options.commitMode(), mapFd, info, lostCounter);
+            // Explicit readers keep records they have read, so a level-triggered fd would always
+            // be ready: wait for edges (and look again every millisecond, see "Explicit commit").
+            boolean et = options.edgeTriggered() || explicit;
+            epoll.add(mapFd, Sys.EPOLLIN | (et ? Sys.EPOLLET : 0), rings.size(), "RINGBUF fd " + mapFd);
+            rings.add(new Entry(reader, handler, memory));
+            jvmRings = false;
+        } catch (RuntimeException | Error e) {
             memory.close();
             throw e;
         }
         return this;
     }
 
-    /** @return the number of rings ({@code ring_buffer__ring} count) */
+    /**
+     * Adds a JVM ring with its own handler.
+     *
+     * @param ring a RINGBUF JVM ring; its reading side is claimed ({@link JvmRing#reader}); the
+     *             ring stays the caller's to close, after the manager
+     * @param handler receives the ring's records
+     * @return this manager
+     * @throws ErrnoException EINVAL if the ring is not a RINGBUF; EBUSY if its reader is another
+     *                        process's
+     * @throws IllegalArgumentException if this manager holds kernel rings
+     * @throws IllegalStateException if the ring's reader was made with another commit mode
+     */
+    public synchronized RingBuffer add(JvmRing ring, RecordHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        checkOpen("add");
+        checkKind(true);
+        if (ring.type() != RingType.RINGBUF) {
+            throw new ErrnoException(Errno.EINVAL, "add " + ring + ": a RingBuffer consumes RINGBUF rings, not "
+                    + ring.type() + " (drain it with its own reader)");
+        }
+        ConsumerReader reader = (ConsumerReader) ring.reader(options.commitMode());
+        rings.add(new Entry(reader, handler, null));
+        wakeups.add(ring.dataWakeup());
+        waitSet = new FutexWaitSet(wakeups);
+        jvmRings = true;
+        return this;
+    }
+
+    private void checkKind(boolean jvm) {
+        if (!rings.isEmpty() && jvmRings != jvm) {
+            throw new IllegalArgumentException("a RingBuffer holds either kernel rings (it waits in epoll) or JVM"
+                    + " rings (it waits on futexes), not both; this one holds " + (jvmRings ? "JVM" : "kernel")
+                    + " rings");
+        }
+    }
+
+    /** {@return the number of rings} */
     public synchronized int ringCount() {
         return rings.size();
     }
 
     /**
-     * The ring added {@code index}-th ({@code ring_buffer__ring}).
+     * The reader of the ring added {@code index}-th ({@code ring_buffer__ring}): its positions,
+     * its own {@code consume}/{@code poll} with another handler, and {@code commit}. Owned by
+     * this manager (a JVM ring's by its {@link JvmRing}); valid until the manager is closed.
      *
+     * @param index 0 for the first ring added
+     * @return the ring's reader
      * @throws ErrnoException ERANGE if there is no such ring (libbpf: NULL, errno ERANGE)
      */
-    public synchronized Ring ring(int index) {
+    public synchronized RingReader ring(int index) {
         if (index < 0 || index >= rings.size()) {
             throw new ErrnoException(Errno.ERANGE, "ring(" + index + "): this manager has " + rings.size() + " rings");
         }
-        return rings.get(index);
+        return rings.get(index).reader;
     }
 
     /**
-     * The epoll fd, to integrate into another event loop; then call {@link #consume()}
-     * ({@code ring_buffer__epoll_fd}). With {@link Options#busyPoll}, a {@link #poll} that did not
-     * sleep (zero timeout, records found while spinning, a handler that threw) may leave rings
-     * holding back a record (see "Busy polling"), and a holding ring sends no edge-triggered
-     * wakeups and is always level-triggered ready: call {@link #consume()}, which publishes every
-     * ring's position first, before waiting on this fd.
+     * The epoll fd of a manager of kernel rings, to integrate into another event loop; then call
+     * {@link #consume()} ({@code ring_buffer__epoll_fd}). With {@link Options#busyPoll}, a
+     * {@link #poll} that did not sleep may leave rings holding back a record (see "Busy
+     * polling"), and a holding ring sends no edge-triggered wakeups and is always level-triggered
+     * ready: call {@link #consume()}, which publishes every ring's position first, before waiting
+     * on this fd.
      *
      * @return the epoll fd
+     * @throws IllegalStateException for a manager of JVM rings, which waits on futexes
      */
     public int epollFd() {
+        if (jvmRings) {
+            throw new IllegalStateException("a RingBuffer of JVM rings waits on futexes and has no epoll fd to share");
+        }
         return epoll.fd();
     }
 
     /**
-     * Waits without a time limit until a ring is ready (or {@link #wakeUp()}/{@link #close()}),
-     * then drains the ready rings: {@code ring_buffer__poll(rb, -1)}.
+     * Waits without a time limit until a ring has records (or {@link #wakeUp()}/{@link #close()}),
+     * then consumes the rings that are ready: {@code ring_buffer__poll(rb, -1)}.
      *
      * @return records delivered (0 if woken without records)
+     * @throws ErrnoException EBADF if the manager is closed, or the errno of the wait
      */
     public int poll() {
-        return poll(null);
+        return poll(Blocking.FOREVER);
     }
 
     /**
-     * Waits up to {@code timeout} for a ring to have data, then consumes the rings that are ready
-     * ({@code ring_buffer__poll}).
+     * Waits up to {@code timeout} for a ring to have records, then consumes the rings that are
+     * ready ({@code ring_buffer__poll}).
      *
-     * @param timeout null or negative waits forever; zero does not wait
+     * @param timeout how long to wait (see {@link RingReader} "Timeouts")
      * @return records delivered, saturating at {@link Integer#MAX_VALUE}; 0 on timeout or
      *         {@link #wakeUp()}
-     * @throws ErrnoException EBADF if the manager is closed, or the errno of epoll_wait
+     * @throws ErrnoException EBADF if the manager is closed, or the errno of the wait
      */
     public int poll(Duration timeout) {
+        return poll(Blocking.toNanos(timeout));
+    }
+
+    private int poll(long nanos) {
         activePolls.incrementAndGet();
         try {
             checkOpen("poll");
-            long nanos = Blocking.toNanos(timeout);
             long start = System.nanoTime();
             if (busyPollNanos > 0) {
                 int n = spin(nanos == Blocking.FOREVER ? busyPollNanos : Math.min(busyPollNanos, nanos), start);
@@ -243,37 +505,133 @@ public final class RingBuffer implements AutoCloseable {
                     return n;
                 }
                 // About to sleep. Records committed while the rings were held back sent no
-                // wakeup: store the whole positions with the seed-000 fence (Consumer#consume
+                // wakeup: store the whole positions with the missed-wakeup fence (consume
                 // settles first) and consume once more; a record committed after that finds the
-                // consumer caught up and wakes it.
+                // reader caught up and wakes it.
                 n = consumeRings(Integer.MAX_VALUE);
                 if (n > 0) {
                     return n;
                 }
-            } else if (options.edgeTriggered()) {
+            } else if (options.edgeTriggered() || explicit) {
                 int n = consumeLeftovers();
                 if (n > 0) {
                     return n;
                 }
             }
-            for (;;) {
-                long remaining = nanos == Blocking.FOREVER ? Blocking.FOREVER : nanos - (System.nanoTime() - start);
-                int ready = epoll.await(Epoll.toMillis(Math.max(remaining, 0)));
-                if (ready == -Errno.EINTR) {
-                    if (remaining > 0) {
-                        continue;
-                    }
-                    return 0;
-                }
-                if (ready < 0) {
-                    checkOpen("poll");
-                    throw new ErrnoException(-ready, "epoll_wait on the ring buffer's epoll set");
-                }
-                return consumeReady(ready);
-            }
+            return jvmRings ? awaitJvmRings(nanos, start) : awaitKernelRings(nanos, start);
         } finally {
             activePolls.decrementAndGet();
         }
+    }
+
+    private int awaitKernelRings(long nanos, long start) {
+        for (;;) {
+            long remaining = nanos == Blocking.FOREVER ? Blocking.FOREVER : nanos - (System.nanoTime() - start);
+            boolean shortWait = explicit && anyUncommitted();
+            long wait = shortWait ? Math.min(Math.max(remaining, 0), EXPLICIT_LOOK_NANOS) : Math.max(remaining, 0);
+            int ready = epoll.await(Epoll.toMillis(wait));
+            if (ready == -Errno.EINTR) {
+                if (remaining > 0) {
+                    continue;
+                }
+                return 0;
+            }
+            if (ready < 0) {
+                checkOpen("poll");
+                throw new ErrnoException(-ready, "epoll_wait on the ring buffer's epoll set");
+            }
+            int n = shortWait ? consumeAfterLook(ready) : consumeReady(ready);
+            if (n > 0 || !shortWait || closed || woken(ready)) {
+                return n;
+            }
+            if (nanos != Blocking.FOREVER && System.nanoTime() - start >= nanos) {
+                return 0;
+            }
+        }
+    }
+
+    private int awaitJvmRings(long nanos, long start) {
+        FutexWaitSet set = waitSet;
+        long remaining = nanos == Blocking.FOREVER ? Blocking.FOREVER
+                : Math.max(0, nanos - (System.nanoTime() - start));
+        // A ring that delivers records right after a signalled wait counts that wakeup (futex_waitv
+        // wakes the one set, not a ring).
+        boolean[] signalled = {false};
+        Waiter counting = new Waiter() {
+            @Override
+            public long prepareWait() {
+                return set.prepareWait();
+            }
+
+            @Override
+            public int await(long token, long nanos) {
+                int outcome = set.await(token, nanos);
+                signalled[0] |= outcome == SIGNALLED;
+                return outcome;
+            }
+
+            @Override
+            public void cancelWait() {
+                set.cancelWait();
+            }
+
+            @Override
+            public void interrupt() {
+                set.interrupt();
+            }
+        };
+        try {
+            long got = Blocking.await(counting, remaining, explicit ? EXPLICIT_LOOK_NANOS : Blocking.SLICE_NANOS, () -> {
+                long total = 0;
+                for (int i = 0; i < rings.size() && total < Integer.MAX_VALUE; i++) {
+                    int n = consumeRing(i, (int) (Integer.MAX_VALUE - total));
+                    if (n > 0 && signalled[0]) {
+                        rings.get(i).reader.countWakeup();
+                    }
+                    total += n;
+                }
+                signalled[0] = false;
+                return total > 0 ? total : -1;
+            }, this::shouldLookAgain);
+            return got > 0 ? (int) Math.min(got, Integer.MAX_VALUE) : 0;
+        } catch (IllegalStateException e) {
+            for (Entry r : rings) {
+                if (!r.consumer.isOpen()) {
+                    throw new ErrnoException(Errno.EBADF, "poll: a ring of this manager is closed", e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** After a sleep slice: a dead producer's record at a head, or uncommitted records (explicit). */
+    private boolean shouldLookAgain() {
+        boolean again = false;
+        for (Entry r : rings) {
+            again |= r.consumer.deadPeerAtHead() || (explicit && r.consumer.hasUncommitted());
+        }
+        return again;
+    }
+
+    private boolean anyUncommitted() {
+        for (Entry r : rings) {
+            if (r.consumer.hasUncommitted()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How often an explicit-commit poll looks again while rings hold uncommitted records. */
+    private static final long EXPLICIT_LOOK_NANOS = 1_000_000L;
+
+    private boolean woken(int ready) {
+        for (int i = 0; i < ready; i++) {
+            if (epoll.data(i) == Epoll.WAKE_DATA) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int consumeReady(int ready) {
@@ -284,6 +642,7 @@ public final class RingBuffer implements AutoCloseable {
                 epoll.clearWake();
                 continue;
             }
+            rings.get((int) data).reader.countWakeup();
             total += consumeRing((int) data, Integer.MAX_VALUE);
             if (total >= Integer.MAX_VALUE) {
                 break;
@@ -292,30 +651,41 @@ public final class RingBuffer implements AutoCloseable {
         return (int) Math.min(total, Integer.MAX_VALUE);
     }
 
-    private int consumeRing(int index, int n) {
-        Ring ring = rings.get(index);
-        if (!options.edgeTriggered()) {
-            return ring.consume(n);
+    /** An explicit-commit look: producers may have sent no edge, so every ring is consumed. */
+    private int consumeAfterLook(int ready) {
+        for (int i = 0; i < ready; i++) {
+            if (epoll.data(i) == Epoll.WAKE_DATA) {
+                epoll.clearWake();
+            }
+        }
+        return consumeRings(Integer.MAX_VALUE);
+    }
+
+    private int consumeRing(int index, int want) {
+        int n = Math.min(want, limit);
+        Entry ring = rings.get(index);
+        if (!options.edgeTriggered() && !explicit) {
+            return ring.reader.consume(ring.handler, n);
         }
         // Edge-triggered: remember a ring left with records, so the next poll drains it first.
-        leftovers.set(index, Boolean.TRUE);
-        int got = ring.consume(n);
-        leftovers.set(index, ring.availableBytes() > 0);
+        ring.leftover = true;
+        int got = ring.reader.consume(ring.handler, n);
+        ring.leftover = explicit ? ring.consumer.producerPosition() != ring.consumer.readPosition()
+                : ring.reader.availableBytes() > 0;
         return got;
     }
 
     /**
-     * How long a busy poll waits (spinning) after a look that found nothing. A consumer that has
+     * How long a busy poll waits (spinning) after a look that found nothing. A reader that has
      * caught up and loads {@code producer_pos} every few nanoseconds takes that cache line (and
      * the next header's) from the producer on every record; looking once a microsecond, it finds
-     * several records per look. K2 on 2 vCPUs, 8 and 256 B, three interleaved pairs: 1 µs gave
-     * more records/s than back-to-back looks in all six (2026-11-26); a record waits at most this
-     * much longer.
+     * several records per look and a record waits at most this much longer (measured in
+     * bench/KERNEL-NOTES.md, "K2 busy poll").
      */
     private static final long LOOK_INTERVAL_NANOS = 1_000;
 
     /**
-     * Spins, consuming every ring holding ({@link Consumer#consumeHolding}), until a pass delivers
+     * Spins, consuming every ring holding (explicit readers simply read), until a pass delivers
      * records, {@code budget} nanoseconds have passed since {@code start}, or the manager closes.
      *
      * @return records delivered by the pass that found some, or 0
@@ -324,7 +694,9 @@ public final class RingBuffer implements AutoCloseable {
         for (;;) {
             long total = 0;
             for (int i = 0; i < rings.size() && total < Integer.MAX_VALUE; i++) {
-                total += rings.get(i).consumeHolding((int) (Integer.MAX_VALUE - total));
+                Entry r = rings.get(i);
+                int n = (int) Math.min(Integer.MAX_VALUE - total, limit);
+                total += r.reader.consumeHolding(r.handler, n);
             }
             if (total > 0) {
                 return (int) total;
@@ -339,7 +711,10 @@ public final class RingBuffer implements AutoCloseable {
         }
     }
 
-    /** Consumes at most {@code n} records across the rings, in the order they were added. */
+    /**
+     * One round: consumes at most {@code n} records across the rings, in the order they were
+     * added, each ring at most {@link #limit}.
+     */
     private int consumeRings(int n) {
         long total = 0;
         for (int i = 0; i < rings.size() && total < n; i++) {
@@ -348,10 +723,21 @@ public final class RingBuffer implements AutoCloseable {
         return (int) total;
     }
 
+    /** Rounds until the rings are empty or {@code n} records were delivered (one if no limit). */
+    private int consumeRounds(int n) {
+        long total = 0;
+        int round;
+        do {
+            round = consumeRings((int) (n - total));
+            total += round;
+        } while (limit != Integer.MAX_VALUE && round > 0 && total < n);
+        return (int) total;
+    }
+
     private int consumeLeftovers() {
         long total = 0;
         for (int i = 0; i < rings.size() && total < Integer.MAX_VALUE; i++) {
-            if (leftovers.get(i)) {
+            if (rings.get(i).leftover) {
                 total += consumeRing(i, Integer.MAX_VALUE);
             }
         }
@@ -362,6 +748,7 @@ public final class RingBuffer implements AutoCloseable {
      * Consumes every ring without waiting ({@code ring_buffer__consume}).
      *
      * @return records delivered, saturating at {@link Integer#MAX_VALUE}
+     * @throws ErrnoException EBADF if the manager is closed
      */
     public int consume() {
         return consume(Integer.MAX_VALUE);
@@ -371,7 +758,9 @@ public final class RingBuffer implements AutoCloseable {
      * Consumes at most {@code n} records across the rings, in the order they were added
      * ({@code ring_buffer__consume_n}); {@code n <= 0} delivers none.
      *
+     * @param n the most records to deliver
      * @return records delivered
+     * @throws ErrnoException EBADF if the manager is closed
      */
     public int consume(int n) {
         activePolls.incrementAndGet();
@@ -380,11 +769,11 @@ public final class RingBuffer implements AutoCloseable {
             if (busyPollNanos > 0) {
                 // Rings a busy poll left holding back a record, also those this call will not
                 // reach (n), publish their whole positions (see epollFd).
-                for (int i = 0; i < rings.size(); i++) {
-                    rings.get(i).consumer().settle();
+                for (Entry r : rings) {
+                    r.consumer.settle();
                 }
             }
-            return consumeRings(n);
+            return consumeRounds(n);
         } finally {
             activePolls.decrementAndGet();
         }
@@ -393,11 +782,16 @@ public final class RingBuffer implements AutoCloseable {
     /** Makes a blocked {@link #poll} return (or the next one, if none is blocked). Any thread. */
     public void wakeUp() {
         epoll.wake();
+        FutexWaitSet set = waitSet;
+        if (set != null) {
+            set.interrupt();
+        }
     }
 
     /**
-     * Wakes a blocked poll, waits (up to 10 s) for it to leave, unmaps every ring and closes the
-     * epoll set. The map fds are not closed: they belong to the caller.
+     * Wakes a blocked poll, waits (up to 10 s) for it to leave, unmaps every kernel ring and
+     * closes the epoll set. The map fds and the JVM rings are not closed: they are the caller's.
+     * Records read but not committed ({@link CommitMode#EXPLICIT}) stay in the rings.
      */
     @Override
     public void close() {
@@ -407,7 +801,7 @@ public final class RingBuffer implements AutoCloseable {
             }
             closed = true;
         }
-        epoll.wake();
+        wakeUp();
         long deadline = System.nanoTime() + 10_000_000_000L;
         boolean drained = false;
         while (!(drained = activePolls.get() == 0) && System.nanoTime() < deadline) {
@@ -416,10 +810,21 @@ public final class RingBuffer implements AutoCloseable {
         // A busy poll may have left a ring holding back its last record: publish it, unless a
         // poll is still running (a handler that did not return within the 10 s). A call that
         // starts from now on finds the manager closed before it touches a ring.
-        boolean settle = drained;
         synchronized (this) {
-            for (Ring r : rings) {
-                r.close(settle);
+            for (Entry r : rings) {
+                try {
+                    if (drained && r.consumer.isOpen()) {
+                        r.consumer.settle();
+                    }
+                } catch (RuntimeException e) {
+                    // Closing regardless: a held record that could not be published is delivered
+                    // again by the ring's next reader (never lost).
+                } finally {
+                    if (r.memory != null) {
+                        r.reader.closeWaiter();
+                        r.memory.close();
+                    }
+                }
             }
             epoll.close();
         }

@@ -6,8 +6,7 @@ package io.jringbuf;
 import io.jringbuf.base.RingType;
 import io.jringbuf.base.ErrnoException;
 import io.jringbuf.base.Errno;
-import io.jringbuf.internal.protocol.Consumer;
-import io.jringbuf.internal.protocol.Producer;
+import io.jringbuf.internal.format.RingFileDescriptor;
 import io.jringbuf.base.RecordHandler;
 import io.jringbuf.internal.protocol.Sleepers;
 import org.junit.jupiter.api.Test;
@@ -48,12 +47,12 @@ class JvmRingTest {
             assertEquals(8192, reader.size());
             assertEquals(file, reader.path());
             assertEquals(Files.size(file), 3L * 4096 + 8192);
-            Producer p = writer.producer();
+            RingWriter p = writer.writer();
             for (int i = 0; i < 100; i++) {
                 assertTrue(p.output(new byte[] {(byte) i, 1, 2}, 0));
             }
             List<byte[]> got = new ArrayList<>();
-            assertEquals(100, reader.consumer().consume(RecordHandler.copying(got::add)));
+            assertEquals(100, reader.reader().consume(RecordHandler.copying(got::add)));
             for (int i = 0; i < 100; i++) {
                 assertArrayEquals(new byte[] {(byte) i, 1, 2}, got.get(i));
             }
@@ -65,7 +64,7 @@ class JvmRingTest {
     @Test
     void theDataAreaIsMappedTwiceBackToBack() {
         try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 4096)) {
-            var data = ring.view().data();
+            var data = JvmRingInternals.view(ring).data();
             assertEquals(8192, data.byteSize());
             data.set(ValueLayout.JAVA_LONG, 4088, 0x1122334455667788L);
             assertEquals(0x1122334455667788L, data.get(ValueLayout.JAVA_LONG, 8192 - 8));
@@ -176,13 +175,18 @@ class JvmRingTest {
     }
 
     @Test
-    void askingForTheWrongRoleIsEinval() {
+    void eachTypeHasItsReaderAndWriter() {
         try (JvmRing rb = JvmRing.anonymous(RingType.RINGBUF, 4096);
              JvmRing user = JvmRing.anonymous(RingType.USER_RINGBUF, 4096)) {
-            errno(Errno.EINVAL, rb::userProducer);
-            errno(Errno.EINVAL, rb::drainer);
-            errno(Errno.EINVAL, user::producer);
-            errno(Errno.EINVAL, user::consumer);
+            assertEquals(RingType.RINGBUF, rb.reader().type(), "a RINGBUF's reader is its consumer");
+            assertEquals(RingType.RINGBUF, rb.writer().type());
+            assertEquals(RingType.USER_RINGBUF, user.reader().type(), "a USER_RINGBUF's reader is its drainer");
+            assertEquals(RingType.USER_RINGBUF, user.writer().type());
+        }
+        try (JvmRing user = JvmRing.anonymous(RingType.USER_RINGBUF, 4096)) {
+            assertThrows(IllegalArgumentException.class, () -> user.reader(CommitMode.BATCH),
+                    "a drainer commits per record, as the kernel's drain");
+            assertThrows(IllegalArgumentException.class, () -> user.reader(CommitMode.EXPLICIT));
         }
     }
 
@@ -190,13 +194,15 @@ class JvmRingTest {
     void theConsumerSideIsClaimedOncePerRingUntilClosed() {
         Path file = dir.resolve("ring");
         try (JvmRing first = JvmRing.create(file, RingType.RINGBUF, 4096)) {
-            Consumer c = first.consumer();
-            assertSame(c, first.consumer(), "the same instance for the same handle");
+            RingReader c = first.reader();
+            assertSame(c, first.reader(), "the same instance for the same handle");
+            assertThrows(IllegalStateException.class, () -> first.reader(CommitMode.BATCH),
+                    "the commit mode is chosen once");
             try (JvmRing second = JvmRing.open(file)) {
-                ErrnoException e = errno(Errno.EBUSY, second::consumer);
+                ErrnoException e = errno(Errno.EBUSY, second::reader);
                 assertTrue(e.getMessage().contains("exactly one consumer"), e.getMessage());
                 first.close();
-                assertNotNull(second.consumer(), "released by close");
+                assertNotNull(second.reader(), "released by close");
             }
         }
     }
@@ -206,10 +212,10 @@ class JvmRingTest {
         Path file = dir.resolve("ring");
         try (JvmRing first = JvmRing.create(file, RingType.USER_RINGBUF, 4096);
              JvmRing second = JvmRing.open(file)) {
-            first.userProducer();
-            first.drainer();
-            errno(Errno.EBUSY, second::userProducer);
-            errno(Errno.EBUSY, second::drainer);
+            first.writer();
+            first.reader();
+            errno(Errno.EBUSY, second::writer);
+            errno(Errno.EBUSY, second::reader);
         }
     }
 
@@ -219,11 +225,11 @@ class JvmRingTest {
         assertEquals(0, p.waitFor());
         try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 4096)) {
             // The consumer-owner word of the control block (see RingControl's layout).
-            var owner = ring.control();
-            var word = java.lang.foreign.MemorySegment.ofAddress(ring.view().consumerPage().address() - 4096 + 1024 + 320)
-                    .reinterpret(8);
+            var owner = JvmRingInternals.control(ring);
+            var word = java.lang.foreign.MemorySegment.ofAddress(JvmRingInternals.view(ring).consumerPage().address()
+                    - 4096 + RingFileDescriptor.CONTROL_OFFSET + RingFileDescriptor.CONSUMER_OWNER).reinterpret(8);
             word.set(ValueLayout.JAVA_LONG, 0, p.pid());
-            assertNotNull(ring.consumer());
+            assertNotNull(ring.reader());
             assertEquals(1, owner.recoveries());
         }
     }
@@ -231,8 +237,8 @@ class JvmRingTest {
     @Test
     void everyOperationAfterCloseIsEbadf() {
         JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 4096);
-        Producer p = ring.producer();
-        Consumer c = ring.consumer();
+        RingWriter p = ring.writer();
+        RingReader c = ring.reader();
         long off = p.reserve(8);
         ring.close();
         ring.close(); // idempotent
@@ -241,22 +247,24 @@ class JvmRingTest {
         errno(Errno.EBADF, () -> p.submit(off, 0));
         errno(Errno.EBADF, () -> c.consume((b, o, l) -> true));
         errno(Errno.EBADF, () -> c.poll((b, o, l) -> true, Duration.ofSeconds(1)));
+        errno(Errno.EBADF, ring::reader);
+        errno(Errno.EBADF, ring::writer);
     }
 
     @Test
     void closeWakesABlockedPoll() throws Exception {
         JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 4096);
-        Consumer c = ring.consumer();
+        RingReader c = ring.reader();
         AtomicInteger result = new AtomicInteger(-1);
         Thread t = new Thread(() -> {
             try {
-                result.set(c.poll((b, o, l) -> true, null));
+                result.set(c.poll((b, o, l) -> true));
             } catch (ErrnoException e) {
                 result.set(100 + e.errno());
             }
         });
         t.start();
-        Sleepers.awaitRegistered(ring.control().dataWakeupWord(), 1);
+        Sleepers.awaitRegistered(JvmRingInternals.dataWakeupWord(ring), 1);
         ring.close();
         t.join(30_000);
         assertFalse(t.isAlive(), "an infinite poll returned after close");
@@ -271,25 +279,18 @@ class JvmRingTest {
         for (RingType type : RingType.values()) {
             try (JvmRing ring = JvmRing.anonymous(type, 4096)) {
                 io.jringbuf.internal.wait.FutexEventCount data =
-                        new io.jringbuf.internal.wait.FutexEventCount(ring.control().dataWakeupWord(), false, null);
+                        new io.jringbuf.internal.wait.FutexEventCount(JvmRingInternals.dataWakeupWord(ring), false, null);
                 assertFalse(data.mayHaveWaiters(), type + ": nobody waits yet");
                 boolean user = type == RingType.USER_RINGBUF;
                 AtomicInteger got = new AtomicInteger(-1);
                 RecordHandler h = (b, o, l) -> true;
-                Consumer c = user ? null : ring.consumer();
-                io.jringbuf.internal.protocol.Drainer d = user ? ring.drainer() : null;
-                Thread t = new Thread(() -> got.set(user ? d.drain(h, 0, Duration.ofSeconds(30))
-                        : c.poll(h, Duration.ofSeconds(30))));
+                RingReader c = ring.reader();
+                Thread t = new Thread(() -> got.set(c.poll(h, Duration.ofSeconds(30))));
                 t.start();
-                Sleepers.awaitRegistered(ring.control().dataWakeupWord(), 1);
+                Sleepers.awaitRegistered(JvmRingInternals.dataWakeupWord(ring), 1);
                 assertTrue(data.mayHaveWaiters(), type + ": a poller is registered");
-                if (user) {
-                    io.jringbuf.internal.protocol.UserProducer p = ring.userProducer();
-                    p.submit(p.reserve(8));
-                } else {
-                    Producer p = ring.producer();
-                    p.submit(p.reserve(8), 0);
-                }
+                RingWriter p = ring.writer();
+                p.submit(p.reserve(8));
                 t.join(30_000);
                 assertFalse(t.isAlive(), type + ": the poller returned");
                 assertEquals(1, got.get(), type + ": the record was delivered");
@@ -299,23 +300,22 @@ class JvmRingTest {
     }
 
     @Test
-    void aUserProducerThatDoesNotWakeTheDrainerCommitsWithoutAWakeup() throws Exception {
+    void aNoWakeupCommitWakesNoDrainerParkedAtIt() throws Exception {
         try (JvmRing ring = JvmRing.anonymous(RingType.USER_RINGBUF, 4096)) {
-            io.jringbuf.internal.protocol.UserProducer p = ring.userProducer(false);
-            assertSame(p, ring.userProducer(false), "one producer per ring");
-            assertThrows(IllegalStateException.class, ring::userProducer, "the other setting is refused");
-            io.jringbuf.internal.protocol.Drainer d = ring.drainer();
+            RingWriter p = ring.writer();
+            assertSame(p, ring.writer(), "one producer per ring");
+            RingReader d = ring.reader();
             AtomicInteger got = new AtomicInteger(-1);
             RecordHandler h = (b, o, l) -> true;
-            Thread t = new Thread(() -> got.set(d.drain(h, 0, Duration.ofSeconds(30))));
+            Thread t = new Thread(() -> got.set(d.poll(h, Duration.ofSeconds(30))));
             t.start();
-            Sleepers.awaitRegistered(ring.control().dataWakeupWord(), 1);
-            p.submit(p.reserve(8));
+            Sleepers.awaitRegistered(JvmRingInternals.dataWakeupWord(ring), 1);
+            p.submit(p.reserve(8), RingWriter.NO_WAKEUP);
             assertEquals(0, ring.wakeups(), "the commit woke nobody although a drainer was parked at it");
             d.wakeUp();
             t.join(30_000);
             assertFalse(t.isAlive(), "the drainer returned after wakeUp()");
-            int late = d.drain(h, 0);
+            int late = d.consume(h);
             assertEquals(1, Math.max(got.get(), 0) + late, "the sample was delivered exactly once");
         }
     }
@@ -323,11 +323,11 @@ class JvmRingTest {
     @Test
     void wakeUpReturnsABlockedPollWithNothing() throws Exception {
         try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 4096)) {
-            Consumer c = ring.consumer();
+            RingReader c = ring.reader();
             AtomicInteger result = new AtomicInteger(-1);
-            Thread t = new Thread(() -> result.set(c.poll((b, o, l) -> true, null)));
+            Thread t = new Thread(() -> result.set(c.poll((b, o, l) -> true)));
             t.start();
-            Sleepers.awaitRegistered(ring.control().dataWakeupWord(), 1);
+            Sleepers.awaitRegistered(JvmRingInternals.dataWakeupWord(ring), 1);
             c.wakeUp();
             t.join(30_000);
             assertFalse(t.isAlive());
@@ -338,15 +338,15 @@ class JvmRingTest {
     @Test
     void anInterruptedPollerReturnsAndKeepsItsInterruptStatus() throws Exception {
         try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 4096)) {
-            Consumer c = ring.consumer();
+            RingReader c = ring.reader();
             AtomicInteger result = new AtomicInteger(-1);
             AtomicInteger stillInterrupted = new AtomicInteger();
             Thread t = new Thread(() -> {
-                result.set(c.poll((b, o, l) -> true, null));
+                result.set(c.poll((b, o, l) -> true));
                 stillInterrupted.set(Thread.currentThread().isInterrupted() ? 1 : 0);
             });
             t.start();
-            Sleepers.awaitRegistered(ring.control().dataWakeupWord(), 1);
+            Sleepers.awaitRegistered(JvmRingInternals.dataWakeupWord(ring), 1);
             t.interrupt();
             t.join(30_000);
             assertFalse(t.isAlive(), "noticed within a slice");

@@ -33,8 +33,6 @@ class ReadmeExamplesTest {
             "import io.jringbuf.*;",
             "import io.jringbuf.base.*;",
             "import io.jringbuf.bpf.*;",
-            // Until the README shows the new RingReader/RingWriter API (issue 15, next commits).
-            "import io.jringbuf.internal.protocol.*;",
             "import static io.jringbuf.bpf.Reg.*;",
             "import java.lang.foreign.*;",
             "import java.nio.file.*;",

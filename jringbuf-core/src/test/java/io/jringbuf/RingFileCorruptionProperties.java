@@ -3,6 +3,7 @@
  */
 package io.jringbuf;
 
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.base.RingType;
 import io.jringbuf.base.ErrnoException;
 import io.jringbuf.base.Errno;
@@ -120,12 +121,12 @@ class RingFileCorruptionProperties {
                 assertEquals(SIZE, ring.size(), what);
                 // The mapping is usable end to end: both roles of the type can be created and used.
                 if (type == RingType.RINGBUF) {
-                    assertTrue(ring.producer().output(new byte[8], 0), what);
-                    assertEquals(1, ring.consumer().consume((b, o, l) -> true), what);
+                    assertTrue(ring.writer().output(new byte[8], 0), what);
+                    assertEquals(1, ring.reader().consume((b, o, l) -> true), what);
                 } else {
-                    long offset = ring.userProducer().reserve(8);
-                    ring.userProducer().submit(offset);
-                    assertEquals(1, ring.drainer().drain((b, o, l) -> true, 0), what);
+                    long offset = JvmRingInternals.userProducer(ring).reserve(8);
+                    JvmRingInternals.userProducer(ring).submit(offset);
+                    assertEquals(1, ring.reader().consume((b, o, l) -> true), what);
                 }
             } catch (ErrnoException e) {
                 if (valid) {

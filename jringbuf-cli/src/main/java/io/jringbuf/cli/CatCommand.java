@@ -3,6 +3,7 @@
  */
 package io.jringbuf.cli;
 
+import io.jringbuf.RingReader;
 import io.jringbuf.base.RecordHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,7 +65,7 @@ final class CatCommand implements Callable<Integer> {
         Printer printer = new Printer(new BufferedOutputStream(io.out(), 1 << 16), format == Format.hex, limit);
         Progress progress = new Progress(io, format == Format.none, "cat");
         try (Target t = target.open()) {
-            RecordSource source = t.openSource();
+            RingReader source = t.openReader();
             // The clock starts once the ring is open: JVM start-up and mapping do not count.
             long start = System.nanoTime();
             long deadline = timeout == null ? Long.MAX_VALUE : start + timeout.toNanos();
@@ -80,9 +81,9 @@ final class CatCommand implements Callable<Integer> {
                         last = left <= 0;
                         wait = Math.min(Math.max(left, 0), SLICE_NANOS);
                     }
-                    source.poll(printer, wait);
+                    source.poll(printer, Duration.ofNanos(wait));
                     printer.flush();
-                    progress.tick(printer.records, source.backlogBytes());
+                    progress.tick(printer.records, source.availableBytes());
                 }
             } finally {
                 try {

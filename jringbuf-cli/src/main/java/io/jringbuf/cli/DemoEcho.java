@@ -4,8 +4,8 @@
 package io.jringbuf.cli;
 
 import io.jringbuf.JvmRing;
-import io.jringbuf.internal.protocol.Consumer;
-import io.jringbuf.internal.protocol.Producer;
+import io.jringbuf.RingReader;
+import io.jringbuf.RingWriter;
 import io.jringbuf.base.RecordHandler;
 
 import java.lang.foreign.MemorySegment;
@@ -30,8 +30,8 @@ final class DemoEcho {
         ProcessHandle parent = ProcessHandle.of(Long.parseLong(args[2])).orElse(null);
         try (JvmRing request = JvmRing.open(Path.of(args[0]));
              JvmRing reply = JvmRing.open(Path.of(args[1]))) {
-            Consumer in = request.consumer();
-            Producer out = reply.producer();
+            RingReader in = request.reader();
+            RingWriter out = reply.writer();
             MemorySegment replyBuffer = out.buffer();
             boolean[] stop = new boolean[1];
             RecordHandler echo = (buffer, offset, length) -> {

@@ -4,25 +4,16 @@
 package io.jringbuf.cli;
 
 import io.jringbuf.JvmRing;
+import io.jringbuf.RingReader;
+import io.jringbuf.RingWriter;
 import io.jringbuf.base.RingType;
-import io.jringbuf.internal.protocol.Consumer;
-import io.jringbuf.internal.protocol.Drainer;
-import io.jringbuf.internal.protocol.Producer;
-import io.jringbuf.base.RecordHandler;
-import io.jringbuf.internal.protocol.UserProducer;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.SequencedMap;
 
 /** A JVM ring file ({@link JvmRing#open(Path)}), of either format. */
 final class FileTarget implements Target {
-    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
-
     private final JvmRing ring;
 
     private FileTarget(JvmRing ring) {
@@ -39,95 +30,21 @@ final class FileTarget implements Target {
     }
 
     @Override
-    public RecordSource openSource() {
-        if (ring.type() == RingType.RINGBUF) {
-            Consumer consumer = ring.consumer();
-            return new RecordSource() {
-                @Override
-                public int poll(RecordHandler handler, long timeoutNanos) {
-                    return consumer.poll(handler, Duration.ofNanos(timeoutNanos));
-                }
-
-                @Override
-                public void wakeUp() {
-                    consumer.wakeUp();
-                }
-
-                @Override
-                public long backlogBytes() {
-                    return consumer.availableBytes();
-                }
-            };
-        }
-        Drainer drainer = ring.drainer();
-        return new RecordSource() {
-            @Override
-            public int poll(RecordHandler handler, long timeoutNanos) {
-                return drainer.drain(handler, 0, Duration.ofNanos(timeoutNanos));
-            }
-
-            @Override
-            public void wakeUp() {
-                drainer.wakeUp();
-            }
-
-            @Override
-            public long backlogBytes() {
-                return drainer.availableBytes();
-            }
-        };
+    public RingReader openReader() {
+        return ring.reader();
     }
 
     @Override
-    public RecordSink openSink() {
-        if (ring.type() == RingType.RINGBUF) {
-            Producer producer = ring.producer();
-            MemorySegment buffer = producer.buffer();
-            return new RecordSink() {
-                @Override
-                public boolean write(byte[] payload, int length, Duration timeout) {
-                    long offset = producer.reserve(length, timeout);
-                    if (offset < 0) {
-                        return false;
-                    }
-                    MemorySegment.copy(payload, 0, buffer, ValueLayout.JAVA_BYTE, offset, length);
-                    producer.submit(offset, 0);
-                    return true;
-                }
-
-                @Override
-                public long ringSize() {
-                    return producer.size();
-                }
-            };
-        }
-        UserProducer producer = ring.userProducer();
-        MemorySegment buffer = producer.buffer();
-        return new RecordSink() {
-            @Override
-            public boolean write(byte[] payload, int length, Duration timeout) {
-                long offset = producer.reserveBlocking(length, timeout);
-                if (offset < 0) {
-                    return false;
-                }
-                MemorySegment.copy(payload, 0, buffer, ValueLayout.JAVA_BYTE, offset, length);
-                producer.submit(offset);
-                return true;
-            }
-
-            @Override
-            public long ringSize() {
-                return producer.size();
-            }
-        };
+    public RingWriter openWriter() {
+        return ring.writer();
     }
 
     @Override
     public SequencedMap<String, Object> stat() {
-        // Acquire loads, consumer first: the producer position read after it is never older, so
-        // 'available' is never negative. A snapshot: both sides may move right after.
-        long cons = (long) LONG.getAcquire(ring.view().consumerPage(), 0L);
-        long prod = (long) LONG.getAcquire(ring.view().producerPage(), 0L);
+        // Consumer first: the producer position read after it is never older, so 'available' is
+        // never negative. A snapshot: both sides may move right after.
+        long cons = ring.consumerPosition();
+        long prod = ring.producerPosition();
         SequencedMap<String, Object> lines = new LinkedHashMap<>();
         lines.put("type", ring.type() == RingType.RINGBUF ? "ringbuf" : "user_ringbuf");
         lines.put("max_entries", ring.size());

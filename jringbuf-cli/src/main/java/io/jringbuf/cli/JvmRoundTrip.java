@@ -5,8 +5,8 @@ package io.jringbuf.cli;
 
 import io.jringbuf.JvmRing;
 import io.jringbuf.base.RingType;
-import io.jringbuf.internal.protocol.Consumer;
-import io.jringbuf.internal.protocol.Producer;
+import io.jringbuf.RingReader;
+import io.jringbuf.RingWriter;
 import io.jringbuf.base.RecordHandler;
 
 import java.io.IOException;
@@ -55,8 +55,8 @@ final class JvmRoundTrip {
         Process child = null;
         try (JvmRing request = JvmRing.create(requestPath, RingType.RINGBUF, RING_SIZE);
              JvmRing reply = JvmRing.create(replyPath, RingType.RINGBUF, RING_SIZE)) {
-            Producer out = request.producer();
-            Consumer in = reply.consumer();
+            RingWriter out = request.writer();
+            RingReader in = reply.reader();
             child = startChild(requestPath, replyPath);
             RecordHandler onReply = (buffer, offset, length) -> {
                 replySeq = length == RECORD ? buffer.get(ValueLayout.JAVA_LONG, offset) : Long.MIN_VALUE;
@@ -102,7 +102,7 @@ final class JvmRoundTrip {
         }
     }
 
-    private static void send(Producer out, long seq, long time) {
+    private static void send(RingWriter out, long seq, long time) {
         long offset = out.reserve(RECORD, REPLY_WAIT);
         if (offset < 0) {
             throw new CliException(CliException.RUNTIME, "demo: request ring full for 5 s");
@@ -113,7 +113,7 @@ final class JvmRoundTrip {
         out.submit(offset, 0);
     }
 
-    private void awaitReply(Consumer in, RecordHandler onReply, long seq, Process child, long nanos) {
+    private void awaitReply(RingReader in, RecordHandler onReply, long seq, Process child, long nanos) {
         long deadline = System.nanoTime() + nanos;
         for (;;) {
             if (in.poll(onReply, 1, REPLY_WAIT) > 0) {

@@ -5,32 +5,28 @@ package io.jringbuf.cli;
 
 import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
-import io.jringbuf.Ring;
-import io.jringbuf.RingBuffer;
-import io.jringbuf.base.RingType;
+import io.jringbuf.KernelRingReader;
+import io.jringbuf.RingReader;
+import io.jringbuf.RingWriter;
 import io.jringbuf.UserRingBuffer;
+import io.jringbuf.base.RingType;
 import io.jringbuf.bpf.BpfMap;
 import io.jringbuf.bpf.MapType;
-import io.jringbuf.base.RecordHandler;
-import io.jringbuf.internal.protocol.UserProducer;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.SequencedMap;
 
 /**
- * A kernel ring map, pinned or by id. A RINGBUF map is consumed with {@link RingBuffer} (BPF
+ * A kernel ring map, pinned or by id. A RINGBUF map is read with {@link KernelRingReader} (BPF
  * programs produce into it); a USER_RINGBUF map is written with {@link UserRingBuffer} (BPF programs
  * drain it). The other directions belong to BPF and are refused with EINVAL.
  */
 final class KernelTarget implements Target {
     private final BpfMap map;
     private final RingType type;
-    private RingBuffer ringBuffer;
-    private UserRingBuffer userRingBuffer;
+    private KernelRingReader reader;
+    private UserRingBuffer writer;
 
     private KernelTarget(BpfMap map) {
         this.map = map;
@@ -60,59 +56,23 @@ final class KernelTarget implements Target {
     }
 
     @Override
-    public RecordSource openSource() {
+    public RingReader openReader() {
         if (type != RingType.RINGBUF) {
             throw new ErrnoException(Errno.EINVAL, "consume " + map + ": a USER_RINGBUF map is drained by BPF "
                     + "programs (bpf_user_ringbuf_drain), not from user space");
         }
-        // The manager binds one handler; forward to the one each poll passes.
-        RecordHandler[] current = new RecordHandler[1];
-        ringBuffer = RingBuffer.create(map.fd(), (buffer, offset, length) -> current[0].onRecord(buffer, offset, length));
-        Ring ring = ringBuffer.ring(0);
-        return new RecordSource() {
-            @Override
-            public int poll(RecordHandler handler, long timeoutNanos) {
-                current[0] = handler;
-                return ringBuffer.poll(Duration.ofNanos(timeoutNanos));
-            }
-
-            @Override
-            public void wakeUp() {
-                ringBuffer.wakeUp();
-            }
-
-            @Override
-            public long backlogBytes() {
-                return ring.availableBytes();
-            }
-        };
+        reader = KernelRingReader.open(map);
+        return reader;
     }
 
     @Override
-    public RecordSink openSink() {
+    public RingWriter openWriter() {
         if (type != RingType.USER_RINGBUF) {
             throw new ErrnoException(Errno.EINVAL, "write " + map + ": a RINGBUF map is written by BPF programs, "
                     + "not from user space");
         }
-        userRingBuffer = UserRingBuffer.create(map.fd());
-        MemorySegment buffer = userRingBuffer.buffer();
-        return new RecordSink() {
-            @Override
-            public boolean write(byte[] payload, int length, Duration timeout) {
-                long offset = userRingBuffer.reserveBlocking(length, timeout);
-                if (offset < 0) {
-                    return false;
-                }
-                MemorySegment.copy(payload, 0, buffer, ValueLayout.JAVA_BYTE, offset, length);
-                userRingBuffer.submit(offset);
-                return true;
-            }
-
-            @Override
-            public long ringSize() {
-                return userRingBuffer.size();
-            }
-        };
+        writer = UserRingBuffer.create(map);
+        return writer;
     }
 
     @Override
@@ -120,16 +80,14 @@ final class KernelTarget implements Target {
         long cons;
         long prod;
         if (type == RingType.RINGBUF) {
-            try (RingBuffer rb = RingBuffer.create(map.fd(), (b, o, l) -> true)) {
-                Ring ring = rb.ring(0);
-                cons = ring.consumerPosition();
-                prod = ring.producerPosition();
+            try (KernelRingReader r = KernelRingReader.open(map)) {
+                cons = r.consumerPosition();
+                prod = r.producerPosition();
             }
         } else {
-            try (UserRingBuffer urb = UserRingBuffer.create(map.fd())) {
-                UserProducer p = urb.producer();
-                cons = p.consumerPosition();
-                prod = p.producerPosition();
+            try (UserRingBuffer w = UserRingBuffer.create(map)) {
+                cons = w.consumerPosition();
+                prod = w.producerPosition();
             }
         }
         SequencedMap<String, Object> lines = new LinkedHashMap<>();
@@ -145,11 +103,11 @@ final class KernelTarget implements Target {
 
     @Override
     public void close() {
-        if (ringBuffer != null) {
-            ringBuffer.close();
+        if (reader != null) {
+            reader.close();
         }
-        if (userRingBuffer != null) {
-            userRingBuffer.close();
+        if (writer != null) {
+            writer.close();
         }
         map.close();
     }

@@ -3,12 +3,16 @@
  */
 package io.jringbuf.cli;
 
+import io.jringbuf.RingWriter;
 import io.jringbuf.base.ErrnoException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 
 /** {@code jringbuf send}: one record per line of hex on stdin. */
@@ -36,13 +40,14 @@ final class SendCommand implements Callable<Integer> {
         long sent = 0;
         Progress progress = new Progress(io, true, "send");
         try (Target t = target.open()) {
-            RecordSink sink = t.openSink();
-            HexLineReader reader = new HexLineReader(io.in(), sink.ringSize());
+            RingWriter writer = t.openWriter();
+            HexLineReader reader = new HexLineReader(io.in(), writer.size());
+            Duration wait = timeout == null ? ChronoUnit.FOREVER.getDuration() : timeout;
             try {
                 while (reader.next()) {
                     boolean written;
                     try {
-                        written = sink.write(reader.payload(), reader.length(), timeout);
+                        written = write(writer, reader.payload(), reader.length(), wait);
                     } catch (ErrnoException e) {
                         throw new CliException(CliException.RUNTIME, "line " + reader.lineNumber() + ": "
                                 + e.getMessage() + "; " + sent + " earlier records submitted", e);
@@ -63,5 +68,16 @@ final class SendCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Reserves (waiting up to {@code wait} for space), copies and submits one record. */
+    private static boolean write(RingWriter writer, byte[] payload, int length, Duration wait) {
+        long offset = writer.reserve(length, wait);
+        if (offset == RingWriter.NO_SPACE) {
+            return false;
+        }
+        MemorySegment.copy(payload, 0, writer.buffer(), ValueLayout.JAVA_BYTE, offset, length);
+        writer.submit(offset);
+        return true;
     }
 }

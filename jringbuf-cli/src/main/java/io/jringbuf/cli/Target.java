@@ -3,13 +3,15 @@
  */
 package io.jringbuf.cli;
 
+import io.jringbuf.RingReader;
+import io.jringbuf.RingWriter;
 import io.jringbuf.base.RingType;
 
 import java.util.SequencedMap;
 
 /**
  * A ring the commands work on: a JVM ring file ({@link FileTarget}) or a kernel map (pinned path
- * or map id, through {@link KernelTargets}). A target is opened by one command and closed when
+ * or map id, {@link KernelTarget}). A target is opened by one command and closed when
  * it ends.
  */
 public interface Target extends AutoCloseable {
@@ -18,23 +20,23 @@ public interface Target extends AutoCloseable {
     RingType type();
 
     /**
-     * Takes the consuming side: the consumer of a RINGBUF, the drainer of a USER_RINGBUF.
+     * Takes the reading side: the consumer of a RINGBUF, the drainer of a USER_RINGBUF.
      *
-     * @return the source
+     * @return the reader, closed with this target
      * @throws io.jringbuf.base.ErrnoException EBUSY if another process holds that side, EINVAL if
-     *                                    this target cannot be consumed from user space
+     *                                         this target cannot be read from user space
      */
-    RecordSource openSource();
+    RingReader openReader();
 
     /**
-     * Takes the producing side: the multi-producer of a RINGBUF file, the user producer of a
+     * Takes the writing side: the multi-producer of a RINGBUF file, the user producer of a
      * USER_RINGBUF.
      *
-     * @return the sink
+     * @return the writer, closed with this target
      * @throws io.jringbuf.base.ErrnoException EBUSY if another process holds that side, EINVAL if
-     *                                    this target cannot be written from user space
+     *                                         this target cannot be written from user space
      */
-    RecordSink openSink();
+    RingWriter openWriter();
 
     /**
      * The {@code stat} lines, in order: {@code type}, {@code max_entries}, {@code consumer_pos},

@@ -20,6 +20,9 @@ final class TargetOptions {
             description = "A ring file (see 'jringbuf create'), RINGBUF or USER_RINGBUF format.")
     Path file;
 
+    @Option(names = "--file", paramLabel = "PATH", description = "A ring file, as FILE (the same option as 'create').")
+    Path fileOption;
+
     @Option(names = "--pinned", paramLabel = "PATH", description = "A kernel ring map pinned in the BPF filesystem.")
     Path pinned;
 
@@ -28,14 +31,15 @@ final class TargetOptions {
 
     /** Opens the one target given; a usage error if none or several are. */
     Target open() {
-        int given = (file != null ? 1 : 0) + (pinned != null ? 1 : 0) + (mapId != null ? 1 : 0);
+        int given = (file != null ? 1 : 0) + (fileOption != null ? 1 : 0) + (pinned != null ? 1 : 0)
+                + (mapId != null ? 1 : 0);
         if (given != 1) {
             throw new CommandLine.ParameterException(mixee.commandLine(), given == 0
-                    ? "missing target: give a ring FILE, --pinned PATH or --map-id ID"
-                    : "give only one target: a ring FILE, --pinned PATH or --map-id ID");
+                    ? "missing target: give a ring FILE (or --file PATH), --pinned PATH or --map-id ID"
+                    : "give only one target: a ring FILE (or --file PATH), --pinned PATH or --map-id ID");
         }
-        if (file != null) {
-            return FileTarget.open(file);
+        if (file != null || fileOption != null) {
+            return FileTarget.open(file != null ? file : fileOption);
         }
         if (pinned != null) {
             return KernelTarget.openPinned(pinned);

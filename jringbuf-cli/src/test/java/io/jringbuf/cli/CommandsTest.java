@@ -5,7 +5,7 @@ package io.jringbuf.cli;
 
 import io.jringbuf.JvmRing;
 import io.jringbuf.base.RingType;
-import io.jringbuf.internal.protocol.Producer;
+import io.jringbuf.RingWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +65,19 @@ class CommandsTest {
     }
 
     @Test
+    void catSendAndStatTakeTheFileAsAnOptionAsCreateDoes() {
+        Path ring = create("ringbuf", 4096);
+        assertEquals(0, Cli.runWithInput("0a0b\n", "send", "--file", ring.toString()).exit());
+        assertTrue(Cli.run("stat", "--file", ring.toString()).lines().contains("available: 16"));
+        Cli.Result cat = Cli.run("cat", "--file", ring.toString(), "--count", "1", "--timeout", "5s");
+        assertEquals(0, cat.exit(), cat.err());
+        assertEquals(List.of("0a0b"), cat.lines());
+        Cli.Result both = Cli.run("stat", ring.toString(), "--file", ring.toString());
+        assertEquals(2, both.exit(), "a target given twice is a usage error");
+        assertTrue(both.err().contains("give only one target"), both.err());
+    }
+
+    @Test
     void catPrintsLargeRecordsExactlyAndStopsAtCount() throws IOException {
         Path ring = create("ringbuf", 65536);
         Random random = new Random(42);
@@ -87,7 +100,7 @@ class CommandsTest {
     void catSkipsDiscardedRecords() {
         Path ring = create("ringbuf", 4096);
         try (JvmRing r = JvmRing.open(ring)) {
-            Producer p = r.producer();
+            RingWriter p = r.writer();
             assertTrue(p.output(new byte[] {1}, 0));
             long discarded = p.reserve(4);
             p.discard(discarded, 0);

@@ -167,7 +167,7 @@ class ProcessesTest {
         try (JvmRing r = JvmRing.open(ring)) {
             // Wait (bounded) until the cat process has drained all five records: 5 x 16 bytes.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (r.view().consumerPage().get(java.lang.foreign.ValueLayout.JAVA_LONG, 0) != 80) {
+            while (r.consumerPosition() != 80) {
                 assertTrue(System.nanoTime() < deadline, "cat drained the records");
                 assertTrue(cat.isAlive(), "cat is running");
                 Thread.sleep(10); // polling another process's progress: nothing to join on

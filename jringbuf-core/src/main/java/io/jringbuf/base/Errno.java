@@ -26,6 +26,8 @@ public final class Errno {
     public static final int EIO = 5;
     /** Argument list too long; for rings: a record that can never fit. */
     public static final int E2BIG = 7;
+    /** Exec format error; for BPF objects: a malformed or unsupported ELF/BTF file. */
+    public static final int ENOEXEC = 8;
     /** Bad file descriptor. */
     public static final int EBADF = 9;
     /** Try again. */

@@ -14,7 +14,9 @@ package io.jringbuf.base;
 public class ErrnoException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The errno number. */
     private final int errno;
+    /** What was being attempted. */
     private final String operation;
 
     /**
@@ -40,17 +42,17 @@ public class ErrnoException extends RuntimeException {
         this.operation = operation;
     }
 
-    /** @return the errno number, positive */
+    /** {@return the errno number, positive} */
     public int errno() {
         return errno;
     }
 
-    /** @return the symbolic errno name, for example {@code "ENOSPC"} */
+    /** {@return the symbolic errno name, for example {@code "ENOSPC"}} */
     public String errnoName() {
         return Errno.name(errno);
     }
 
-    /** @return what was attempted */
+    /** {@return what was attempted} */
     public String operation() {
         return operation;
     }

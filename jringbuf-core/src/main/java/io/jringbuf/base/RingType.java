@@ -16,12 +16,14 @@ public enum RingType {
         this.mapType = mapType;
     }
 
-    /** @return the kernel's map type number (27 or 31) */
+    /** {@return the kernel's map type number (27 or 31)} */
     public int mapType() {
         return mapType;
     }
 
     /**
+     * The ring type of a kernel map type number.
+     *
      * @param mapType a kernel map type number
      * @return the ring type
      * @throws ErrnoException EINVAL if the number is not a ring map type
@@ -35,6 +37,8 @@ public enum RingType {
     }
 
     /**
+     * The ring type of a kernel map type number, if it is one.
+     *
      * @param mapType a kernel map type number
      * @return the ring type, or null if the number is not a ring map type
      */

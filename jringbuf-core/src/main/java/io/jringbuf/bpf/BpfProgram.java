@@ -5,6 +5,8 @@ package io.jringbuf.bpf;
 
 import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
+import io.jringbuf.internal.loader.BpfCalls;
+import io.jringbuf.internal.loader.Linker;
 import io.jringbuf.internal.sys.Sys;
 
 import java.lang.foreign.Arena;
@@ -13,6 +15,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -28,9 +31,6 @@ public final class BpfProgram implements AutoCloseable {
     /** {@code BPF_F_SLEEPABLE}: required for {@link ProgType#SYSCALL}. */
     public static final int F_SLEEPABLE = 1 << 4;
 
-    private static final int LOG_SIZE = 4 << 20;
-    private static final int MAX_LOG_SIZE = 64 << 20;
-
     private final int fd;
     private final String name;
     private final ProgType type;
@@ -40,6 +40,11 @@ public final class BpfProgram implements AutoCloseable {
         this.fd = fd;
         this.name = name;
         this.type = type;
+    }
+
+    /** Takes ownership of a program fd loaded elsewhere in this package (the object loader). */
+    static BpfProgram adopt(int fd, String name, ProgType type) {
+        return new BpfProgram(fd, name, type);
     }
 
     /**
@@ -83,26 +88,46 @@ public final class BpfProgram implements AutoCloseable {
             }
         }
 
-        /** @param name the program name (shown by bpftool). @return this */
+        /**
+         * Sets the program name (shown by bpftool).
+         *
+         * @param name the program name
+         * @return this builder
+         */
         public Builder name(String name) {
             BpfMap.checkName(name);
             this.name = name;
             return this;
         }
 
-        /** @param license the license string (default "GPL"). @return this */
+        /**
+         * Sets the license string (default "GPL").
+         *
+         * @param license the license
+         * @return this builder
+         */
         public Builder license(String license) {
             this.license = Objects.requireNonNull(license, "license");
             return this;
         }
 
-        /** @param flags {@code prog_flags}, for example {@link #F_SLEEPABLE}. @return this */
+        /**
+         * Sets {@code prog_flags}, for example {@link #F_SLEEPABLE}.
+         *
+         * @param flags the flags
+         * @return this builder
+         */
         public Builder flags(int flags) {
             this.flags = flags;
             return this;
         }
 
-        /** @param attachType {@code expected_attach_type}. @return this */
+        /**
+         * Sets {@code expected_attach_type}.
+         *
+         * @param attachType the attach type number
+         * @return this builder
+         */
         public Builder expectedAttachType(int attachType) {
             this.expectedAttachType = attachType;
             return this;
@@ -116,53 +141,23 @@ public final class BpfProgram implements AutoCloseable {
          */
         public BpfProgram load() {
             Btf.WithFuncInfo btf = program.hasSubprograms() ? Btf.forProgram(program) : null;
-            try (Arena arena = Arena.ofConfined()) {
-                byte[] code = program.code();
-                MemorySegment insns = arena.allocate(code.length, 8);
-                MemorySegment.copy(code, 0, insns, ValueLayout.JAVA_BYTE, 0, code.length);
-                MemorySegment lic = arena.allocateFrom(license);
-                MemorySegment attr = BpfSys.attr(arena);
-                attr.set(ValueLayout.JAVA_INT, 0, type.number());
-                attr.set(ValueLayout.JAVA_INT, 4, program.slots());
-                attr.set(ValueLayout.JAVA_LONG, 8, insns.address());
-                attr.set(ValueLayout.JAVA_LONG, 16, lic.address());
-                attr.set(ValueLayout.JAVA_INT, 44, flags);
-                byte[] n = name.getBytes(StandardCharsets.US_ASCII);
-                MemorySegment.copy(n, 0, attr, ValueLayout.JAVA_BYTE, 48, n.length);
-                attr.set(ValueLayout.JAVA_INT, 68, expectedAttachType);
+            try {
+                int[] funcInfo = new int[0];
                 if (btf != null) {
-                    MemorySegment funcInfo = arena.allocate(8L * btf.slots().length, 4);
+                    funcInfo = new int[2 * btf.slots().length];
                     for (int i = 0; i < btf.slots().length; i++) {
-                        funcInfo.set(ValueLayout.JAVA_INT, 8L * i, btf.slots()[i]);
-                        funcInfo.set(ValueLayout.JAVA_INT, 8L * i + 4, btf.typeIds()[i]);
+                        funcInfo[2 * i] = btf.slots()[i];
+                        funcInfo[2 * i + 1] = btf.typeIds()[i];
                     }
-                    attr.set(ValueLayout.JAVA_INT, 72, btf.btf().fd());
-                    attr.set(ValueLayout.JAVA_INT, 76, 8);
-                    attr.set(ValueLayout.JAVA_LONG, 80, funcInfo.address());
-                    attr.set(ValueLayout.JAVA_INT, 88, btf.slots().length);
                 }
-                String what = "bpf(BPF_PROG_LOAD) " + type + " program '" + name + "' (" + program.slots()
-                        + " instructions)";
-                long r = BpfSys.raw(BpfSys.PROG_LOAD, attr);
-                int logSize = LOG_SIZE;
-                while (r < 0) {
-                    // Reload with a verifier log to explain the failure.
-                    MemorySegment log = arena.allocate(logSize);
-                    attr.set(ValueLayout.JAVA_INT, 24, 1);
-                    attr.set(ValueLayout.JAVA_INT, 28, logSize);
-                    attr.set(ValueLayout.JAVA_LONG, 32, log.address());
-                    long again = BpfSys.raw(BpfSys.PROG_LOAD, attr);
-                    if (again >= 0) {
-                        r = again; // the first failure was transient (EAGAIN and the like)
-                        break;
-                    }
-                    if (again == -Errno.ENOSPC && logSize < MAX_LOG_SIZE) {
-                        logSize *= 4; // the log did not fit
-                        continue;
-                    }
-                    throw new BpfVerifierException((int) -r, what, log.getString(0));
+                Linker.Linked code = new Linker.Linked(program.code(), funcInfo, new int[0], new int[0], Map.of());
+                BpfCalls.Loaded r = BpfCalls.progLoad(new BpfCalls.ProgLoad(type.number(), expectedAttachType, flags,
+                        name, license, 0, btf == null ? -1 : btf.btf().fd(), 0, code));
+                if (r.fd() < 0) {
+                    throw new BpfVerifierException(r.errno(), "bpf(BPF_PROG_LOAD) " + type + " program '" + name + "' ("
+                            + program.slots() + " instructions)", r.log(), name, "");
                 }
-                return new BpfProgram((int) r, name, type);
+                return new BpfProgram(r.fd(), name, type);
             } finally {
                 if (btf != null) {
                     btf.btf().close();
@@ -171,7 +166,7 @@ public final class BpfProgram implements AutoCloseable {
         }
     }
 
-    /** @return the program's file descriptor */
+    /** {@return the program's file descriptor} */
     public int fd() {
         if (closed) {
             throw new ErrnoException(Errno.EBADF, "use of closed program '" + name + "'");
@@ -179,12 +174,12 @@ public final class BpfProgram implements AutoCloseable {
         return fd;
     }
 
-    /** @return the program name given at load (or read back by {@link #openPinned}) */
+    /** {@return the program name given at load (or read back by {@link #openPinned})} */
     public String name() {
         return name;
     }
 
-    /** @return the program type */
+    /** {@return the program type} */
     public ProgType type() {
         return type;
     }

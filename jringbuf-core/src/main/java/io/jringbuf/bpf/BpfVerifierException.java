@@ -11,19 +11,55 @@ import io.jringbuf.base.ErrnoException;
  */
 public final class BpfVerifierException extends ErrnoException {
     private static final long serialVersionUID = 1L;
+    /** The kernel's verifier log. */
     private final String log;
+    /** The rejected program's name. */
+    private final String program;
+    /** The source line the log points at, or empty. */
+    private final String sourceLine;
 
     /**
+     * A refused load without a program name or source line.
+     *
      * @param errno the errno of the failed load
      * @param operation what was attempted
      * @param log the kernel's log, possibly empty
      */
     public BpfVerifierException(int errno, String operation, String log) {
-        super(errno, operation + tail(log));
-        this.log = log;
+        this(errno, operation, log, "", "");
     }
 
-    /** @return the full verifier log ({@code log_level 1}), empty if the kernel gave none */
+    /**
+     * A refused load of a named program.
+     *
+     * @param errno the errno of the failed load
+     * @param operation what was attempted
+     * @param log the kernel's log, possibly empty
+     * @param program the rejected program's name, empty if not a program
+     * @param sourceLine where the log points, as {@code file:line: source text}; empty if unknown
+     */
+    public BpfVerifierException(int errno, String operation, String log, String program, String sourceLine) {
+        super(errno, operation + (sourceLine.isEmpty() ? "" : " at " + sourceLine) + tail(log));
+        this.log = log;
+        this.program = program;
+        this.sourceLine = sourceLine;
+    }
+
+    /** {@return the rejected program's name, empty if the failure was not a program's} */
+    public String program() {
+        return program;
+    }
+
+    /**
+     * {@return the source line the verifier log points at, from the program's BTF line_info, as
+     * {@code file:line: source text}; empty if the log names no instruction or there is no
+     * line_info}
+     */
+    public String sourceLine() {
+        return sourceLine;
+    }
+
+    /** {@return the full verifier log ({@code log_level 1}), empty if the kernel gave none} */
     public String log() {
         return log;
     }

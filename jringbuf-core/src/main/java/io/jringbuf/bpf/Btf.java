@@ -5,90 +5,191 @@ package io.jringbuf.bpf;
 
 import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
-import io.jringbuf.internal.sys.Sys;
+import io.jringbuf.internal.btf.BtfData;
+import io.jringbuf.internal.btf.BtfKind;
+import io.jringbuf.internal.btf.BtfWriter;
+import io.jringbuf.internal.btf.KernelBtf;
 
-import java.io.ByteArrayOutputStream;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 
 /**
- * Loaded BPF Type Format data ({@code BPF_BTF_LOAD}), and a {@link Builder} for the small type
- * sets that hand-written programs need: the verifier wants BTF {@code func_info} for any program
- * with subprograms, for example one passing a callback to {@code bpf_user_ringbuf_drain}, and such
- * a callback must be a <em>static</em> function.
+ * A set of BPF Type Format types: parsed from a blob ({@link #parse}), the running kernel's
+ * ({@link #vmlinux()}), a loaded object's ({@link BpfObject#btf()}), or built ({@link Builder}).
+ * Read-only; {@link #type(int)} gives each type as a {@link BtfType} value, and the resolution
+ * helpers ({@link #resolve}, {@link #sizeOf}) follow C's rules.
  *
- * <p>{@link #forProgram(Program)} builds the BTF for a {@link Program} automatically: the main
- * function {@code int main(void *ctx)} with global linkage, every subprogram
- * {@code int f(void *, …)} with static linkage.
+ * <p>{@link #load()} hands the types to the kernel ({@code BPF_BTF_LOAD}); the verifier wants BTF
+ * {@code func_info} for any program with subprograms, for example one passing a callback to
+ * {@code bpf_user_ringbuf_drain}, and such a callback must be a <em>static</em> function.
+ * {@link #forProgram(Program)} builds and loads the BTF for a {@link Program}: the main function
+ * {@code int main(void *ctx)} with global linkage, every subprogram {@code int f(void *, …)} with
+ * static linkage.
  */
-public final class Btf implements AutoCloseable {
-    /** BTF kinds used by the builder. */
-    static final int KIND_INT = 1;
-    static final int KIND_PTR = 2;
-    static final int KIND_FUNC = 12;
-    static final int KIND_FUNC_PROTO = 13;
-
-    /** Function linkage. */
+public final class Btf {
+    /** Function and variable linkage (the BTF numbering: 0, 1, 2). */
     public enum Linkage {
         /** {@code static}: required for callbacks. */
         STATIC,
-        /** Global: checked by the verifier against its BTF signature. */
-        GLOBAL
+        /** Global: functions are checked by the verifier against their BTF signature. */
+        GLOBAL,
+        /** {@code extern}: provided by the loader or the kernel. */
+        EXTERN
     }
 
-    private final int fd;
-    private volatile boolean closed;
+    private final BtfData data;
 
-    private Btf(int fd) {
-        this.fd = fd;
+    private Btf(BtfData data) {
+        this.data = data;
     }
 
-    /** @return the BTF object's file descriptor */
-    public int fd() {
-        if (closed) {
-            throw new ErrnoException(Errno.EBADF, "use of closed BTF object");
-        }
-        return fd;
+    static Btf wrap(BtfData data) {
+        return new Btf(data);
+    }
+
+    BtfData data() {
+        return data;
     }
 
     /**
-     * Loads raw BTF. On failure it reloads with a log and puts the log in the exception.
+     * Parses a BTF blob.
+     *
+     * @param blob the bytes (copied)
+     * @return the types
+     * @throws ErrnoException ENOEXEC if the blob is malformed
+     */
+    public static Btf parse(byte[] blob) {
+        return new Btf(BtfData.parse(blob.clone(), "BTF blob"));
+    }
+
+    /**
+     * {@return the running kernel's types, read once from {@code /sys/kernel/btf/vmlinux}}
+     *
+     * @throws ErrnoException ENOENT if the kernel has no BTF
+     */
+    public static Btf vmlinux() {
+        return new Btf(KernelBtf.vmlinux());
+    }
+
+    /** {@return the number of type ids, {@code void} (id 0) included} */
+    public int count() {
+        return data.count();
+    }
+
+    /**
+     * A type by id.
+     *
+     * @param id a type id
+     * @return the type
+     * @throws ErrnoException ENOEXEC if there is no such id or the type is malformed
+     */
+    public BtfType type(int id) {
+        return BtfCodec.decode(data, id);
+    }
+
+    /**
+     * Finds the first type of a kind with a name.
+     *
+     * @param kind the kind, for example {@code BtfType.Struct.class} ({@code BtfType.Enum.class}
+     *     finds 32-bit and 64-bit enums)
+     * @param name the name
+     * @return its id, or -1 if there is none
+     */
+    public int find(Class<? extends BtfType> kind, String name) {
+        Objects.requireNonNull(name, "name");
+        int id = data.find(kindNumber(kind), name);
+        return id < 0 && kind == BtfType.Enum.class ? data.find(BtfKind.ENUM64, name) : id; // one record, two kinds
+    }
+
+    /**
+     * Resolves a type through its qualifiers and typedefs.
+     *
+     * @param id a type id
+     * @return the id after skipping typedefs, const, volatile, restrict and type tags
+     */
+    public int resolve(int id) {
+        return data.resolve(id);
+    }
+
+    /**
+     * The size of a type.
+     *
+     * @param id a type id
+     * @return its size in bytes, as C's {@code sizeof}
+     * @throws ErrnoException EINVAL for types without a size (void, functions, forward declarations)
+     */
+    public long sizeOf(int id) {
+        return data.sizeOf(id);
+    }
+
+    /**
+     * Describes a type in a few words, for messages.
+     *
+     * @param id a type id
+     * @return a short description, for example {@code "STRUCT 'event'"}
+     */
+    public String describe(int id) {
+        return data.describe(id);
+    }
+
+    /** {@return a copy of the encoded blob} */
+    public byte[] toBytes() {
+        return data.bytes().clone();
+    }
+
+    /**
+     * Loads these types into the kernel.
+     *
+     * @return the loaded BTF; close it when the programs and maps that use it are loaded
+     * @throws BpfVerifierException if the kernel refuses them (with the kernel's log)
+     */
+    public BtfHandle load() {
+        return BtfHandle.load(data.bytes(), data.owner());
+    }
+
+    /**
+     * Loads raw BTF into the kernel.
      *
      * @param blob a complete BTF blob (header, types, strings)
-     * @return the loaded object
+     * @return the loaded BTF
      * @throws BpfVerifierException if the kernel refuses it
      */
-    public static Btf load(byte[] blob) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment data = arena.allocate(blob.length, 8);
-            MemorySegment.copy(blob, 0, data, ValueLayout.JAVA_BYTE, 0, blob.length);
-            MemorySegment attr = BpfSys.attr(arena);
-            attr.set(ValueLayout.JAVA_LONG, 0, data.address());
-            attr.set(ValueLayout.JAVA_INT, 16, blob.length);
-            long r = BpfSys.raw(BpfSys.BTF_LOAD, attr);
-            if (r >= 0) {
-                return new Btf((int) r);
-            }
-            int logSize = 1 << 20;
-            MemorySegment log = arena.allocate(logSize);
-            attr.set(ValueLayout.JAVA_LONG, 8, log.address());
-            attr.set(ValueLayout.JAVA_INT, 20, logSize);
-            attr.set(ValueLayout.JAVA_INT, 24, 1);
-            long again = BpfSys.raw(BpfSys.BTF_LOAD, attr);
-            if (again >= 0) {
-                return new Btf((int) again); // succeeded with a log: keep it
-            }
-            throw new BpfVerifierException((int) -again, "bpf(BPF_BTF_LOAD) " + blob.length + " bytes of BTF",
-                    log.getString(0));
+    public static BtfHandle load(byte[] blob) {
+        return BtfHandle.load(blob, "BTF blob");
+    }
+
+    static int kindNumber(Class<? extends BtfType> kind) {
+        if (kind == BtfType.Int.class) {
+            return BtfKind.INT;
+        } else if (kind == BtfType.Ptr.class) {
+            return BtfKind.PTR;
+        } else if (kind == BtfType.Array.class) {
+            return BtfKind.ARRAY;
+        } else if (kind == BtfType.Struct.class) {
+            return BtfKind.STRUCT;
+        } else if (kind == BtfType.Union.class) {
+            return BtfKind.UNION;
+        } else if (kind == BtfType.Enum.class) {
+            return BtfKind.ENUM;
+        } else if (kind == BtfType.Fwd.class) {
+            return BtfKind.FWD;
+        } else if (kind == BtfType.Typedef.class) {
+            return BtfKind.TYPEDEF;
+        } else if (kind == BtfType.Func.class) {
+            return BtfKind.FUNC;
+        } else if (kind == BtfType.Var.class) {
+            return BtfKind.VAR;
+        } else if (kind == BtfType.DataSec.class) {
+            return BtfKind.DATASEC;
+        } else if (kind == BtfType.Float.class) {
+            return BtfKind.FLOAT;
+        } else if (kind == BtfType.TypeTag.class) {
+            return BtfKind.TYPE_TAG;
+        } else if (kind == BtfType.DeclTag.class) {
+            return BtfKind.DECL_TAG;
         }
+        throw new ErrnoException(Errno.EINVAL, "finding BTF types of kind " + kind.getSimpleName()
+                + " by name is not supported (they have no names)");
     }
 
     /**
@@ -113,7 +214,7 @@ public final class Btf implements AutoCloseable {
             int proto = b.addFuncProto(intId, names, types);
             typeIds[i] = b.addFunc(f.name(), proto, i == 0 ? Linkage.GLOBAL : Linkage.STATIC);
         }
-        Btf btf = load(b.build());
+        BtfHandle btf = load(b.build());
         int[] slots = new int[typeIds.length];
         for (int i = 0; i < slots.length; i++) {
             slots[i] = program.functions().get(i).slot();
@@ -128,47 +229,28 @@ public final class Btf implements AutoCloseable {
      * @param slots each function's first instruction
      * @param typeIds each function's BTF FUNC type id
      */
-    public record WithFuncInfo(Btf btf, int[] slots, int[] typeIds) {
-    }
-
-    /** Closes the descriptor (a program loaded with it keeps its own reference). Idempotent. */
-    @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            Sys.rawClose(fd);
-        }
+    public record WithFuncInfo(BtfHandle btf, int[] slots, int[] typeIds) {
     }
 
     /**
-     * Builds a raw BTF blob: INT, PTR, FUNC_PROTO and FUNC types, string table deduplicated.
-     * Type ids start at 1 (0 is {@code void}).
+     * Builds a BTF blob from {@link BtfType} values, with a deduplicated string table. Type ids
+     * start at 1 (0 is {@code void}); {@link #add} returns each new id.
      */
     public static final class Builder {
-        private final List<int[]> types = new ArrayList<>();
-        private final Map<String, Integer> strings = new LinkedHashMap<>();
-        private int stringBytes = 1; // offset 0 is the empty string
+        private final BtfWriter writer = new BtfWriter();
 
         /** An empty builder. */
         public Builder() {
         }
 
-        private int str(String s) {
-            if (s == null || s.isEmpty()) {
-                return 0;
-            }
-            Integer off = strings.get(s);
-            if (off == null) {
-                off = stringBytes;
-                strings.put(s, off);
-                stringBytes += s.getBytes(StandardCharsets.UTF_8).length + 1;
-            }
-            return off;
-        }
-
-        private int add(int... words) {
-            types.add(words);
-            return types.size();
+        /**
+         * Adds any type.
+         *
+         * @param type the type; its references must be ids already added (or added later)
+         * @return its type id
+         */
+        public int add(BtfType type) {
+            return BtfCodec.encode(writer, Objects.requireNonNull(type, "type"));
         }
 
         /**
@@ -180,8 +262,7 @@ public final class Btf implements AutoCloseable {
          * @return its type id
          */
         public int addInt(String name, int bytes, boolean signed) {
-            int encoding = signed ? 1 : 0;
-            return add(str(name), KIND_INT << 24, bytes, (encoding << 24) | (bytes * 8));
+            return add(new BtfType.Int(name, bytes, signed, false, false, 0, bytes * 8));
         }
 
         /**
@@ -191,7 +272,7 @@ public final class Btf implements AutoCloseable {
          * @return its type id
          */
         public int addPtr(int target) {
-            return add(0, KIND_PTR << 24, target);
+            return add(new BtfType.Ptr(target));
         }
 
         /**
@@ -206,15 +287,11 @@ public final class Btf implements AutoCloseable {
             if (paramNames.length != paramTypes.length) {
                 throw new IllegalArgumentException("parameter names and types differ in number");
             }
-            int[] words = new int[3 + 2 * paramNames.length];
-            words[0] = 0;
-            words[1] = (KIND_FUNC_PROTO << 24) | paramNames.length;
-            words[2] = returnType;
-            for (int i = 0; i < paramNames.length; i++) {
-                words[3 + 2 * i] = str(paramNames[i]);
-                words[4 + 2 * i] = paramTypes[i];
+            BtfType.Param[] params = new BtfType.Param[paramNames.length];
+            for (int i = 0; i < params.length; i++) {
+                params[i] = new BtfType.Param(paramNames[i], paramTypes[i]);
             }
-            return add(words);
+            return add(new BtfType.FuncProto(returnType, List.of(params)));
         }
 
         /**
@@ -226,32 +303,17 @@ public final class Btf implements AutoCloseable {
          * @return its type id
          */
         public int addFunc(String name, int proto, Linkage linkage) {
-            return add(str(name), (KIND_FUNC << 24) | (linkage == Linkage.GLOBAL ? 1 : 0), proto);
+            return add(new BtfType.Func(name, proto, linkage));
         }
 
-        /** @return the blob: header (24 bytes), types, strings */
+        /** {@return the blob: header (24 bytes), types, strings} */
         public byte[] build() {
-            int typeLen = 0;
-            for (int[] t : types) {
-                typeLen += 4 * t.length;
-            }
-            ByteArrayOutputStream str = new ByteArrayOutputStream();
-            str.write(0);
-            for (String s : strings.keySet()) {
-                str.writeBytes(s.getBytes(StandardCharsets.UTF_8));
-                str.write(0);
-            }
-            byte[] strBytes = str.toByteArray();
-            ByteBuffer bb = ByteBuffer.allocate(24 + typeLen + strBytes.length).order(ByteOrder.nativeOrder());
-            bb.putShort((short) 0xeB9F).put((byte) 1).put((byte) 0).putInt(24);
-            bb.putInt(0).putInt(typeLen).putInt(typeLen).putInt(strBytes.length);
-            for (int[] t : types) {
-                for (int w : t) {
-                    bb.putInt(w);
-                }
-            }
-            bb.put(strBytes);
-            return bb.array();
+            return writer.build();
+        }
+
+        /** {@return the types added so far, as a {@link Btf}} */
+        public Btf toBtf() {
+            return new Btf(BtfData.parse(writer.build(), "built BTF"));
         }
     }
 }

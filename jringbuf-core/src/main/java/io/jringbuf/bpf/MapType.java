@@ -12,7 +12,33 @@ public enum MapType {
     /** {@code BPF_MAP_TYPE_RINGBUF}: kernel → user ring. */
     RINGBUF(27),
     /** {@code BPF_MAP_TYPE_USER_RINGBUF}: user → kernel ring. */
-    USER_RINGBUF(31);
+    USER_RINGBUF(31),
+    /** {@code BPF_MAP_TYPE_PROG_ARRAY}. */
+    PROG_ARRAY(3),
+    /** {@code BPF_MAP_TYPE_PERF_EVENT_ARRAY}. */
+    PERF_EVENT_ARRAY(4),
+    /** {@code BPF_MAP_TYPE_PERCPU_HASH}. */
+    PERCPU_HASH(5),
+    /** {@code BPF_MAP_TYPE_PERCPU_ARRAY}. */
+    PERCPU_ARRAY(6),
+    /** {@code BPF_MAP_TYPE_STACK_TRACE}. */
+    STACK_TRACE(7),
+    /** {@code BPF_MAP_TYPE_LRU_HASH}. */
+    LRU_HASH(9),
+    /** {@code BPF_MAP_TYPE_LRU_PERCPU_HASH}. */
+    LRU_PERCPU_HASH(10),
+    /** {@code BPF_MAP_TYPE_LPM_TRIE}. */
+    LPM_TRIE(11),
+    /** {@code BPF_MAP_TYPE_ARRAY_OF_MAPS}. */
+    ARRAY_OF_MAPS(12),
+    /** {@code BPF_MAP_TYPE_HASH_OF_MAPS}. */
+    HASH_OF_MAPS(13),
+    /** {@code BPF_MAP_TYPE_QUEUE}. */
+    QUEUE(22),
+    /** {@code BPF_MAP_TYPE_STACK}. */
+    STACK(23),
+    /** {@code BPF_MAP_TYPE_BLOOM_FILTER}. */
+    BLOOM_FILTER(30);
 
     private final int number;
 
@@ -20,12 +46,14 @@ public enum MapType {
         this.number = number;
     }
 
-    /** @return the kernel's number for this type */
+    /** {@return the kernel's number for this type} */
     public int number() {
         return number;
     }
 
     /**
+     * The name of a map type number.
+     *
      * @param number a kernel map type number
      * @return its name if this enum knows it, else {@code "type N"}
      */

@@ -84,7 +84,7 @@ class AsmAndBtfTest {
         assertThrows(IllegalArgumentException.class, () -> new Asm().mov(R1, 1L << 40));
     }
 
-    /** The 148-byte blob measured to load on this kind of machine (kernel-notes §2b). */
+    /** The 148-byte blob measured to load on this kind of machine (a minimal BTF for one callback: types, func_info). */
     @Test
     void btfBuilderReproducesTheBlobTheKernelAccepted() {
         String expected = "9feb0100180000000000000064000000640000001800000001000000000000010400000020000001"

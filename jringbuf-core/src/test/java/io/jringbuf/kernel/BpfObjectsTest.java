@@ -97,6 +97,14 @@ class BpfObjectsTest {
             ErrnoException map = assertThrows(ErrnoException.class, () -> BpfProgram.openPinned(fs.resolve("ring")));
             assertEquals(Errno.EINVAL, map.errno());
             assertTrue(map.getMessage().contains("is not a BPF program"), map.getMessage());
+            // And the other way round: a pinned program is not a map (it used to read its info as one's).
+            long fdsBefore = openFds();
+            ErrnoException prog = assertThrows(ErrnoException.class, () -> BpfMap.openPinned(pin));
+            assertEquals(Errno.EINVAL, prog.errno());
+            assertTrue(prog.getMessage().contains("is a BPF program, not a BPF map"), prog.getMessage());
+            assertEquals(fdsBefore, openFds(), "the opened fd was closed");
+            ErrnoException adoptProg = assertThrows(ErrnoException.class, () -> BpfMap.adopt(p.fd()));
+            assertEquals(Errno.EINVAL, adoptProg.errno());
         } finally {
             BpfFs.unmount(fs);
         }
@@ -160,7 +168,7 @@ class BpfObjectsTest {
             ErrnoException c = assertThrows(ErrnoException.class, () -> UserRingBuffer.create(rb.fd()));
             assertEquals(Errno.EINVAL, c.errno());
             ErrnoException notAMap = assertThrows(ErrnoException.class, () -> BpfMap.adopt(0));
-            assertTrue(notAMap.getMessage().contains("BPF_OBJ_GET_INFO_BY_FD"), notAMap.getMessage());
+            assertTrue(notAMap.getMessage().contains("fd 0 is not a BPF object, not a BPF map"), notAMap.getMessage());
             array.updateLong(3, 99);
             assertEquals(99, array.lookupLong(3));
         }
@@ -220,6 +228,12 @@ class BpfObjectsTest {
                 }
                 assertEquals(100, counter.lookupLong(0), "the tracepoint fires once per kill(2) of this process");
             }
+        }
+    }
+
+    private static long openFds() throws java.io.IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
         }
     }
 }

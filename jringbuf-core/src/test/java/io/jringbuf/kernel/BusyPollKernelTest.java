@@ -3,7 +3,8 @@
  */
 package io.jringbuf.kernel;
 
-import io.jringbuf.Ring;
+import io.jringbuf.RingReader;
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.RingBuffer;
 import io.jringbuf.bpf.BpfMap;
 import io.jringbuf.bpf.BpfProgram;
@@ -44,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * before the poll's settle is visible, a window of tens of nanoseconds. With the look after the
  * settle removed from {@code RingBuffer.poll}, three runs of 3,000 bursts per shape stalled never
  * (2026-11-26): a kernel producer, a system call per burst, does not hit it, as in
- * {@code Seed000KernelTest}. Counted in one run, the look found records 26 to 34 times per 3,000
+ * {@code MissedWakeupFenceKernelTest}. Counted in one run, the look found records 26 to 34 times per 3,000
  * bursts (it is exercised), most of them committed after the settle (which had woken the poll
  * anyway). The negative control widens that window to the spin time in a poll built from the
  * public parts and shows that the harness then sees the stalls.
@@ -90,18 +91,18 @@ class BusyPollKernelTest {
             InOrder handler = new InOrder();
             try (RingBuffer rb = RingBuffer.create(ring.fd(), handler,
                     RingBuffer.Options.DEFAULT.withBusyPoll(Duration.ofSeconds(1)))) {
-                Ring r = rb.ring(0);
+                RingReader r = rb.ring(0);
                 producer.testRun(3);
                 assertEquals(3, rb.poll(Duration.ofSeconds(5)));
                 assertEquals(r.producerPosition() - RECORD, r.consumerPosition(), "held one record back");
-                assertTrue(r.consumer().isHolding());
+                assertTrue(JvmRingInternals.consumer(r).isHolding());
                 drainEdges(side);
 
                 producer.testRun(1);
                 assertEquals(0, side.await(200), "no wakeup for a record committed while the poll holds back");
                 // Settling alone brings no edge either: a poll that slept right after settling
                 // would leave this record for the next one. Hence the look after the settle.
-                r.consumer().settle();
+                JvmRingInternals.consumer(r).settle();
                 assertEquals(0, side.await(200), "settling sends no wakeup");
                 assertEquals(1, rb.poll(Duration.ofSeconds(5)));
 
@@ -127,7 +128,7 @@ class BusyPollKernelTest {
             try (RingBuffer rb = RingBuffer.create(ring.fd(), handler, busy)) {
                 producer.testRun(5);
                 assertEquals(5, rb.poll(Duration.ZERO), "a zero timeout makes one pass");
-                assertTrue(rb.ring(0).consumer().isHolding(), "and leaves the position held back");
+                assertTrue(JvmRingInternals.consumer(rb.ring(0)).isHolding(), "and leaves the position held back");
                 assertEquals(0, rb.poll(Duration.ZERO));
             }
             try (RingBuffer next = RingBuffer.create(ring.fd(), handler)) {
@@ -155,12 +156,12 @@ class BusyPollKernelTest {
                 producer1.testRun(2);
                 assertEquals(4, rb.poll(Duration.ZERO));
                 for (int i = 0; i < 2; i++) {
-                    assertTrue(rb.ring(i).consumer().isHolding(), "ring " + i + " held back");
+                    assertTrue(JvmRingInternals.consumer(rb.ring(i)).isHolding(), "ring " + i + " held back");
                 }
                 producer0.testRun(1);
                 assertEquals(1, rb.consume(1), "the limit is reached in ring 0");
                 for (int i = 0; i < 2; i++) {
-                    Ring r = rb.ring(i);
+                    RingReader r = rb.ring(i);
                     assertEquals(r.producerPosition(), r.consumerPosition(), "ring " + i + " published in full");
                 }
                 assertEquals(3, h0.next.get());
@@ -179,7 +180,7 @@ class BusyPollKernelTest {
                 rb.wakeUp();
                 assertEquals(0, poll.get(10, TimeUnit.SECONDS), "woken after the spin, not after 30 s");
                 CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> rb.poll(Duration.ofSeconds(30)));
-                while (!rb.ring(0).consumer().isHolding() && !second.isDone()) {
+                while (!JvmRingInternals.consumer(rb.ring(0)).isHolding() && !second.isDone()) {
                     Thread.onSpinWait(); // until the poll is spinning (its first look sets the hold)
                 }
                 rb.close();
@@ -321,7 +322,7 @@ class BusyPollKernelTest {
             InOrder handler = new InOrder();
             epoll.add(ring.fd(), Sys.EPOLLIN | Sys.EPOLLET, 0, "RINGBUF fd, edge-triggered");
             try (RingBuffer rb = RingBuffer.create(ring.fd(), handler)) {
-                Consumer c = rb.ring(0).consumer();
+                Consumer c = JvmRingInternals.consumer(rb.ring(0));
                 long spin = SPIN_MICROS * 1000L;
                 IntUnaryOperator broken = ms -> {
                     long start = System.nanoTime();

@@ -13,7 +13,7 @@ import java.lang.foreign.ValueLayout;
  * NEGATIVE CONTROL, test code only: libbpf's consumer loop before the 2026 fix — acquire loads and
  * a release store of the consumer position, but no full fence between that store and the next
  * producer-position load, also none before the early return at the bound. Used to show that the
- * seed-000 test can see the missed wakeup the fence prevents.
+ * missed-wakeup test can see the missed wakeup the fence prevents.
  */
 final class FencelessConsumer {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();

@@ -3,6 +3,8 @@
  */
 package io.jringbuf.kernel;
 
+import java.time.temporal.ChronoUnit;
+import io.jringbuf.CommitMode;
 import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
 import io.jringbuf.RingBuffer;
@@ -114,7 +116,7 @@ class KernelRingLifecycleTest {
             try (RingBuffer rb = RingBuffer.create(ring.fd(), (b, o, l) -> {
                 assertEquals(next[0]++, b.get(ValueLayout.JAVA_LONG, o));
                 return true;
-            }, RingBuffer.Options.DEFAULT.withBatchCommit(true))) {
+            }, RingBuffer.Options.DEFAULT.withCommitMode(CommitMode.BATCH))) {
                 for (int round = 0; round < 5; round++) {
                     producer.testRun(500);
                     assertEquals(500, rb.poll(Duration.ofSeconds(5)));
@@ -167,11 +169,11 @@ class KernelRingLifecycleTest {
             while (urb.reserve(8) >= 0) {
                 // fill it; reservations are left BUSY, which also keeps it full
             }
-            CompletableFuture<Long> blocked = CompletableFuture.supplyAsync(() -> urb.reserveBlocking(8, null));
+            CompletableFuture<Long> blocked = CompletableFuture.supplyAsync(() -> urb.reserve(8, ChronoUnit.FOREVER.getDuration()));
             urb.wakeUp();
             long woken = blocked.get(10, TimeUnit.SECONDS);
             assertEquals(-1, woken);
-            CompletableFuture<Long> again = CompletableFuture.supplyAsync(() -> urb.reserveBlocking(8, Duration.ofSeconds(30)));
+            CompletableFuture<Long> again = CompletableFuture.supplyAsync(() -> urb.reserve(8, Duration.ofSeconds(30)));
             urb.close();
             assertEndedByClose(again);
             assertThrows(ErrnoException.class, () -> urb.reserve(8));

@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Ports of the kernel selftest {@code prog_tests/user_ringbuf.c} (spec §7.3): a 4096-byte
+ * Ports of the kernel selftest {@code prog_tests/user_ringbuf.c}: a 4096-byte
  * USER_RINGBUF, 32-byte samples (40-byte records, 102 fit), drained by a BPF program built with
  * {@link io.jringbuf.bpf.Asm} calling {@code bpf_user_ringbuf_drain}.
  */
@@ -238,10 +238,10 @@ class KernelUserRingbufTest {
             }
             assertEquals(SIZE / 16, written);
             long start = System.nanoTime();
-            assertEquals(-1, urb.reserveBlocking(8, Duration.ofMillis(300)));
+            assertEquals(-1, urb.reserve(8, Duration.ofMillis(300)));
             assertTrue(System.nanoTime() - start >= 250_000_000L, "it waited for the timeout");
             CompletableFuture<Void> drainer = CompletableFuture.runAsync(() -> drain.testRun(1));
-            long off = urb.reserveBlocking(8, Duration.ofSeconds(10));
+            long off = urb.reserve(8, Duration.ofSeconds(10));
             assertTrue(off >= 0, "a drain freed space and woke the reservation");
             urb.submit(off);
             drainer.get(10, TimeUnit.SECONDS);
@@ -271,7 +271,7 @@ class KernelUserRingbufTest {
     @Test
     void tooLargeIsE2bigNotAHang() {
         try (UserRingBuffer urb = UserRingBuffer.create(ring.fd())) {
-            ErrnoException e = assertThrows(ErrnoException.class, () -> urb.reserveBlocking(SIZE, Duration.ofSeconds(30)));
+            ErrnoException e = assertThrows(ErrnoException.class, () -> urb.reserve(SIZE, Duration.ofSeconds(30)));
             assertEquals(Errno.E2BIG, e.errno());
             assertThrows(ErrnoException.class, () -> urb.reserve(1 << 30));
         }

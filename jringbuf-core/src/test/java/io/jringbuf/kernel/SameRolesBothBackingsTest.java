@@ -3,6 +3,7 @@
  */
 package io.jringbuf.kernel;
 
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.JvmRing;
 import io.jringbuf.base.RingType;
 import io.jringbuf.bpf.BpfMap;
@@ -59,16 +60,16 @@ class SameRolesBothBackingsTest {
              BpfProgram p = sequenceProducer(ring, state, 16);
              KernelRingMemory memory = KernelRingMemory.forConsumer(ring.fd(), SIZE)) {
             p.testRun(N);
-            consumeSequence(new Consumer(memory.view(), false, Notifier.NONE, null, null));
+            consumeSequence(Consumer.forKernelRing(memory.view(), false));
         }
         try (JvmRing jvm = JvmRing.anonymous(RingType.RINGBUF, SIZE)) {
-            Producer producer = jvm.producer();
+            Producer producer = JvmRingInternals.producer(jvm);
             for (long i = 0; i < N; i++) {
                 long off = producer.reserve(16);
                 producer.buffer().set(ValueLayout.JAVA_LONG, off, i);
                 producer.submit(off, 0);
             }
-            consumeSequence(jvm.consumer());
+            consumeSequence(JvmRingInternals.consumer(jvm));
         }
     }
 
@@ -91,15 +92,15 @@ class SameRolesBothBackingsTest {
              BpfMap state = BpfMap.createArray("same_dst", DRAIN_STATE_SIZE, 1);
              BpfProgram drain = drainProgram(ring, state);
              KernelRingMemory memory = KernelRingMemory.forUserProducer(ring.fd(), SIZE)) {
-            long sum = produceSequence(new UserProducer(memory.view(), Notifier.NONE, null, null));
+            long sum = produceSequence(UserProducer.forKernelRing(memory.view(), null));
             drain.testRun(1);
             assertEquals(N, field(state, DR_RET));
             assertEquals(sum, field(state, DR_SUM));
         }
         try (JvmRing jvm = JvmRing.anonymous(RingType.USER_RINGBUF, SIZE)) {
-            long sum = produceSequence(jvm.userProducer());
+            long sum = produceSequence(JvmRingInternals.userProducer(jvm));
             long[] seen = {0};
-            int drained = jvm.drainer().drain((b, off, len) -> {
+            int drained = JvmRingInternals.drainer(jvm).drain((b, off, len) -> {
                 seen[0] += b.get(ValueLayout.JAVA_LONG, off);
                 return true;
             }, 0);

@@ -3,10 +3,11 @@
  */
 package io.jringbuf.process;
 
+import io.jringbuf.RingWriter;
+import io.jringbuf.RingReader;
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.JvmRing;
 import io.jringbuf.base.RingType;
-import io.jringbuf.internal.protocol.Consumer;
-import io.jringbuf.internal.protocol.Producer;
 import io.jringbuf.base.RecordHandler;
 import io.jringbuf.internal.protocol.RingControl;
 import org.junit.jupiter.api.AfterEach;
@@ -58,7 +59,7 @@ class ProcessRingTest {
     }
 
     /** Polls until {@code total} records arrived; fails on a violation, a failed producer or the deadline. */
-    private static void consumeUntil(Consumer consumer, SequenceChecker checker, long total, long timeoutMillis,
+    private static void consumeUntil(RingReader consumer, SequenceChecker checker, long total, long timeoutMillis,
                                      List<Spawned> producers) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (checker.received() < total) {
@@ -82,7 +83,7 @@ class ProcessRingTest {
         Path file = dir.resolve("ring");
         long total = 2_000_000;
         try (JvmRing ring = JvmRing.create(file, RingType.RINGBUF, 1 << 20)) {
-            Consumer consumer = ring.consumer();
+            RingReader consumer = ring.reader();
             SequenceChecker checker = new SequenceChecker(1);
             Spawned producer = spawn("produce", file.toString(), "0", Long.toString(total));
             consumeUntil(consumer, checker, total, 45_000, List.of(producer));
@@ -103,7 +104,7 @@ class ProcessRingTest {
         Path file = dir.resolve("ring");
         long each = 1_000_000;
         try (JvmRing ring = JvmRing.create(file, RingType.RINGBUF, 1 << 20)) {
-            Consumer consumer = ring.consumer();
+            RingReader consumer = ring.reader();
             SequenceChecker checker = new SequenceChecker(2);
             Spawned a = spawn("produce", file.toString(), "0", Long.toString(each));
             Spawned b = spawn("produce", file.toString(), "1", Long.toString(each));
@@ -143,7 +144,7 @@ class ProcessRingTest {
         Path progressFile = dir.resolve("progress" + round);
         writeLong(progressFile, -1);
         try (JvmRing ring = JvmRing.create(file, RingType.RINGBUF, 64 << 10)) {
-            Consumer consumer = ring.consumer();
+            RingReader consumer = ring.reader();
             SequenceChecker checker = new SequenceChecker(1, killAfter);
             Spawned producer = spawn("produce", file.toString(), "0", "-1", progressFile.toString(), "2000");
             AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -197,7 +198,7 @@ class ProcessRingTest {
 
             // The ring is still usable: a new producer (taking over the lock if the dead one held
             // it) gets its record through to the same consumer.
-            Producer fresh = ring.producer();
+            RingWriter fresh = ring.writer();
             assertTrue(fresh.output(new byte[] {1, 2, 3}, 0));
             var got = new ArrayList<byte[]>();
             assertEquals(1, consumer.poll(RecordHandler.copying(got::add), Duration.ofSeconds(5)));
@@ -211,12 +212,12 @@ class ProcessRingTest {
     void aRecordLeftBusyByAKilledProducerIsSkippedOnlyAfterItsOwnerDied() throws Exception {
         Path file = dir.resolve("ring");
         try (JvmRing ring = JvmRing.create(file, RingType.RINGBUF, 64 << 10)) {
-            Consumer consumer = ring.consumer();
+            RingReader consumer = ring.reader();
             Spawned holder = spawn("reserve-hang", file.toString());
             holder.expectLine("reserved", 10_000);
 
             // Another producer commits three records behind the held one.
-            Producer p = ring.producer();
+            RingWriter p = ring.writer();
             for (long seq = 0; seq < 3; seq++) {
                 long off = p.reserve(ProducerProcess.PAYLOAD);
                 assertTrue(off >= 0);
@@ -234,7 +235,7 @@ class ProcessRingTest {
             }
             assertEquals(0, consumer.consumerPosition(), "the consumer stays parked at the BUSY record");
             assertEquals(0, ring.recoveries(), "nothing reclaimed while its owner lives");
-            assertTrue(ring.view().data().get(ValueLayout.JAVA_INT, 0) < 0, "the held record is still BUSY");
+            assertTrue(JvmRingInternals.view(ring).data().get(ValueLayout.JAVA_INT, 0) < 0, "the held record is still BUSY");
             assertTrue(holder.process().isAlive());
 
             holder.kill();
@@ -258,7 +259,7 @@ class ProcessRingTest {
         try (JvmRing ring = JvmRing.create(file, RingType.RINGBUF, 64 << 10)) {
             Spawned holder = spawn("lock-hang", file.toString());
             holder.expectLine("locked", 10_000);
-            Producer p = ring.producer();
+            RingWriter p = ring.writer();
 
             long start = System.nanoTime();
             assertEquals(-1, p.reserve(8), "a live holder keeps the lock; the reservation fails");
@@ -273,7 +274,7 @@ class ProcessRingTest {
             assertTrue(off >= 0, "the dead holder's lock is taken over");
             assertEquals(1, ring.recoveries());
             p.submit(off, 0);
-            assertEquals(1, ring.consumer().consume((b, o, l) -> true));
+            assertEquals(1, ring.reader().consume((b, o, l) -> true));
             assertTrue(p.reserve(8) >= 0, "and released again after the reservation");
         }
     }

@@ -3,9 +3,10 @@
  */
 package io.jringbuf.process;
 
+import io.jringbuf.RingWriter;
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.JvmRing;
 import io.jringbuf.base.RingType;
-import io.jringbuf.internal.protocol.Producer;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -53,14 +54,14 @@ public final class ProducerProcess {
                     args.length > 4 ? Path.of(args[4]) : null, args.length > 5 ? Long.parseLong(args[5]) : 0);
             case "reserve-hang" -> {
                 JvmRing ring = JvmRing.open(ringFile, RingType.RINGBUF);
-                long offset = ring.producer().reserve(PAYLOAD);
+                long offset = ring.writer().reserve(PAYLOAD);
                 System.out.println(offset >= 0 ? "reserved " + offset : "no space");
                 System.out.flush();
                 hang();
             }
             case "lock-hang" -> {
                 JvmRing ring = JvmRing.open(ringFile, RingType.RINGBUF);
-                System.out.println(ring.control().lockReservation() ? "locked" : "not locked");
+                System.out.println(JvmRingInternals.control(ring).lockReservation() ? "locked" : "not locked");
                 System.out.flush();
                 hang();
             }
@@ -81,7 +82,7 @@ public final class ProducerProcess {
                     progress = ch.map(FileChannel.MapMode.READ_WRITE, 0, 8, arena);
                 }
             }
-            Producer p = ring.producer();
+            RingWriter p = ring.writer();
             MemorySegment buf = p.buffer();
             Duration patience = Duration.ofSeconds(10);
             System.out.println("producing");

@@ -3,6 +3,8 @@
  */
 package io.jringbuf.soak;
 
+import io.jringbuf.RingReader;
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.JvmRing;
 import io.jringbuf.RingBuffer;
 import io.jringbuf.base.RingType;
@@ -11,7 +13,6 @@ import io.jringbuf.bpf.BpfMap;
 import io.jringbuf.bpf.BpfProgram;
 import io.jringbuf.bpf.Helper;
 import io.jringbuf.bpf.ProgType;
-import io.jringbuf.internal.protocol.Consumer;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -146,7 +147,7 @@ public final class Soak {
         int kills = 0;
         int[] epochs = new int[producers];
         try (JvmRing ring = JvmRing.create(ringPath, RingType.RINGBUF, 4 << 20)) {
-            Consumer consumer = ring.consumer();
+            RingReader consumer = ring.reader();
             for (int id = 0; id < producers; id++) {
                 Incarnation inc = start(ringPath, dir, id, 0);
                 live.put(key(id, 0), inc);

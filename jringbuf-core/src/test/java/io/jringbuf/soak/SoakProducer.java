@@ -3,9 +3,10 @@
  */
 package io.jringbuf.soak;
 
+import io.jringbuf.RingWriter;
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.JvmRing;
 import io.jringbuf.base.RingType;
-import io.jringbuf.internal.protocol.Producer;
 
 import java.io.RandomAccessFile;
 import java.lang.foreign.MemorySegment;
@@ -52,7 +53,7 @@ public final class SoakProducer {
              JvmRing ring = JvmRing.open(ringPath, RingType.RINGBUF)) {
             MappedByteBuffer progress = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, 16);
             MemorySegment p = MemorySegment.ofBuffer(progress);
-            Producer producer = ring.producer();
+            RingWriter producer = ring.writer();
             MemorySegment data = producer.buffer();
             long rnd = 0x9E3779B97F4A7C15L * (id + 1) + epoch;
             System.out.println("ready");

@@ -3,9 +3,10 @@
  */
 package io.jringbuf.stress;
 
+import io.jringbuf.RingWriter;
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.JvmRing;
 import io.jringbuf.base.RingType;
-import io.jringbuf.internal.protocol.Producer;
 import io.jringbuf.internal.protocol.RingControl;
 import io.jringbuf.internal.format.RingLayout;
 import io.jringbuf.internal.format.RingView;
@@ -64,7 +65,7 @@ class OverrunStressTest {
     @Timeout(120)
     void noReservationOverlapsABusyRecordWhileAFaultyConsumerPassesThem() throws Exception {
         try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, SIZE)) {
-            Producer producer = ring.producer();
+            RingWriter producer = ring.writer();
             Reserving real = new Reserving() {
                 @Override
                 public long reserve(int length) {
@@ -80,13 +81,13 @@ class OverrunStressTest {
                     }
                 }
             };
-            Outcome o = run(ring.view(), real);
+            Outcome o = run(JvmRingInternals.view(ring), real);
             System.out.println("overrun stress, library producer: " + o);
             assertEquals(0, o.overlaps(), () -> "a reservation overlapped a BUSY record: " + o.firstProblem());
             assertEquals(0, o.endedByLap(), "the racer reserved two rings past a BUSY record: " + o);
             // consumer_pos is at producer_pos before every reservation: these refusals are pending_pos's.
             assertTrue(o.endedByRefusal() > 0 && o.racerRefusals() > 0, "pending_pos refused the racer: " + o);
-            assertTrue(ring.view().producerPage().get(ValueLayout.JAVA_LONG, RingLayout.PENDING_POS_OFFSET) > 0,
+            assertTrue(JvmRingInternals.view(ring).producerPage().get(ValueLayout.JAVA_LONG, RingLayout.PENDING_POS_OFFSET) > 0,
                     "pending_pos was walked");
         }
     }
@@ -95,7 +96,7 @@ class OverrunStressTest {
     @Timeout(120)
     void negativeControlWithoutThePendingCheckTheOverlapsAreSeen() throws Exception {
         try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, SIZE)) {
-            Outcome o = run(ring.view(), new ConsumerCheckOnly(ring.view(), ring.control()));
+            Outcome o = run(JvmRingInternals.view(ring), new ConsumerCheckOnly(JvmRingInternals.view(ring), JvmRingInternals.control(ring)));
             System.out.println("overrun stress, consumer_pos check only: " + o);
             assertTrue(o.endedByLap() > 0 && o.overlaps() > 0,
                     "the pre-2024 rule laps held BUSY records, and the checks see it: " + o);

@@ -3,11 +3,12 @@
  */
 package io.jringbuf.stress;
 
+import io.jringbuf.RingWriter;
+import io.jringbuf.RingReader;
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.JvmRing;
 import io.jringbuf.base.RingType;
-import io.jringbuf.internal.protocol.Drainer;
 import io.jringbuf.base.RecordHandler;
-import io.jringbuf.internal.protocol.UserProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -80,8 +81,8 @@ class UserRingStressTest {
     @Timeout(60)
     void userProducerAndDrainerOverAFullRingDeliverEverySampleOnceInOrderUntorn() throws InterruptedException {
         try (JvmRing ring = JvmRing.anonymous(RingType.USER_RINGBUF, 4096)) {
-            UserProducer producer = ring.userProducer();
-            Drainer drainer = ring.drainer();
+            RingWriter producer = ring.writer();
+            RingReader drainer = ring.reader();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             long[] producerWaits = new long[1];
             Thread producing = new Thread(() -> {
@@ -93,7 +94,7 @@ class UserRingStressTest {
                         long off = producer.reserve(length);
                         if (off < 0) {
                             producerWaits[0]++;
-                            off = producer.reserveBlocking(length, patience);
+                            off = producer.reserve(length, patience);
                             if (off < 0) {
                                 throw new AssertionError("no space for 10 s at sample " + seq);
                             }
@@ -116,7 +117,7 @@ class UserRingStressTest {
             long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
             try {
                 while (checker.next < SAMPLES) {
-                    if (drainer.drain(checker, 0, Duration.ofMillis(500)) == 0 && drainer.drain(checker, 0) > 0) {
+                    if (drainer.poll(checker, Duration.ofMillis(500)) == 0 && drainer.consume(checker) > 0) {
                         stalls++; // slept through a committed sample for the whole timeout
                     }
                     if (failure.get() != null) {
@@ -133,7 +134,7 @@ class UserRingStressTest {
             assertNull(failure.get());
             assertNull(checker.error, checker.error);
             assertEquals(SAMPLES, checker.next, "every sample once");
-            assertEquals(0, drainer.drain(checker, 0), "nothing beyond the last sample");
+            assertEquals(0, drainer.consume(checker), "nothing beyond the last sample");
             assertEquals(0, stalls, "no drain slept through a committed sample");
             assertTrue(producerWaits[0] >= 100, "the ring was full often: the producer waited "
                     + producerWaits[0] + " times");

@@ -3,10 +3,11 @@
  */
 package io.jringbuf.stress;
 
+import io.jringbuf.RingWriter;
+import io.jringbuf.RingReader;
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.JvmRing;
 import io.jringbuf.base.RingType;
-import io.jringbuf.internal.protocol.Consumer;
-import io.jringbuf.internal.protocol.Producer;
 import io.jringbuf.base.RecordHandler;
 import io.jringbuf.internal.format.RingLayout;
 import org.junit.jupiter.api.Test;
@@ -80,8 +81,8 @@ class WakeupStressTest {
     private static Outcome run(int flags, long perProducer, Duration pollTimeout, long stopAfterStalls, boolean spin)
             throws InterruptedException {
         try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 4096)) {
-            Producer producer = ring.producer();
-            Consumer consumer = ring.consumer();
+            RingWriter producer = ring.writer();
+            RingReader consumer = ring.reader();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread[] threads = new Thread[PRODUCERS];
             for (int t = 0; t < PRODUCERS; t++) {

@@ -12,8 +12,8 @@ import java.lang.invoke.VarHandle;
 
 /**
  * NEGATIVE CONTROL ONLY — never use outside this module. libbpf's consumer loop before the 2026
- * fix (spec §6.3): acquire loads of the positions and headers, a release store of consumer_pos
- * per record, and no full fence anywhere. It exists to show that the seed-000 litmus tests can
+ * fix ({@code ringbuf_process_ring}): acquire loads of the positions and headers, a release store of consumer_pos
+ * per record, and no full fence anywhere. It exists to show that the missed-wakeup litmus tests can
  * observe the missed wakeup that the real Consumer's fence forbids.
  */
 final class LibbpfConsumerWithoutFence {

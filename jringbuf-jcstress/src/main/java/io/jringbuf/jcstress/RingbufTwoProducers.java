@@ -45,7 +45,7 @@ public final class RingbufTwoProducers {
     static final class Ring {
         private final RingFixture ring = new RingFixture(4096);
         private final Producer producer = new Producer(ring.view, ring.control, Notifier.NONE, null);
-        private final Consumer consumer = new Consumer(ring.view, false, Notifier.NONE, null, null);
+        private final Consumer consumer = Consumer.forKernelRing(ring.view, false);
         private final long[] seenOffset = new long[4];
         private final int[] seenTag = new int[4];
         private int seen;

@@ -44,7 +44,7 @@ public class UserRingbufConcurrentDrains {
     private final DrainTally tally2 = new DrainTally(LENGTH_OF_TAG);
 
     public UserRingbufConcurrentDrains() {
-        UserProducer producer = new UserProducer(ring.view, Notifier.NONE, null, null);
+        UserProducer producer = UserProducer.forKernelRing(ring.view, null);
         for (int tag = 1; tag <= 3; tag++) {
             long offset = producer.reserve(LENGTH_OF_TAG[tag]);
             Payloads.fill(producer.buffer(), offset, LENGTH_OF_TAG[tag], tag);

@@ -39,7 +39,7 @@ public class UserRingbufFullBoundary {
     private static final int[] LENGTH_OF_TAG = {0, 24, 24, 24};
 
     private final RingFixture ring = new RingFixture(64);
-    private final UserProducer producer = new UserProducer(ring.view, Notifier.NONE, null, null);
+    private final UserProducer producer = UserProducer.forKernelRing(ring.view, null);
     private final Drainer drainer = new Drainer(ring.view, ring.control, Notifier.NONE, null);
     private final DrainTally tally = new DrainTally(LENGTH_OF_TAG);
     private boolean reserved;

@@ -32,7 +32,7 @@ public class UserRingbufNegativeControl {
     private final DrainTally tally2 = new DrainTally(UserRingbufConcurrentDrains.LENGTH_OF_TAG);
 
     public UserRingbufNegativeControl() {
-        UserProducer producer = new UserProducer(ring.view, Notifier.NONE, null, null);
+        UserProducer producer = UserProducer.forKernelRing(ring.view, null);
         for (int tag = 1; tag <= 3; tag++) {
             int length = UserRingbufConcurrentDrains.LENGTH_OF_TAG[tag];
             long offset = producer.reserve(length);

@@ -4,11 +4,11 @@
 package io.jringbuf.jmh;
 
 import io.jringbuf.JvmRing;
+import io.jringbuf.CommitMode;
+import io.jringbuf.RingWriter;
+import io.jringbuf.RingReader;
 import io.jringbuf.base.RingType;
-import io.jringbuf.internal.protocol.Consumer;
-import io.jringbuf.internal.protocol.Producer;
 import io.jringbuf.base.RecordHandler;
-import io.jringbuf.internal.format.RingLayout;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Fork;
@@ -45,8 +45,8 @@ public class JvmRingbufBench {
     public boolean batchCommit;
 
     JvmRing ring;
-    Producer producer;
-    Consumer consumer;
+    RingWriter producer;
+    RingReader consumer;
     MemorySegment ringData;
     MemorySegment source;
 
@@ -54,8 +54,8 @@ public class JvmRingbufBench {
     public void setUp() {
         Shared.checkPayload(payload);
         ring = JvmRing.anonymous(RingType.RINGBUF, Shared.RING_BYTES);
-        producer = ring.producer();
-        consumer = ring.consumer(batchCommit);
+        producer = ring.writer();
+        consumer = ring.reader(batchCommit ? CommitMode.BATCH : CommitMode.PER_RECORD);
         ringData = producer.buffer();
         source = MemorySegment.ofArray(Shared.payload(payload));
     }
@@ -95,7 +95,7 @@ public class JvmRingbufBench {
         MemorySegment.copy(source, 0, ringData, offset, payload);
         // NO_WAKEUP: the consumer spins and never sleeps, and Agrona's rings have no wakeups;
         // the adaptive rule (flags 0) would add a full barrier per record for nothing here.
-        producer.submit(offset, RingLayout.NO_WAKEUP);
+        producer.submit(offset, RingWriter.NO_WAKEUP);
     }
 
     private int consume(Reader reader, Blackhole bh) {

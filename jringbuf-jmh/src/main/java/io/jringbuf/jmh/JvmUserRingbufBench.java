@@ -4,11 +4,10 @@
 package io.jringbuf.jmh;
 
 import io.jringbuf.JvmRing;
+import io.jringbuf.RingWriter;
+import io.jringbuf.RingReader;
 import io.jringbuf.base.RingType;
-import io.jringbuf.internal.protocol.Drainer;
 import io.jringbuf.base.RecordHandler;
-import io.jringbuf.internal.format.RingLayout;
-import io.jringbuf.internal.protocol.UserProducer;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Fork;
@@ -38,8 +37,8 @@ public class JvmUserRingbufBench {
     public int payload;
 
     JvmRing ring;
-    UserProducer producer;
-    Drainer drainer;
+    RingWriter producer;
+    RingReader drainer;
     MemorySegment ringData;
     MemorySegment source;
 
@@ -48,10 +47,10 @@ public class JvmUserRingbufBench {
         Shared.checkPayload(payload);
         ring = JvmRing.anonymous(RingType.USER_RINGBUF, Shared.RING_BYTES);
         // Neither side sleeps here (both spin, as with Agrona's rings, which have no wakeups):
-        // the producer does not wake the drainer and the drain does not wake the producer
-        // (NO_WAKEUP), so neither pays for a wakeup decision that can only answer "nobody".
-        producer = ring.userProducer(false);
-        drainer = ring.drainer();
+        // the producer commits with NO_WAKEUP, so it pays for no wakeup decision; the drain
+        // decides once per call (a fence and a look at the waiter count), as the kernel's does.
+        producer = ring.writer();
+        drainer = ring.reader();
         ringData = producer.buffer();
         source = MemorySegment.ofArray(Shared.payload(payload));
     }
@@ -92,7 +91,7 @@ public class JvmUserRingbufBench {
         }
         full.fullRetries += failures;
         MemorySegment.copy(source, 0, ringData, offset, payload);
-        producer.submit(offset);
+        producer.submit(offset, RingWriter.NO_WAKEUP);
     }
 
     @Benchmark
@@ -100,7 +99,7 @@ public class JvmUserRingbufBench {
     @GroupThreads(1)
     public int consume1(Reader reader, Blackhole bh) {
         reader.bh = bh;
-        int n = drainer.drain(reader, RingLayout.NO_WAKEUP);
+        int n = drainer.consume(reader);
         if (n == 0) {
             Shared.backOff(++reader.idle);
         } else {

@@ -4,13 +4,10 @@
 package io.jringbuf.jmh;
 
 import io.jringbuf.JvmRing;
+import io.jringbuf.RingWriter;
+import io.jringbuf.RingReader;
 import io.jringbuf.base.RingType;
-import io.jringbuf.internal.protocol.Consumer;
-import io.jringbuf.internal.protocol.Drainer;
-import io.jringbuf.internal.protocol.Producer;
 import io.jringbuf.base.RecordHandler;
-import io.jringbuf.internal.format.RingLayout;
-import io.jringbuf.internal.protocol.UserProducer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -66,11 +63,11 @@ public class SingleThreadBench {
     public int payload;
 
     JvmRing ringbuf;
-    Producer producer;
-    Consumer consumer;
+    RingWriter producer;
+    RingReader consumer;
     JvmRing userRingbuf;
-    UserProducer userProducer;
-    Drainer drainer;
+    RingWriter userProducer;
+    RingReader drainer;
     MemorySegment source;
     RingBuffer manyToOne;
     RingBuffer oneToOne;
@@ -82,11 +79,11 @@ public class SingleThreadBench {
     public void setUp(Blackhole bh) {
         Shared.checkPayload(payload);
         ringbuf = JvmRing.anonymous(RingType.RINGBUF, Shared.RING_BYTES);
-        producer = ringbuf.producer();
-        consumer = ringbuf.consumer(false);
+        producer = ringbuf.writer();
+        consumer = ringbuf.reader();
         userRingbuf = JvmRing.anonymous(RingType.USER_RINGBUF, Shared.RING_BYTES);
-        userProducer = userRingbuf.userProducer(false);
-        drainer = userRingbuf.drainer();
+        userProducer = userRingbuf.writer();
+        drainer = userRingbuf.reader();
         source = MemorySegment.ofArray(Shared.payload(payload));
         sourceBytes = Shared.payload(payload);
         int bytes = Shared.RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH;
@@ -137,7 +134,7 @@ public class SingleThreadBench {
         }
     }
 
-    /** jringbuf RINGBUF: Producer (NO_WAKEUP commits) and Consumer (per-record commit). */
+    /** jringbuf RINGBUF: the writer (NO_WAKEUP commits) and the reader (per-record commit). */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public int ringbuf() {
@@ -145,7 +142,7 @@ public class SingleThreadBench {
         for (int i = 0; i < BATCH; i++) {
             long offset = producer.reserve(payload);
             MemorySegment.copy(source, 0, data, offset, payload);
-            producer.submit(offset, RingLayout.NO_WAKEUP);
+            producer.submit(offset, RingWriter.NO_WAKEUP);
         }
         int n = 0;
         for (int calls = 0; n < BATCH && calls < MAX_CALLS; calls++) {
@@ -171,7 +168,7 @@ public class SingleThreadBench {
         return expect(n);
     }
 
-    /** jringbuf USER_RINGBUF: UserProducer without drainer wakeups, Drainer with NO_WAKEUP. */
+    /** jringbuf USER_RINGBUF: the writer (NO_WAKEUP commits) and the reader (the drainer). */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public int userRingbuf() {
@@ -179,11 +176,11 @@ public class SingleThreadBench {
         for (int i = 0; i < BATCH; i++) {
             long offset = userProducer.reserve(payload);
             MemorySegment.copy(source, 0, data, offset, payload);
-            userProducer.submit(offset);
+            userProducer.submit(offset, RingWriter.NO_WAKEUP);
         }
         int n = 0;
         for (int calls = 0; n < BATCH && calls < MAX_CALLS; calls++) {
-            n += drainer.drain(reader, RingLayout.NO_WAKEUP);
+            n += drainer.consume(reader);
         }
         return expect(n);
     }

@@ -83,22 +83,22 @@ public final class RingFileDescriptor {
     /** Control block: the user producer owner's process id. */
     public static final long PRODUCER_OWNER = 328;
 
-    /** @return the file offset of the consumer page */
+    /** {@return the file offset of the consumer page} */
     public static long consumerPageOffset(int pageSize) {
         return pageSize;
     }
 
-    /** @return the file offset of the producer page */
+    /** {@return the file offset of the producer page} */
     public static long producerPageOffset(int pageSize) {
         return 2L * pageSize;
     }
 
-    /** @return the file offset of the data area */
+    /** {@return the file offset of the data area} */
     public static long dataOffset(int pageSize) {
         return (long) HEADER_PAGES * pageSize;
     }
 
-    /** @return the exact length of a ring file with {@code size} data bytes */
+    /** {@return the exact length of a ring file with {@code size} data bytes} */
     public static long fileLength(long size, int pageSize) {
         return dataOffset(pageSize) + size;
     }

@@ -76,17 +76,17 @@ public final class RingLayout {
     /** The largest ring a map can have: {@code max_entries} is a u32 power of two. */
     public static final long MAX_RING_SIZE = 1L << 31;
 
-    /** @return the mmap offset of the consumer page: 0 */
+    /** {@return the mmap offset of the consumer page: 0} */
     public static long consumerPageOffset() {
         return 0;
     }
 
-    /** @return the mmap offset of the producer page: one page */
+    /** {@return the mmap offset of the producer page: one page} */
     public static long producerPageOffset(int pageSize) {
         return pageSize;
     }
 
-    /** @return the mmap offset of the data area: two pages */
+    /** {@return the mmap offset of the data area: two pages} */
     public static long dataOffset(int pageSize) {
         return 2L * pageSize;
     }
@@ -109,17 +109,17 @@ public final class RingLayout {
         return ((header & LENGTH_MASK) + HEADER_SIZE + 7) & ~7L;
     }
 
-    /** @return the payload length of a header word, without flag bits */
+    /** {@return the payload length of a header word, without flag bits} */
     public static int payloadLength(int header) {
         return header & LENGTH_MASK;
     }
 
-    /** @return whether a header word has the BUSY bit */
+    /** {@return whether a header word has the BUSY bit} */
     public static boolean isBusy(int header) {
         return (header & BUSY_BIT) != 0;
     }
 
-    /** @return whether a header word has the DISCARD bit */
+    /** {@return whether a header word has the DISCARD bit} */
     public static boolean isDiscarded(int header) {
         return (header & DISCARD_BIT) != 0;
     }
@@ -174,7 +174,7 @@ public final class RingLayout {
         return ringSize - HEADER_SIZE;
     }
 
-    /** @return whether the two top bits (BUSY, DISCARD) of a requested size are clear */
+    /** {@return whether the two top bits (BUSY, DISCARD) of a requested size are clear} */
     public static boolean fitsHeader(long payloadLength) {
         return payloadLength >= 0 && payloadLength <= MAX_RECORD_SIZE;
     }

@@ -52,7 +52,7 @@ public record RingView(MemorySegment consumerPage, MemorySegment producerPage, M
         }
     }
 
-    /** @return {@code size - 1} */
+    /** {@return {@code size - 1}} */
     public long mask() {
         return size - 1;
     }

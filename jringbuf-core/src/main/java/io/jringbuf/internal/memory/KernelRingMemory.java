@@ -13,7 +13,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The memory of a kernel ring map, mapped exactly as the kernel allows (spec §2.2):
+ * The memory of a kernel ring map, mapped exactly as the kernel allows ({@code ringbuf_map_mmap_kern} and {@code ringbuf_map_mmap_user}):
  * <pre>
  *                    consumer page (offset 0)    producer page + data x 2 (offset page)
  *  RINGBUF consumer  read-write, one page        read-only, page + 2 x max_entries
@@ -88,17 +88,17 @@ public final class KernelRingMemory implements AutoCloseable {
         return new KernelRingMemory(arena, view, mapFd);
     }
 
-    /** @return the ring's memory as the roles see it */
+    /** {@return the ring's memory as the roles see it} */
     public RingView view() {
         return view;
     }
 
-    /** @return the map fd this memory was mapped from (not owned) */
+    /** {@return the map fd this memory was mapped from (not owned)} */
     public int mapFd() {
         return mapFd;
     }
 
-    /** @return whether the memory is still mapped */
+    /** {@return whether the memory is still mapped} */
     public boolean isOpen() {
         return arena.scope().isAlive();
     }

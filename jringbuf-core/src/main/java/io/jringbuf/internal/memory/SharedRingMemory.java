@@ -212,42 +212,42 @@ public final class SharedRingMemory implements AutoCloseable {
 
     // ------------------------------------------------------------------ accessors
 
-    /** @return the ring's memory as the roles see it */
+    /** {@return the ring's memory as the roles see it} */
     public RingView view() {
         return view;
     }
 
-    /** @return the control block ({@link RingFileDescriptor#CONTROL_SIZE} bytes, 64-byte aligned) */
+    /** {@return the control block ({@link RingFileDescriptor#CONTROL_SIZE} bytes, 64-byte aligned)} */
     public MemorySegment controlBlock() {
         return controlBlock;
     }
 
-    /** @return the ring type */
+    /** {@return the ring type} */
     public RingType type() {
         return type;
     }
 
-    /** @return the data size */
+    /** {@return the data size} */
     public long size() {
         return size;
     }
 
-    /** @return the page size */
+    /** {@return the page size} */
     public int pageSize() {
         return pageSize;
     }
 
-    /** @return the file, or null for an anonymous ring */
+    /** {@return the file, or null for an anonymous ring} */
     public Path path() {
         return path;
     }
 
-    /** @return whether other processes may map this memory (futexes must then be shared) */
+    /** {@return whether other processes may map this memory (futexes must then be shared)} */
     public boolean shared() {
         return shared;
     }
 
-    /** @return whether the memory is still mapped */
+    /** {@return whether the memory is still mapped} */
     public boolean isOpen() {
         return arena.scope().isAlive();
     }

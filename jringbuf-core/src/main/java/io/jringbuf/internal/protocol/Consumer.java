@@ -15,7 +15,6 @@ import io.jringbuf.internal.wait.Blocking;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import java.util.Objects;
 
 
@@ -45,7 +44,7 @@ import java.util.Objects;
  *       space notifier told, as when a handler throws).</li>
  * </ul>
  *
- * <h2>Memory ordering and the missed wakeup (seed 000)</h2>
+ * <h2>Memory ordering and the missed-wakeup fence</h2>
  * Producers decide whether to wake the consumer by loading {@code consumer_pos} right after a
  * full-barrier exchange of the header (adaptive rule: wake only if the consumer is parked at the
  * committed record). The consumer publishes {@code consumer_pos} with a release store and then
@@ -57,7 +56,8 @@ import java.util.Objects;
  * {@code producer_pos}, a header load that found BUSY (re-read after the fence), and every early
  * return (record bound, handler stop, handler exception), so that the first load of the next call
  * is fenced as well. A header load that finds a committed record decides nothing and needs no
- * fence, which keeps the per-record cost to one release store.
+ * fence, which keeps the per-record cost to one release store. Everywhere in jringbuf this fence is
+ * called <em>the missed-wakeup fence</em>; libbpf's consumer lacked it until the 2026 fix.
  *
  * <h2>Batch commit</h2>
  * With {@code batchCommit}, {@code consumer_pos} is stored once per pass over the records visible
@@ -77,8 +77,8 @@ import java.util.Objects;
  * is sent (the first commit after a {@link #settle} still wakes: about one wakeup per run of
  * holding calls). The consumer itself resumes after that record (no record is delivered twice).
  * A record larger than a sixteenth of the ring is not held back: it would cost producers that
- * much room. Before sleeping, {@link #settle} stores the whole position and issues the seed-000
- * full fence; {@link #consume} and {@link #poll} (with {@code n > 0}) settle first, so only an
+ * much room. Before sleeping, {@link #settle} stores the whole position and issues the
+ * missed-wakeup fence; {@link #consume} and {@link #poll} (with {@code n > 0}) settle first, so only an
  * uninterrupted run of holding calls holds back. While holding, {@code consumer_pos} (and
  * {@link #availableBytes}) count the last record as unconsumed, and producers have that much less
  * room; a consumer that dies while holding leaves that one record to be delivered again by the
@@ -86,11 +86,8 @@ import java.util.Objects;
  * ordinary call, not while holding.
  *
  * <h2>Specialisation</h2>
- * The loop lives in hidden classes defined from {@link ConsumerLoopTemplate}. A new consumer runs
- * the shared one; after 65,536 calls plus delivered records it switches to a
- * class of its own whose constants are this ring's segments and commit mode, so that the JIT
- * folds most of the memory-safety checks of each access (bounds, alignment, read-only, session
- * identity), which it otherwise repeats after every acquire load. Both run the same bytecode.
+ * The consume loop is {@link ConsumerLoopTemplate}'s: the generic class at first, a class of this
+ * ring's own once the consumer is busy (see the package documentation, "Specialised hot paths").
  *
  * <h2>Threads</h2>
  * One consumer per ring, used by one thread at a time (the protocol is single-consumer).
@@ -105,15 +102,14 @@ public final class Consumer {
     private final long size;
     private final long mask;
     private final Notifier spaceNotifier;
-    private final Waiter waiter;
     private final AbandonedRecords abandoned;
     private final Blocking.IdleCheck idleCheck;
     private final RingView view;
     private final boolean batchCommit;
-    /** The shared loop at first, this ring's own once it has delivered enough to be worth a class. */
+    /** The generic loop at first, this ring's own once it has delivered enough to be worth a class. */
     private Loop loop;
     /** Calls plus records left before the loop is specialised (Long.MAX_VALUE once tried). */
-    private long untilSpecialized = SPECIALIZE_AFTER;
+    private long untilSpecialized = Specializer.countdown(SPECIALIZE_AFTER);
     private boolean specialized;
     /** Whether consumption runs ahead of consumer_pos (see {@link #consumeHolding}). */
     private boolean holding;
@@ -122,31 +118,56 @@ public final class Consumer {
      * (consumer_pos trails it by one record).
      */
     private long heldPosition;
-
+    /** Whether records are being read ahead of consumer_pos (see {@link #read}). */
+    private boolean reading;
     /**
-     * Creates a consumer.
-     *
-     * @param view the ring's memory (the producer page and data may be read-only)
-     * @param batchCommit store {@code consumer_pos} once per pass instead of once per record
-     * @param spaceNotifier told after a call that freed space ({@link Notifier#NONE} for kernel rings)
-     * @param waiter what {@link #poll} sleeps on, or null if this consumer cannot wait by itself
-     * @param control the JVM ring's control block: BUSY records of dead producer processes are
-     *                reclaimed; null for kernel rings
+     * While {@link #reading}: where the next read starts, past every record read (consumer_pos
+     * trails it until {@link #commit}). Inside a handler: just past the record being delivered.
      */
-    public Consumer(RingView view, boolean batchCommit, Notifier spaceNotifier, Waiter waiter, RingControl control) {
+    private long readPosition;
+
+    /** For the factories, and for tests of this package (control null: a kernel ring). */
+    Consumer(RingView view, boolean batchCommit, Notifier spaceNotifier, RingControl control) {
         this.consumerPage = view.consumerPage();
         this.producerPage = view.producerPage();
         this.data = view.data();
         this.size = view.size();
         this.mask = view.mask();
         this.spaceNotifier = Objects.requireNonNull(spaceNotifier, "spaceNotifier");
-        this.waiter = waiter;
         this.abandoned = control == null ? null : new AbandonedRecords(control);
         this.idleCheck = abandoned == null ? Blocking.IdleCheck.NEVER
                 : () -> abandoned.deadPeerAtHead(consumerPage, producerPage, data, mask);
         this.view = view;
         this.batchCommit = batchCommit;
         this.loop = Specializer.consumerLoop(view, batchCommit, false);
+        if (untilSpecialized <= 0) {
+            specialize(); // jringbuf.specialize=always
+        }
+    }
+
+    /**
+     * A consumer of a kernel {@code BPF_MAP_TYPE_RINGBUF}: the kernel sends the wakeups and keeps
+     * no Java-side state.
+     *
+     * @param view the ring's memory (the producer page and data may be read-only)
+     * @param batchCommit store {@code consumer_pos} once per pass instead of once per record
+     */
+    public static Consumer forKernelRing(RingView view, boolean batchCommit) {
+        return new Consumer(view, batchCommit, Notifier.NONE, null);
+    }
+
+    /**
+     * A consumer of a JVM ring: tells blocked producers about freed space, and reclaims BUSY
+     * records of dead producer processes.
+     *
+     * @param view the ring's memory
+     * @param batchCommit store {@code consumer_pos} once per pass instead of once per record
+     * @param spaceNotifier told after a call that freed space
+     * @param control the ring's control block
+     */
+    public static Consumer forJvmRing(RingView view, boolean batchCommit, Notifier spaceNotifier,
+                                      RingControl control) {
+        return new Consumer(view, batchCommit, spaceNotifier, Objects.requireNonNull(control, "control"));
     }
 
     /**
@@ -206,7 +227,7 @@ public final class Consumer {
 
     /**
      * Ends a run of {@link #consumeHolding} calls: stores the whole consumed position in
-     * {@code consumer_pos} and issues a full fence (seed 000), so that a producer that commits
+     * {@code consumer_pos} and issues the missed-wakeup fence, so that a producer that commits
      * after this either sees the consumer caught up and wakes it, or committed early enough for
      * the consumer's next load of {@code producer_pos} to see the record. Does nothing if not
      * holding. Before sleeping, consume once more (or check {@code producer_pos}): records
@@ -225,42 +246,183 @@ public final class Consumer {
         } catch (IllegalStateException e) {
             throw Closed.translate(e, data, "settle");
         }
-        VarHandle.fullFence(); // seed 000: publish consumer_pos before any later producer_pos load
+        VarHandle.fullFence(); // missed-wakeup fence: publish consumer_pos before any later producer_pos load
         spaceNotifier.wakeUp();
     }
 
-    /** @return whether {@code consumer_pos} trails the consumption by a record ({@link #consumeHolding}) */
+    /** {@return whether {@code consumer_pos} trails the consumption by a record ({@link #consumeHolding})} */
     public boolean isHolding() {
         return holding;
     }
 
-    /**
-     * Waits until at least one record is delivered or the timeout passes, then consumes every
-     * committed record. Only for consumers created with a {@link Waiter} (JVM rings).
-     *
-     * @param timeout how long to wait; null or negative waits forever
-     * @return records delivered, 0 on timeout (or when the thread is interrupted; its interrupt
-     *         status stays set)
-     */
-    public int poll(RecordHandler handler, Duration timeout) {
-        return poll(handler, Integer.MAX_VALUE, timeout);
-    }
+    // ------------------------------------------------------------------ explicit commit
 
     /**
-     * Like {@link #poll(RecordHandler, Duration)} with a bound of {@code n} records.
+     * Reads committed records ahead of {@code consumer_pos}, without moving it, for a consumer
+     * that commits explicitly ({@link #commit}) once it has put the records somewhere safe: the
+     * ring keeps every record read but not committed, also through a crash of this process (the
+     * next consumer starts at {@code consumer_pos}). The consume rules apply (see the class
+     * Javadoc); a record whose handler threw counts as read. Each call resumes where the last one
+     * stopped. Do not mix with {@link #consume} or {@link #consumeHolding} on one consumer.
      *
-     * @return records delivered, 0 on timeout
+     * <p>Producers see a reader that is ahead of its committed position as behind, so their
+     * adaptive rule sends it no wakeups while records are uncommitted; {@link #pollReading}
+     * therefore looks again every {@link #READ_SLICE_NANOS} nanoseconds while it has any.
+     *
+     * @return records delivered (discarded records are not counted)
+     * @throws ErrnoException EINVAL if the ring is corrupt, EBADF if it was closed
      */
-    public int poll(RecordHandler handler, int n, Duration timeout) {
+    public int read(RecordHandler handler, int n) {
         Objects.requireNonNull(handler, "handler");
-        if (waiter == null) {
-            throw new IllegalStateException("this consumer has no waiter: wait through its ring buffer manager");
-        }
         if (n <= 0) {
             return 0;
         }
         try {
-            long got = Blocking.await(waiter, Blocking.toNanos(timeout), () -> {
+            if (!reading) {
+                settle();
+                // Acquire: pairs with the release store of whichever consumer published it last.
+                readPosition = (long) LONG.getAcquire(consumerPage, 0L);
+                reading = true;
+            }
+            return readLoop(handler, n);
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "read");
+        }
+    }
+
+    /**
+     * {@link #read} with a wait of up to {@code nanos} for the first record.
+     *
+     * @return records delivered, 0 on timeout
+     */
+    public int pollReading(RecordHandler handler, int n, long nanos, Waiter waiter) {
+        Objects.requireNonNull(handler, "handler");
+        if (n <= 0) {
+            return 0;
+        }
+        try {
+            long got = Blocking.await(waiter, nanos, READ_SLICE_NANOS, () -> {
+                int c = read(handler, n);
+                return c > 0 ? c : -1;
+            }, () -> hasUncommitted() || idleCheck.shouldRetry());
+            return got > 0 ? (int) got : 0;
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "poll");
+        }
+    }
+
+    /** How often a waiting {@link #pollReading} looks again while records are read but not committed. */
+    static final long READ_SLICE_NANOS = 1_000_000L;
+
+    /**
+     * @return the position just past the last record read: inside a handler, just past the
+     *         record being delivered; {@code consumer_pos} if nothing was read ahead
+     */
+    public long readPosition() {
+        return reading ? readPosition : consumerPosition();
+    }
+
+    /** {@return whether records were read ahead of {@code consumer_pos} and not committed} */
+    public boolean hasUncommitted() {
+        return reading && readPosition != consumerPosition();
+    }
+
+    /**
+     * Publishes {@code consumer_pos = position}: the records before it are consumed and their
+     * space goes back to the producers. Then the missed-wakeup fence, so that a producer that
+     * commits after this either sees the consumer caught up and wakes it, or committed early
+     * enough for the consumer's next load of {@code producer_pos} to see the record.
+     *
+     * @param position a position returned by {@link #readPosition()}, between {@code consumer_pos}
+     *                 and the read position (both included); {@code consumer_pos} itself does
+     *                 nothing
+     * @throws ErrnoException EINVAL if the position is outside that range or not a multiple of 8;
+     *                        EBADF if the ring was closed
+     */
+    public void commit(long position) {
+        try {
+            long cons = consumerPosition();
+            long read = readPosition();
+            if ((position & 7) != 0 || position - cons < 0 || read - position < 0) {
+                throw new ErrnoException(Errno.EINVAL, "commit: position " + position + " is not between consumer_pos "
+                        + cons + " and the read position " + read);
+            }
+            if (position == cons) {
+                return;
+            }
+            // Release: the handlers' reads of the records happen before producers reuse their
+            // space (pairs with the producers' acquire loads of consumer_pos).
+            LONG.setRelease(consumerPage, 0L, position);
+            VarHandle.fullFence(); // missed-wakeup fence: publish consumer_pos before any later producer_pos load
+            spaceNotifier.wakeUp();
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "commit");
+        }
+    }
+
+    /**
+     * The loop of {@link #read}: the consume rules, with no {@code consumer_pos} store; the read
+     * position is kept in {@link #readPosition} before each handler call so that the handler can
+     * ask for it.
+     */
+    private int readLoop(RecordHandler handler, int n) {
+        final MemorySegment data = this.data;
+                long cons = readPosition;
+        int count = 0;
+        for (;;) {
+            // Acquire: pairs with the producer's release store of producer_pos at reservation time.
+            long prod = (long) LONG.getAcquire(producerPage, 0L);
+            long avail = prod - cons;
+            if (avail <= 0) {
+                return count;
+            }
+            checkPass(cons, prod, avail);
+            while (avail > 0) {
+                long headerOffset = cons & mask;
+                // Acquire: pairs with the producer's exchange (or release store) of the header at
+                // commit, so the payload written before the commit is visible.
+                int header = (int) INT.getAcquire(data, headerOffset);
+                if (header < 0) {
+                    header = busyHeader(data, headerOffset, cons);
+                    if (header < 0) {
+                        return count; // BUSY: the next read resumes here
+                    }
+                }
+                long len = RingLayout.recordSizeOfHeader(header);
+                if (len > avail) {
+                    throw corruptHeader(cons, header, avail);
+                }
+                cons += len;
+                avail -= len;
+                readPosition = cons;
+                if ((header & RingLayout.DISCARD_BIT) == 0) {
+                    boolean more = handler.onRecord(data, headerOffset + RingLayout.HEADER_SIZE,
+                            header & RingLayout.LENGTH_MASK);
+                    count++;
+                    if (!more || count >= n) {
+                        return count;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits up to {@code nanos} until at least one record is delivered, then consumes every
+     * committed record, at most {@code n}: {@link #consume(RecordHandler, int)} with a wait.
+     *
+     * @param waiter what to sleep on: the ring's data wakeups
+     * @param nanos how long to wait; 0 does not wait, {@link Blocking#FOREVER} waits forever
+     * @return records delivered, 0 on timeout (or when the thread is interrupted; its interrupt
+     *         status stays set)
+     */
+    public int poll(RecordHandler handler, int n, long nanos, Waiter waiter) {
+        Objects.requireNonNull(handler, "handler");
+        if (n <= 0) {
+            return 0;
+        }
+        try {
+            long got = Blocking.await(waiter, nanos, () -> {
                 int c = consume(handler, n);
                 return c > 0 ? c : -1;
             }, idleCheck);
@@ -280,23 +442,24 @@ public final class Consumer {
         return idleCheck.shouldRetry();
     }
 
-    /** Wakes a thread blocked in {@link #poll} (it returns what it has, possibly 0). */
-    public void wakeUp() {
-        if (waiter != null) {
-            waiter.interrupt();
+    // ------------------------------------------------------------------ ring__ accessors
+
+    /** {@return {@code consumer_pos}, acquire-loaded} */
+    public long consumerPosition() {
+        try {
+            return (long) LONG.getAcquire(consumerPage, 0L);
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "read consumer_pos");
         }
     }
 
-    // ------------------------------------------------------------------ ring__ accessors
-
-    /** @return {@code consumer_pos}, acquire-loaded */
-    public long consumerPosition() {
-        return (long) LONG.getAcquire(consumerPage, 0L);
-    }
-
-    /** @return {@code producer_pos}, acquire-loaded */
+    /** {@return {@code producer_pos}, acquire-loaded} */
     public long producerPosition() {
-        return (long) LONG.getAcquire(producerPage, 0L);
+        try {
+            return (long) LONG.getAcquire(producerPage, 0L);
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "read producer_pos");
+        }
     }
 
     /**
@@ -309,12 +472,17 @@ public final class Consumer {
         return producerPosition() - cons;
     }
 
-    /** @return the data area size */
+    /** {@return whether the ring's memory is still mapped} */
+    public boolean isOpen() {
+        return data.scope().isAlive();
+    }
+
+    /** {@return the data area size} */
     public long size() {
         return size;
     }
 
-    /** @return the data area (both copies), which handlers receive */
+    /** {@return the data area (both copies), which handlers receive} */
     public MemorySegment buffer() {
         return data;
     }
@@ -337,16 +505,14 @@ public final class Consumer {
      * of the last record passed ({@link #holdAt}) once per pass, after every eighth of the ring
      * within a pass, and at every exit, in both commit modes; BUSY records of dead producers are
      * left to the ordinary loop. Not per record: the kernel's producer loads consumer_pos at every
-     * reservation and commit, and a store per record moved that cache line to the consumer's CPU
-     * every time (K2 busy poll, per record against per pass, three interleaved pairs: 64 B
-     * 7.7-8.7 against 9.2-10.1 M records/s, 256 B 7.1-9.8 against 10.3-11.1, 2026-11-26). Its own
-     * plain loop, not the specialised template: a spinning consumer takes a few records per call, and
-     * the template's per-record and batch loops stay exactly as fast as without it (a holding
-     * variant of the template cost them 4-11 % at 8 B, K1 A/B, through the extra values the JIT
-     * keeps alive).
+     * reservation and commit, and a store per record moves that cache line to the consumer's CPU
+     * every time (measured slower: bench/KERNEL-NOTES.md, "K2: a busy poll that holds consumer_pos
+     * back"). Its own plain loop, not the specialised template: a spinning consumer takes a few
+     * records per call, and a holding variant of the template slowed the template's other loops
+     * (same notes).
      */
     private int holdingLoop(RecordHandler handler, int n) {
-        final MemorySegment d = data;
+        final MemorySegment data = this.data;
         final long start = heldPosition;
         long cons = start;
         long last = start; // the start of the last record passed
@@ -363,7 +529,7 @@ public final class Consumer {
                 long headerOffset = cons & mask;
                 // Acquire: pairs with the producer's exchange (or release store) of the header at
                 // commit, so the payload written before the commit is visible.
-                int header = (int) INT.getAcquire(d, headerOffset);
+                int header = (int) INT.getAcquire(data, headerOffset);
                 if (header < 0) {
                     // BUSY: stop, held one record back (its commit then sends no wakeup).
                     return holdingDone(count, start, cons, last);
@@ -387,7 +553,7 @@ public final class Consumer {
                 if ((header & RingLayout.DISCARD_BIT) == 0) {
                     boolean more;
                     try {
-                        more = handler.onRecord(d, headerOffset + RingLayout.HEADER_SIZE,
+                        more = handler.onRecord(data, headerOffset + RingLayout.HEADER_SIZE,
                                 header & RingLayout.LENGTH_MASK);
                     } catch (Throwable t) {
                         // The record is consumed even though its handler failed.
@@ -445,15 +611,14 @@ public final class Consumer {
 
     private void specialize() {
         untilSpecialized = Long.MAX_VALUE; // never again: 2^63 calls and records away
-        try {
-            loop = Specializer.consumerLoop(view, batchCommit, true);
+        Loop own = Specializer.trySpecialize(() -> Specializer.consumerLoop(view, batchCommit, true));
+        if (own != null) {
+            loop = own;
             specialized = true;
-        } catch (RuntimeException | Error e) {
-            // Only an optimisation: the shared loop goes on working.
         }
     }
 
-    /** @return whether this consumer runs a loop specialised for its ring (for tests) */
+    /** {@return whether this consumer runs a loop specialised for its ring (for tests)} */
     boolean isSpecialized() {
         return specialized;
     }
@@ -462,25 +627,21 @@ public final class Consumer {
     interface Loop {
         /** One consume call: delivers at most {@code n > 0} records. */
         int run(Consumer owner, RecordHandler handler, int n);
-
-        /** @return an instance of this loop's class for another ring (used by the shared class) */
-        Loop copyFor(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment ring, long mask,
-                     boolean perRecord);
     }
 
     /**
      * The head record read BUSY. Fence, so that our last consumer_pos store is globally visible
-     * before the load that decides to stop (seed 000, BUSY variant), and re-read. For JVM rings,
+     * before the load that decides to stop (the missed-wakeup fence, BUSY variant), and re-read. For JVM rings,
      * a record abandoned by a dead producer is reclaimed as DISCARD.
      *
      * @return the header word now (still negative, i.e. BUSY, if consumption must stop)
      */
-    int busyHeader(MemorySegment d, long headerOffset, long position) {
+    int busyHeader(MemorySegment data, long headerOffset, long position) {
         VarHandle.fullFence();
-        int header = (int) INT.getAcquire(d, headerOffset);
+        int header = (int) INT.getAcquire(data, headerOffset);
         if (header < 0 && abandoned != null
-                && abandoned.reclaimIfAbandoned(d, headerOffset, position, header)) {
-            header = (int) INT.getAcquire(d, headerOffset);
+                && abandoned.reclaimIfAbandoned(data, headerOffset, position, header)) {
+            header = (int) INT.getAcquire(data, headerOffset);
         }
         return header;
     }

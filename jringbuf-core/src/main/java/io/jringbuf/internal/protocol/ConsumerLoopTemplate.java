@@ -15,17 +15,10 @@ import static io.jringbuf.internal.format.RingLayout.HEADER_SIZE;
 import static io.jringbuf.internal.format.RingLayout.LENGTH_MASK;
 
 /**
- * The consume loop of {@link Consumer}. Never initialised under this name: its class file is
- * defined as hidden classes ({@link Specializer}) with class data read into {@code static final}
- * fields.
- * One shared class (class data "not specialised") reads the ring from instance fields, like
- * ordinary code; a consumer that has delivered enough records to matter gets its own class whose
- * constants are its ring's segments, mask and commit mode. The JIT treats those as constants, and
- * with them the segments' own final fields (base address, size, read-only flag, session): the
- * bounds, alignment and liveness checks of each segment access then cost a compare against
- * constants and one load of the session's state, instead of reloading the segment's fields after
- * every acquire load, which the barrier forces when the segments are instance fields. Such a
- * consumer also gets its own call site for the handler. Both kinds run this same bytecode.
+ * The consume loop of {@link Consumer}, applying the consume rules (see {@link Consumer},
+ * "Semantics"). Under this name it is the generic loop, reading the ring from its fields; a busy
+ * consumer runs it as a hidden class with its ring as constants {@link #K} (see the package
+ * documentation, "Specialised hot paths"), which also gives it its own call site for the handler.
  *
  * <p>Memory ordering: as documented on {@link Consumer}, where the reasoning lives; the comments
  * below name each access's partner.
@@ -34,47 +27,62 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
-    private static final Object[] DATA = Specializer.classData(MethodHandles.lookup());
-    /** True in a per-ring class (the constants below are the ring's), false in the shared one. */
-    private static final boolean SPECIALIZED = (Boolean) DATA[0];
-    private static final MemorySegment CONSUMER_PAGE = (MemorySegment) DATA[1];
-    private static final MemorySegment PRODUCER_PAGE = (MemorySegment) DATA[2];
-    private static final MemorySegment RING = (MemorySegment) DATA[3];
-    private static final long MASK = (Long) DATA[4];
-    private static final boolean PER_RECORD = !(Boolean) DATA[5];
+    /**
+     * This ring's memory as constants, the class data of a class of the ring's own (see
+     * {@link Specializer}); null under this class's own name, the generic code, which reads the
+     * instance fields instead. The accessors below choose; the JIT folds the choice.
+     */
+    private static final Constants K = Specializer.constants(MethodHandles.lookup(), Constants.class);
+
+    /** What a class of a ring's own holds as constants, and the generic code as fields. */
+    record Constants(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment data, long mask, boolean perRecord) {
+    }
 
     /** Records per run of one size at most: a bound for the run loop that real rings never reach. */
     private static final int PASS_LIMIT = Integer.MAX_VALUE - 1;
 
     private final MemorySegment consumerPage;
     private final MemorySegment producerPage;
-    private final MemorySegment ring;
+    private final MemorySegment data;
     private final long mask;
     private final boolean perRecord;
 
-    ConsumerLoopTemplate(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment ring, long mask,
-                         boolean perRecord) {
-        this.consumerPage = consumerPage;
-        this.producerPage = producerPage;
-        this.ring = ring;
-        this.mask = mask;
-        this.perRecord = perRecord;
+    ConsumerLoopTemplate(Constants k) {
+        this.consumerPage = k.consumerPage();
+        this.producerPage = k.producerPage();
+        this.data = k.data();
+        this.mask = k.mask();
+        this.perRecord = k.perRecord();
+    }
+
+    private MemorySegment consumerPage() {
+        return K != null ? K.consumerPage() : consumerPage;
+    }
+
+    private MemorySegment producerPage() {
+        return K != null ? K.producerPage() : producerPage;
+    }
+
+    private MemorySegment data() {
+        return K != null ? K.data() : data;
+    }
+
+    private long mask() {
+        return K != null ? K.mask() : mask;
+    }
+
+    private boolean perRecord() {
+        return K != null ? K.perRecord() : perRecord;
     }
 
     @Override
-    public Consumer.Loop copyFor(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment ring,
-                                 long mask, boolean perRecord) {
-        return new ConsumerLoopTemplate(consumerPage, producerPage, ring, mask, perRecord);
-    }
-
-    @Override
-    public int run(Consumer owner, RecordHandler handler, int n) {
-        // Folded by the JIT: the constants in a per-ring class, the fields in the shared one.
-        final MemorySegment cp = SPECIALIZED ? CONSUMER_PAGE : consumerPage;
-        final MemorySegment pp = SPECIALIZED ? PRODUCER_PAGE : producerPage;
-        final MemorySegment d = SPECIALIZED ? RING : ring;
-        final long mask = SPECIALIZED ? MASK : this.mask;
-        final boolean perRecord = SPECIALIZED ? PER_RECORD : this.perRecord;
+    public int run(Consumer consumer, RecordHandler handler, int n) {
+        // Folded by the JIT: the constants in a ring's own class, the fields in the generic one.
+        final MemorySegment cp = consumerPage();
+        final MemorySegment pp = producerPage();
+        final MemorySegment data = data();
+        final long mask = mask();
+        final boolean perRecord = perRecord();
         // Acquire: pairs with the release store of whichever consumer published it last.
         final long start = (long) LONG.getAcquire(cp, 0L);
         long cons = start;
@@ -82,14 +90,14 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
         int count = 0;
         for (;;) {
             // Fenced: every consumer_pos store of this call and of the previous call was followed
-            // by a full fence (seed 000). Acquire pairs with the producer's release store of
+            // by a full fence (the missed-wakeup fence). Acquire pairs with the producer's release store of
             // producer_pos at reservation time.
             long prod = (long) LONG.getAcquire(pp, 0L);
             long avail = prod - cons;
             if (avail <= 0) {
                 break;
             }
-            owner.checkPass(cons, prod, avail);
+            consumer.checkPass(cons, prod, avail);
             long previous = 0; // the size of the record before (0: none, the smallest is 8)
             records:
             for (;;) {
@@ -97,7 +105,7 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                 long headerOffset = cons & mask;
                 // Acquire: pairs with the producer's exchange (or release store) of the header at
                 // commit, so the payload written before the commit is visible.
-                int header = (int) INT.getAcquire(d, headerOffset);
+                int header = (int) INT.getAcquire(data, headerOffset);
                 if (header < 0) {
                     // Park visibly at the BUSY record before the fenced re-check, or its commit
                     // would see us behind and send no wakeup.
@@ -105,9 +113,9 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                         LONG.setRelease(cp, 0L, cons);
                         published = cons;
                     }
-                    header = owner.busyHeader(d, headerOffset, cons);
+                    header = consumer.busyHeader(data, headerOffset, cons);
                     if (header < 0) {
-                        return owner.done(count, published != start);
+                        return consumer.done(count, published != start);
                     }
                 }
                 long len = RingLayout.recordSizeOfHeader(header);
@@ -119,16 +127,16 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                         published = cons;
                     }
                     if (published != start) {
-                        VarHandle.fullFence(); // seed 000: fence before an early return
-                        owner.done(count, true);
+                        VarHandle.fullFence(); // missed-wakeup fence before an early return
+                        consumer.done(count, true);
                     }
                     throw Consumer.corruptHeader(cons, header, avail);
                 }
                 cons += len;
                 avail -= len;
                 if ((header & DISCARD_BIT) == 0) {
-                    if (deliver(owner, handler, cp, d, headerOffset, header, cons, count, count + 1 >= n)) {
-                        return owner.done(count + 1, true);
+                    if (deliver(consumer, handler, cp, data, headerOffset, header, cons, count, count + 1 >= n)) {
+                        return consumer.done(count + 1, true);
                     }
                     count++;
                 }
@@ -156,7 +164,7 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                 for (int i = 0; i < PASS_LIMIT; i++) {
                     headerOffset = cons & mask;
                     // Acquire: as in the general step.
-                    header = (int) INT.getAcquire(d, headerOffset);
+                    header = (int) INT.getAcquire(data, headerOffset);
                     // BUSY (negative), another size, or past producer_pos: the general step.
                     if (header < 0 || RingLayout.recordSizeOfHeader(header) != size || size > avail) {
                         previous = 0;
@@ -165,8 +173,8 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                     cons += size;
                     avail -= size;
                     if ((header & DISCARD_BIT) == 0) {
-                        if (deliver(owner, handler, cp, d, headerOffset, header, cons, count, count + 1 >= n)) {
-                            return owner.done(count + 1, true);
+                        if (deliver(consumer, handler, cp, data, headerOffset, header, cons, count, count + 1 >= n)) {
+                            return consumer.done(count + 1, true);
                         }
                         count++;
                     }
@@ -185,9 +193,9 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                 LONG.setRelease(cp, 0L, cons);
                 published = cons;
             }
-            VarHandle.fullFence(); // seed 000: publish consumer_pos before reloading producer_pos
+            VarHandle.fullFence(); // missed-wakeup fence: publish consumer_pos before reloading producer_pos
         }
-        return owner.done(count, published != start);
+        return consumer.done(count, published != start);
     }
 
     /**
@@ -198,21 +206,21 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
      *
      * @param count the records delivered before this one
      */
-    private static boolean deliver(Consumer owner, RecordHandler handler, MemorySegment cp, MemorySegment d,
+    private static boolean deliver(Consumer consumer, RecordHandler handler, MemorySegment cp, MemorySegment data,
                                    long headerOffset, int header, long next, int count, boolean last) {
         boolean more;
         try {
-            more = handler.onRecord(d, headerOffset + HEADER_SIZE, header & LENGTH_MASK);
+            more = handler.onRecord(data, headerOffset + HEADER_SIZE, header & LENGTH_MASK);
         } catch (Throwable t) {
             // The record is consumed even though its handler failed.
             LONG.setRelease(cp, 0L, next);
-            VarHandle.fullFence(); // seed 000: fence before an early return
-            owner.done(count, true);
+            VarHandle.fullFence(); // missed-wakeup fence before an early return
+            consumer.done(count, true);
             throw t;
         }
         if (!more || last) {
             LONG.setRelease(cp, 0L, next);
-            VarHandle.fullFence(); // seed 000: fence before an early return
+            VarHandle.fullFence(); // missed-wakeup fence before an early return
             return true;
         }
         return false;

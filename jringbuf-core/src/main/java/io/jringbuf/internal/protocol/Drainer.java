@@ -15,7 +15,6 @@ import io.jringbuf.internal.wait.Blocking;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import java.util.Objects;
 
 import static io.jringbuf.internal.format.RingLayout.BUSY_BIT;
@@ -75,8 +74,7 @@ public final class Drainer {
      * @param view the ring's memory; the consumer page must be writable
      * @param control the ring's control block (busy flag)
      * @param spaceNotifier wakes producers blocked for space
-     * @param dataWaiter what the waiting {@link #drain(RecordHandler, int, Duration)} sleeps on,
-     *                   or null if it cannot wait
+     * @param dataWaiter what {@link #poll} sleeps on; null only in tests that never wait
      */
     public Drainer(RingView view, RingControl control, Notifier spaceNotifier, Waiter dataWaiter) {
         this.consumerPage = view.consumerPage();
@@ -92,43 +90,49 @@ public final class Drainer {
     }
 
     /**
-     * Drains available samples, without waiting.
+     * Drains available samples, without waiting, handing at most {@code n} to the handler (the
+     * kernel has no such bound; a handler that stops is its equivalent).
      *
      * @param flags 0, {@link RingLayout#NO_WAKEUP} or {@link RingLayout#FORCE_WAKEUP}
      * @return the number of samples handed to the handler (discarded samples not included)
      * @throws ErrnoException EINVAL (bad flags, corrupt positions or header), E2BIG (oversized
      *                        sample), EBUSY (another drain is running), EBADF (ring closed)
      */
-    public int drain(RecordHandler handler, int flags) {
+    public int drain(RecordHandler handler, int n, int flags) {
         Objects.requireNonNull(handler, "handler");
         if ((flags & ~RingLayout.WAKEUP_FLAGS) != 0) {
             throw new ErrnoException(Errno.EINVAL, "drain: flags 0x" + Integer.toHexString(flags)
                     + ": only NO_WAKEUP (1) and FORCE_WAKEUP (2) exist");
         }
+        if (n <= 0) {
+            return 0;
+        }
         try {
             if (!control.tryAcquireDrain()) {
                 throw new ErrnoException(Errno.EBUSY, "drain: another drain of this ring is running");
             }
-            return drainHoldingBusy(handler, flags);
+            return drainHoldingBusy(handler, n, flags);
         } catch (IllegalStateException e) {
             throw Closed.translate(e, data, "drain");
         }
     }
 
+    /** {@link #drain(RecordHandler, int, int)} with all flags 0 and no bound. */
+    public int drain(RecordHandler handler, int flags) {
+        return drain(handler, Integer.MAX_VALUE, flags);
+    }
+
     /**
-     * Waits until at least one sample was handed to the handler, or the timeout passes.
+     * Waits up to {@code nanos} until at least one sample was handed to the handler.
      *
-     * @param timeout null or negative waits forever
+     * @param nanos how long to wait; 0 does not wait, {@link Blocking#FOREVER} waits forever
      * @return samples handed to the handler, 0 on timeout (or interrupt; the status stays set)
      */
-    public int drain(RecordHandler handler, int flags, Duration timeout) {
-        if (dataWaiter == null) {
-            throw new IllegalStateException("this drainer has no waiter and cannot wait");
-        }
+    public int poll(RecordHandler handler, int n, int flags, long nanos) {
         try {
-            long got = Blocking.await(dataWaiter, Blocking.toNanos(timeout), () -> {
-                int n = drain(handler, flags);
-                return n > 0 ? n : -1;
+            long got = Blocking.await(dataWaiter, nanos, () -> {
+                int c = drain(handler, n, flags);
+                return c > 0 ? c : -1;
             }, idleCheck);
             return got > 0 ? (int) got : 0;
         } catch (IllegalStateException e) {
@@ -136,38 +140,44 @@ public final class Drainer {
         }
     }
 
-    /** Wakes a thread blocked in the waiting {@code drain}. */
+    /** Wakes a thread blocked in {@link #poll}. */
     public void wakeUp() {
-        if (dataWaiter != null) {
-            dataWaiter.interrupt();
+        dataWaiter.interrupt();
+    }
+
+    /** {@return {@code consumer_pos}, acquire-loaded} */
+    public long consumerPosition() {
+        try {
+            return (long) LONG.getAcquire(consumerPage, 0L);
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "read consumer_pos");
         }
     }
 
-    /** @return {@code consumer_pos}, acquire-loaded */
-    public long consumerPosition() {
-        return (long) LONG.getAcquire(consumerPage, 0L);
-    }
-
-    /** @return {@code producer_pos}, acquire-loaded */
+    /** {@return {@code producer_pos}, acquire-loaded} */
     public long producerPosition() {
-        return (long) LONG.getAcquire(producerPage, 0L);
+        try {
+            return (long) LONG.getAcquire(producerPage, 0L);
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "read producer_pos");
+        }
     }
 
-    /** @return unconsumed bytes, a racy snapshot */
+    /** {@return unconsumed bytes, a racy snapshot} */
     public long availableBytes() {
         long cons = consumerPosition();
         return producerPosition() - cons;
     }
 
-    /** @return the data area size */
+    /** {@return the data area size} */
     public long size() {
         return size;
     }
 
-    private int drainHoldingBusy(RecordHandler handler, int flags) {
+    private int drainHoldingBusy(RecordHandler handler, int limit, int flags) {
         final MemorySegment cp = consumerPage;
-        final MemorySegment d = data;
-        int samples = 0;
+        final MemorySegment data = this.data;
+                int samples = 0;
         int discarded = 0;
         try {
             // Only the busy-flag holder writes consumer_pos; the flag's acquire made the last
@@ -203,7 +213,7 @@ public final class Drainer {
                 }
                 long headerOffset = cons & mask;
                 // Acquire: pairs with the producer's exchange of the header at submit.
-                int header = (int) INT.getAcquire(d, headerOffset);
+                int header = (int) INT.getAcquire(data, headerOffset);
                 int length = header & LENGTH_MASK;
                 long total = RingLayout.recordSize(length);
                 if (total > avail || total > size || length > RingLayout.DYNPTR_MAX_SIZE) {
@@ -218,15 +228,15 @@ public final class Drainer {
                     continue;
                 }
                 if ((header & BUSY_BIT) != 0) {
-                    if (abandoned.reclaimIfAbandoned(d, headerOffset, cons, header)) {
+                    if (abandoned.reclaimIfAbandoned(data, headerOffset, cons, header)) {
                         continue;
                     }
                     break;
                 }
                 samples++;
-                boolean more = deliver(handler, cp, d, headerOffset, length, cons + total);
+                boolean more = deliver(handler, cp, data, headerOffset, length, cons + total);
                 cons += total;
-                if (!more) {
+                if (!more || samples - discarded >= limit) {
                     break;
                 }
                 if (total != previous) {
@@ -247,7 +257,7 @@ public final class Drainer {
                     }
                     headerOffset = cons & mask;
                     // Acquire: as in the general step.
-                    header = (int) INT.getAcquire(d, headerOffset);
+                    header = (int) INT.getAcquire(data, headerOffset);
                     length = header & LENGTH_MASK;
                     // BUSY or DISCARD, another size, or too long for a dynptr: the general step.
                     if ((header & (BUSY_BIT | DISCARD_BIT)) != 0 || RingLayout.recordSize(length) != sampleSize
@@ -256,9 +266,9 @@ public final class Drainer {
                         continue samplesLoop;
                     }
                     samples++;
-                    more = deliver(handler, cp, d, headerOffset, length, cons + sampleSize);
+                    more = deliver(handler, cp, data, headerOffset, length, cons + sampleSize);
                     cons += sampleSize;
-                    if (!more) {
+                    if (!more || samples - discarded >= limit) {
                         break samplesLoop;
                     }
                 }
@@ -281,10 +291,10 @@ public final class Drainer {
      *
      * @return what the handler returned: false ends the drain
      */
-    private static boolean deliver(RecordHandler handler, MemorySegment cp, MemorySegment d, long headerOffset,
+    private static boolean deliver(RecordHandler handler, MemorySegment cp, MemorySegment data, long headerOffset,
                                    int length, long next) {
         try {
-            return handler.onRecord(d, headerOffset + HEADER_SIZE, length);
+            return handler.onRecord(data, headerOffset + HEADER_SIZE, length);
         } finally {
             // Release: the handler's reads happen before the producer reuses the space.
             LONG.setRelease(cp, 0L, next);

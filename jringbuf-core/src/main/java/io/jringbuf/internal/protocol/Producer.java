@@ -14,7 +14,6 @@ import io.jringbuf.internal.wait.Blocking;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import java.util.Objects;
 
 import static io.jringbuf.internal.format.RingLayout.PENDING_POS_OFFSET;
@@ -60,11 +59,9 @@ import static io.jringbuf.internal.format.RingLayout.PENDING_POS_OFFSET;
  * every case): the cheaper choice for consumers that spin rather than sleep.
  *
  * <h2>Specialisation</h2>
- * Reservation and commit live in hidden classes defined from {@link ProducerOpsTemplate}, like
- * {@link Consumer}'s loop: a new producer runs a shared class, and after 4,096 reservations one
- * of its own whose constants are this ring's segments, so that the JIT folds most of the
- * memory-safety checks of each access. Both run the same bytecode. If the class cannot be
- * defined, the producer keeps the shared one.
+ * Reservation and commit are {@link ProducerOpsTemplate}'s: the generic class at first, a class of
+ * this ring's own after 4,096 reservations (see the package documentation, "Specialised hot
+ * paths").
  *
  * <h2>Sizes</h2>
  * The largest payload is {@code size - 16} (a RINGBUF never fills completely). A size with one
@@ -84,7 +81,7 @@ public final class Producer {
     final Notifier dataNotifier;
     private final Waiter spaceWaiter;
     /** This process's id: the lock's owner word and the BUSY header's second word. */
-    final int owner;
+    final int ownerWord;
     private final RingView view;
     /** The reservation and commit code shared by producers that are not specialised (yet). */
     private final Ops generic;
@@ -93,7 +90,7 @@ public final class Producer {
     /** Guards the definition of {@link #special}. */
     private final Object specializing = new Object();
     /** Reservations left before the code is specialised (Long.MAX_VALUE once tried); racy on purpose. */
-    private long untilSpecialized = SPECIALIZE_AFTER;
+    private long untilSpecialized = Specializer.countdown(SPECIALIZE_AFTER);
     /**
      * The last {@code consumer_pos} this object acquire-loaded. Read and written only under the
      * reservation lock (whose acquire/release orders it between this process's threads); each
@@ -109,7 +106,7 @@ public final class Producer {
      *             writable
      * @param control the ring's control block (lock, drop counter)
      * @param dataNotifier wakes the consumer
-     * @param spaceWaiter what {@link #reserve(int, Duration)} sleeps on, or null if it cannot block
+     * @param spaceWaiter what {@link #reserve(int, long)} sleeps on; null only in tests that never wait
      */
     public Producer(RingView view, RingControl control, Notifier dataNotifier, Waiter spaceWaiter) {
         if (view.producerPage().byteSize() < PENDING_POS_OFFSET + 8) {
@@ -123,9 +120,12 @@ public final class Producer {
         this.control = Objects.requireNonNull(control, "control");
         this.dataNotifier = Objects.requireNonNull(dataNotifier, "dataNotifier");
         this.spaceWaiter = spaceWaiter;
-        this.owner = control.ownerToken();
+        this.ownerWord = control.ownerToken();
         this.view = view;
         this.generic = Specializer.producerOps(view, control, false);
+        if (untilSpecialized <= 0) {
+            specialize(); // jringbuf.specialize=always
+        }
         // Acquire: pairs with the consumer's release store of consumer_pos.
         this.cachedConsumerPosition = (long) LONG.getAcquire(consumerPage, 0L);
     }
@@ -152,18 +152,18 @@ public final class Producer {
     }
 
     /**
-     * Reserves space, waiting up to {@code timeout} for the consumer to free enough of it.
+     * Reserves space, waiting up to {@code nanos} for the consumer to free enough of it.
      *
-     * @param timeout null or negative waits forever
+     * @param nanos how long to wait; 0 does not wait, {@link Blocking#FOREVER} waits forever
      * @return the payload's offset in {@link #buffer()}, or -1 on timeout (counted as one drop)
      * @throws ErrnoException E2BIG if the length can never fit
      */
-    public long reserve(int length, Duration timeout) {
+    public long reserve(int length, long nanos) {
         long recordSize = checkLength(length);
         try {
             long offset = tryReserve(length, recordSize);
-            if (offset < 0 && spaceWaiter != null) {
-                offset = Blocking.await(spaceWaiter, Blocking.toNanos(timeout), () -> tryReserve(length, recordSize),
+            if (offset < 0) {
+                offset = Blocking.await(spaceWaiter, nanos, () -> tryReserve(length, recordSize),
                         control::consumerDied);
             }
             if (offset < 0) {
@@ -173,6 +173,11 @@ public final class Producer {
         } catch (IllegalStateException e) {
             throw Closed.translate(e, data, "reserve");
         }
+    }
+
+    /** Wakes a thread blocked in {@link #reserve(int, long)} (it returns -1). */
+    public void wakeUp() {
+        spaceWaiter.interrupt();
     }
 
     /**
@@ -251,17 +256,35 @@ public final class Producer {
         };
     }
 
-    /** @return reservations that failed for lack of space, over the ring's life, in all processes */
+    /** {@return {@code consumer_pos}, acquire-loaded} */
+    public long consumerPosition() {
+        try {
+            return (long) LONG.getAcquire(consumerPage, 0L);
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "read consumer_pos");
+        }
+    }
+
+    /** {@return {@code producer_pos}, acquire-loaded} */
+    public long producerPosition() {
+        try {
+            return (long) LONG.getAcquire(producerPage, 0L);
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "read producer_pos");
+        }
+    }
+
+    /** {@return reservations that failed for lack of space, over the ring's life, in all processes} */
     public long drops() {
         return control.drops();
     }
 
-    /** @return the data area (both copies): write payloads at the offsets {@link #reserve} returns */
+    /** {@return the data area (both copies): write payloads at the offsets {@link #reserve} returns} */
     public MemorySegment buffer() {
         return data;
     }
 
-    /** @return the data area size */
+    /** {@return the data area size} */
     public long size() {
         return size;
     }
@@ -277,12 +300,11 @@ public final class Producer {
         return RingLayout.recordSize(length);
     }
 
-    /** @return the payload offset, or -1 (not counted) */
+    /** {@return the payload offset, or -1 (not counted)} */
     private long tryReserve(int length, long recordSize) {
-        // Two call sites: the shared class's stays monomorphic. With more than two specialised
-        // producers in a process the other turns megamorphic, a real call per record; measured
-        // with four rings (8-byte records, one thread), that still beats the shared code: 10.8 to
-        // 12.2 ns per record against 13.5.
+        // Two call sites: the generic class's stays monomorphic. With more than two specialised
+        // producers in a process the other turns megamorphic, a real call per record, which still
+        // beats the generic code (bench/JMH-NOTES.md, "four rings").
         Ops s = special;
         if (s != null) {
             return s.tryReserve(this, length, recordSize);
@@ -328,19 +350,13 @@ public final class Producer {
     private void specialize() {
         untilSpecialized = Long.MAX_VALUE; // 2^63 reservations away (a racing decrement may retry)
         synchronized (specializing) { // not on this object, which callers may lock
-            if (special != null) {
-                return;
-            }
-            try {
-                special = Specializer.producerOps(view, control, true);
-            } catch (RuntimeException | Error e) {
-                // Only an optimisation (a class definition that fails, even for lack of
-                // metaspace): the shared code goes on working.
+            if (special == null) {
+                special = Specializer.trySpecialize(() -> Specializer.producerOps(view, control, true));
             }
         }
     }
 
-    /** @return whether this producer runs code specialised for its ring (for tests) */
+    /** {@return whether this producer runs code specialised for its ring (for tests)} */
     boolean isSpecialized() {
         return special != null;
     }
@@ -352,10 +368,6 @@ public final class Producer {
 
         /** Commits (or discards) the record at {@code offset}. */
         void commit(Producer owner, long offset, int flags, boolean discard, String operation);
-
-        /** @return an instance of this class for another ring (used by the shared class) */
-        Ops copyFor(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment ring, MemorySegment lock,
-                    long mask);
     }
 
     // Cold paths in their own methods keep the hot ones small enough for the JIT to inline.

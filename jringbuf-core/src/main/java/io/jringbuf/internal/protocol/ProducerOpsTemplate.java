@@ -18,15 +18,9 @@ import static io.jringbuf.internal.format.RingLayout.NO_WAKEUP;
 import static io.jringbuf.internal.format.RingLayout.PENDING_POS_OFFSET;
 
 /**
- * The reservation and commit of {@link Producer}. Never initialised under this name: like
- * {@link ConsumerLoopTemplate}, its class file is defined as hidden classes ({@link Specializer}).
- * The shared class (class data "not specialised") reads the ring from instance fields; a
- * producer that has reserved enough gets a class of its own whose {@code static final} fields are
- * its ring's segments, so the JIT folds the segments' fields and with them the bounds, alignment
- * and read-only checks of each access, which it otherwise repeats after every barrier; the
- * liveness check is left at one load of the session's state (single-thread produce of 8-byte
- * records: about 13 ns with instance fields, 9.6-10.4 with constants). Both kinds run this
- * bytecode.
+ * The reservation and commit of {@link Producer}. Under this name the generic code, reading the
+ * ring from its fields; a busy producer runs it as a hidden class with its ring as constants
+ * {@link #K} (see the package documentation, "Specialised hot paths").
  *
  * <p>Memory ordering: as documented on {@link Producer}, where the reasoning lives; the comments
  * below name each access's partner. The reservation lock is {@link RingControl}'s: its fast path
@@ -37,46 +31,61 @@ final class ProducerOpsTemplate implements Producer.Ops {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
-    private static final Object[] DATA = Specializer.classData(MethodHandles.lookup());
-    /** True in a producer's own class (the constants below are its ring's), false in the shared one. */
-    private static final boolean SPECIALIZED = (Boolean) DATA[0];
-    private static final MemorySegment CONSUMER_PAGE = (MemorySegment) DATA[1];
-    private static final MemorySegment PRODUCER_PAGE = (MemorySegment) DATA[2];
-    private static final MemorySegment RING = (MemorySegment) DATA[3];
-    private static final MemorySegment LOCK = (MemorySegment) DATA[4];
-    private static final long MASK = (Long) DATA[5];
+    /**
+     * This ring's memory as constants, the class data of a class of the ring's own (see
+     * {@link Specializer}); null under this class's own name, the generic code, which reads the
+     * instance fields instead. The accessors below choose; the JIT folds the choice.
+     */
+    private static final Constants K = Specializer.constants(MethodHandles.lookup(), Constants.class);
+
+    /** What a class of a ring's own holds as constants, and the generic code as fields. */
+    record Constants(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment data, MemorySegment lock, long mask) {
+    }
 
     private final MemorySegment consumerPage;
     private final MemorySegment producerPage;
-    private final MemorySegment ring;
+    private final MemorySegment data;
     private final MemorySegment lock;
     private final long mask;
 
-    ProducerOpsTemplate(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment ring,
-                        MemorySegment lock, long mask) {
-        this.consumerPage = consumerPage;
-        this.producerPage = producerPage;
-        this.ring = ring;
-        this.lock = lock;
-        this.mask = mask;
+    ProducerOpsTemplate(Constants k) {
+        this.consumerPage = k.consumerPage();
+        this.producerPage = k.producerPage();
+        this.data = k.data();
+        this.lock = k.lock();
+        this.mask = k.mask();
+    }
+
+    private MemorySegment consumerPage() {
+        return K != null ? K.consumerPage() : consumerPage;
+    }
+
+    private MemorySegment producerPage() {
+        return K != null ? K.producerPage() : producerPage;
+    }
+
+    private MemorySegment data() {
+        return K != null ? K.data() : data;
+    }
+
+    private MemorySegment lock() {
+        return K != null ? K.lock() : lock;
+    }
+
+    private long mask() {
+        return K != null ? K.mask() : mask;
     }
 
     @Override
-    public Producer.Ops copyFor(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment ring,
-                                MemorySegment lock, long mask) {
-        return new ProducerOpsTemplate(consumerPage, producerPage, ring, lock, mask);
-    }
-
-    @Override
-    public long tryReserve(Producer owner, int length, long recordSize) {
-        final MemorySegment lk = SPECIALIZED ? LOCK : lock;
+    public long tryReserve(Producer producer, int length, long recordSize) {
+        final MemorySegment lk = lock();
         // RingControl's lock: the CAS's acquire half pairs with the release store that freed it.
-        if (!LONG.compareAndSet(lk, 0L, 0L, (long) owner.owner) && !owner.lockSlow()) {
+        if (!LONG.compareAndSet(lk, 0L, 0L, (long) producer.ownerWord) && !producer.lockSlow()) {
             return -1;
         }
         long offset;
         try {
-            offset = reserveLocked(owner, length, recordSize);
+            offset = reserveLocked(producer, length, recordSize);
         } finally {
             // Release: pairs with the next holder's compare-and-set.
             LONG.setRelease(lk, 0L, 0L);
@@ -85,10 +94,10 @@ final class ProducerOpsTemplate implements Producer.Ops {
     }
 
     /** The reservation proper, under the lock (apart so that each part stays small to inline). */
-    private long reserveLocked(Producer owner, int length, long recordSize) {
-        final MemorySegment pp = SPECIALIZED ? PRODUCER_PAGE : producerPage;
-        final MemorySegment d = SPECIALIZED ? RING : ring;
-        final long mask = SPECIALIZED ? MASK : this.mask;
+    private long reserveLocked(Producer producer, int length, long recordSize) {
+        final MemorySegment pp = producerPage();
+        final MemorySegment data = data();
+        final long mask = mask();
         // Plain reads: the lock's acquire orders them after the previous holder's writes.
         long prod = (long) LONG.get(pp, 0L);
         long pending = (long) LONG.get(pp, PENDING_POS_OFFSET);
@@ -110,7 +119,7 @@ final class ProducerOpsTemplate implements Producer.Ops {
                     && (prod - pending > lag >>> 1 || Long.compareUnsigned(newProd - pending, mask) > 0)) {
                 // Acquire: pairs with the committing producer's exchange (or release store) of the
                 // header.
-                int header = (int) INT.getAcquire(d, pending & mask);
+                int header = (int) INT.getAcquire(data, pending & mask);
                 if (header < 0) {
                     break;
                 }
@@ -122,40 +131,40 @@ final class ProducerOpsTemplate implements Producer.Ops {
         // stores it once per record, so loading it each time would move its cache line
         // between the cores on every record. A cached value that leaves room is enough: the
         // acquire load that produced it already ordered the consumer's reads of that space.
-        long cons = owner.cachedConsumerPosition;
+        long cons = producer.cachedConsumerPosition;
         if (Long.compareUnsigned(newProd - cons, mask) > 0) {
-            cons = reloadConsumerPosition(owner);
+            cons = reloadConsumerPosition(producer);
         }
         if (Long.compareUnsigned(newProd - cons, mask) > 0 || Long.compareUnsigned(newProd - pending, mask) > 0) {
             return -1;
         }
         long headerOffset = prod & mask;
         // One 8-byte store writes the BUSY header and the owner word together.
-        LONG.set(d, headerOffset, RingLayout.headerWords(length | BUSY_BIT, owner.owner));
+        LONG.set(data, headerOffset, RingLayout.headerWords(length | BUSY_BIT, producer.ownerWord));
         // Release: the BUSY header (and owner) are visible before the position that covers
         // them; pairs with the consumer's acquire load of producer_pos.
         LONG.setRelease(pp, 0L, newProd);
         return headerOffset + HEADER_SIZE;
     }
 
-    private long reloadConsumerPosition(Producer owner) {
+    private long reloadConsumerPosition(Producer producer) {
         // Acquire: pairs with the consumer's release store of consumer_pos, so the consumer's
         // reads of the space we may reuse are done.
-        long cons = (long) LONG.getAcquire(SPECIALIZED ? CONSUMER_PAGE : consumerPage, 0L);
-        owner.cachedConsumerPosition = cons;
+        long cons = (long) LONG.getAcquire(consumerPage(), 0L);
+        producer.cachedConsumerPosition = cons;
         return cons;
     }
 
     @Override
-    public void commit(Producer owner, long offset, int flags, boolean discard, String operation) {
-        final MemorySegment d = SPECIALIZED ? RING : ring;
-        final long mask = SPECIALIZED ? MASK : this.mask;
+    public void commit(Producer producer, long offset, int flags, boolean discard, String operation) {
+        final MemorySegment data = data();
+        final long mask = mask();
         Producer.checkFlags(flags, operation);
         long headerOffset = offset - HEADER_SIZE;
         if ((headerOffset & ~(mask & ~7L)) != 0) { // outside [0, size) or not 8-aligned
             throw Producer.notARecord(operation, offset, false);
         }
-        int header = (int) INT.get(d, headerOffset);
+        int header = (int) INT.get(data, headerOffset);
         if (header >= 0) {
             throw Producer.notARecord(operation, offset, true);
         }
@@ -165,24 +174,24 @@ final class ProducerOpsTemplate implements Producer.Ops {
             // store is enough: the payload writes happen before the header update (pairs with
             // the consumer's acquire load of the header). The kernel exchanges here too; a
             // consumer that spins instead of sleeping saves a locked instruction per record.
-            INT.setRelease(d, headerOffset, committed);
+            INT.setRelease(data, headerOffset, committed);
             return;
         }
         // Atomic exchange, a full barrier: the payload writes happen before the header update
         // (pairs with the consumer's acquire load of the header), and the header update happens
         // before the consumer_pos load that decides the wakeup (pairs with the consumer's full
-        // fence after publishing consumer_pos: seed 000).
-        INT.getAndSet(d, headerOffset, committed);
+        // fence after publishing consumer_pos: the missed-wakeup fence).
+        INT.getAndSet(data, headerOffset, committed);
         if ((flags & FORCE_WAKEUP) != 0) {
-            owner.dataNotifier.wakeUp();
-        } else if (owner.dataNotifier.mayHaveWaiters()) {
+            producer.dataNotifier.wakeUp();
+        } else if (producer.dataNotifier.mayHaveWaiters()) {
             // The waiter test first (after the exchange's full barrier, see Notifier): with
             // nobody waiting, the adaptive rule's answer does not matter and the consumer's hot
             // consumer_pos line is left alone.
             // Volatile: stays after the exchange (StoreLoad) under the Java memory model too.
-            long cons = (long) LONG.getVolatile(SPECIALIZED ? CONSUMER_PAGE : consumerPage, 0L);
+            long cons = (long) LONG.getVolatile(consumerPage(), 0L);
             if ((cons & mask) == headerOffset) {
-                owner.dataNotifier.wakeUp();
+                producer.dataNotifier.wakeUp();
             }
         }
     }

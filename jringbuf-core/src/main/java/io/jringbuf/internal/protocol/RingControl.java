@@ -67,17 +67,17 @@ public final class RingControl {
         this.self = Sys.getpid();
     }
 
-    /** @return the process id this control block uses as its owner token */
+    /** {@return the process id this control block uses as its owner token} */
     public int ownerToken() {
         return self;
     }
 
-    /** @return the 8-byte data wakeup word pair (sequence at 0, waiters at 4) */
+    /** {@return the 8-byte data wakeup word pair (sequence at 0, waiters at 4)} */
     public MemorySegment dataWakeupWord() {
         return block.asSlice(DATA_WAKEUP, 8);
     }
 
-    /** @return the 8-byte space wakeup word pair (sequence at 0, waiters at 4) */
+    /** {@return the 8-byte space wakeup word pair (sequence at 0, waiters at 4)} */
     public MemorySegment spaceWakeupWord() {
         return block.asSlice(SPACE_WAKEUP, 8);
     }
@@ -188,7 +188,7 @@ public final class RingControl {
         LONG.getAndAdd(block, DROPS, 1L);
     }
 
-    /** @return reservations that failed for lack of space or a stuck lock, over the ring's life */
+    /** {@return reservations that failed for lack of space or a stuck lock, over the ring's life} */
     public long drops() {
         return (long) LONG.getVolatile(block, DROPS);
     }
@@ -198,17 +198,17 @@ public final class RingControl {
         LONG.getAndAdd(block, RECOVERIES, 1L);
     }
 
-    /** @return locks, flags and BUSY records taken over from dead processes */
+    /** {@return locks, flags and BUSY records taken over from dead processes} */
     public long recoveries() {
         return (long) LONG.getVolatile(block, RECOVERIES);
     }
 
-    /** @return the 8-byte word counting wakeups that reached waiting threads (for the event counts) */
+    /** {@return the 8-byte word counting wakeups that reached waiting threads (for the event counts)} */
     public MemorySegment wakeupCounter() {
         return block.asSlice(WAKEUPS, 8);
     }
 
-    /** @return wakeups that reached waiting threads */
+    /** {@return wakeups that reached waiting threads} */
     public long wakeups() {
         return (long) LONG.getVolatile(block, WAKEUPS);
     }

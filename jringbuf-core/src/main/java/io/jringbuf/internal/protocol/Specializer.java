@@ -4,20 +4,34 @@
 package io.jringbuf.internal.protocol;
 
 import io.jringbuf.internal.format.RingView;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
- * Defines the hot code as hidden classes from its templates ({@link ConsumerLoopTemplate},
- * {@link ProducerOpsTemplate}, {@link UserProducerOpsTemplate}): one shared class per template,
- * and classes of their own for busy consumers and producers, whose {@code static final} fields
- * hold their ring's segments. A hidden class is not strongly reachable from its loader: such a
- * class is unloaded with the consumer or producer that uses it.
+ * Gives a busy role hot-path code of its own ring: a hidden class defined from the class file of
+ * a template ({@link ConsumerLoopTemplate}, {@link ProducerOpsTemplate},
+ * {@link UserProducerOpsTemplate}) with the ring's memory as its class data, which the template
+ * reads into a {@code static final} record. Under its own name a template is the ordinary,
+ * generic implementation (no class data: it reads instance fields). Why, and how to debug it:
+ * the package documentation, "Specialised hot paths".
+ *
+ * <p>The system property {@code jringbuf.specialize} chooses: {@code auto} (the default: a role
+ * switches after its {@code SPECIALIZE_AFTER} calls), {@code always} (at creation; a class that
+ * cannot be defined is an error, so that tests of the specialised code cannot pass on the generic
+ * code) or {@code never} (the generic code only).
  */
 final class Specializer {
+    /** When roles get code of their own. */
+    enum Mode { AUTO, ALWAYS, NEVER }
+
+    /** The {@code jringbuf.specialize} setting, read once. */
+    static final Mode MODE = mode(System.getProperty("jringbuf.specialize", "auto"));
+
     /** The class file bytes of each template, read once. */
     private static final ClassValue<byte[]> TEMPLATE_BYTES = new ClassValue<>() {
         @Override
@@ -25,117 +39,97 @@ final class Specializer {
             return read(template.getSimpleName() + ".class");
         }
     };
-    /** Instances of the shared classes (racy on purpose: a second shared class would be harmless). */
-    private static volatile Consumer.Loop sharedConsumerLoop;
-    private static volatile Producer.Ops sharedProducerOps;
-    private static volatile UserProducer.Ops sharedUserProducerOps;
-
-    private static final MethodType CONSUMER_LOOP = MethodType.methodType(void.class,
-            MemorySegment.class, MemorySegment.class, MemorySegment.class, long.class, boolean.class);
-    private static final MethodType PRODUCER_OPS = MethodType.methodType(void.class,
-            MemorySegment.class, MemorySegment.class, MemorySegment.class, MemorySegment.class, long.class);
-    private static final MethodType USER_PRODUCER_OPS = MethodType.methodType(void.class,
-            MemorySegment.class, MemorySegment.class, MemorySegment.class, long.class);
 
     private Specializer() {
     }
 
-    /**
-     * A consume loop for one ring.
-     *
-     * @param batchCommit store consumer_pos once per pass instead of once per record
-     * @param specialized true: a class of its own, with the ring as constants; false: the shared class
-     */
-    static Consumer.Loop consumerLoop(RingView view, boolean batchCommit, boolean specialized) {
-        Consumer.Loop prototype;
-        if (specialized) {
-            prototype = (Consumer.Loop) define(ConsumerLoopTemplate.class, new Object[] {true, view.consumerPage(),
-                    view.producerPage(), view.data(), view.mask(), batchCommit}, CONSUMER_LOOP, null, null, null, 0L,
-                    false);
-        } else {
-            prototype = sharedConsumerLoop;
-            if (prototype == null) {
-                prototype = (Consumer.Loop) define(ConsumerLoopTemplate.class,
-                        new Object[] {false, null, null, null, 0L, false}, CONSUMER_LOOP, null, null, null, 0L, false);
-                sharedConsumerLoop = prototype;
-            }
-        }
-        return prototype.copyFor(view.consumerPage(), view.producerPage(), view.data(), view.mask(), !batchCommit);
-    }
-
-    /**
-     * Reservation and commit code for one RINGBUF producer.
-     *
-     * @param specialized true: a class of its own, with the ring as constants; false: the shared class
-     */
-    static Producer.Ops producerOps(RingView view, RingControl control, boolean specialized) {
-        MemorySegment lock = control.lockWord();
-        Producer.Ops prototype;
-        if (specialized) {
-            prototype = (Producer.Ops) define(ProducerOpsTemplate.class, new Object[] {true, view.consumerPage(),
-                    view.producerPage(), view.data(), lock, view.mask()}, PRODUCER_OPS, null, null, null, null, 0L);
-        } else {
-            prototype = sharedProducerOps;
-            if (prototype == null) {
-                prototype = (Producer.Ops) define(ProducerOpsTemplate.class,
-                        new Object[] {false, null, null, null, null, 0L}, PRODUCER_OPS, null, null, null, null, 0L);
-                sharedProducerOps = prototype;
-            }
-        }
-        return prototype.copyFor(view.consumerPage(), view.producerPage(), view.data(), lock, view.mask());
-    }
-
-    /**
-     * Reservation and commit code for one USER_RINGBUF producer.
-     *
-     * @param specialized true: a class of its own, with the ring as constants; false: the shared class
-     */
-    static UserProducer.Ops userProducerOps(RingView view, boolean specialized) {
-        UserProducer.Ops prototype;
-        if (specialized) {
-            prototype = (UserProducer.Ops) define(UserProducerOpsTemplate.class, new Object[] {true,
-                    view.consumerPage(), view.producerPage(), view.data(), view.mask()}, USER_PRODUCER_OPS, null, null,
-                    null, 0L);
-        } else {
-            prototype = sharedUserProducerOps;
-            if (prototype == null) {
-                prototype = (UserProducer.Ops) define(UserProducerOpsTemplate.class,
-                        new Object[] {false, null, null, null, 0L}, USER_PRODUCER_OPS, null, null, null, 0L);
-                sharedUserProducerOps = prototype;
-            }
-        }
-        return prototype.copyFor(view.consumerPage(), view.producerPage(), view.data(), view.mask());
-    }
-
-    /**
-     * The class data of a template's hidden class: what {@code static final} fields read at class
-     * initialisation.
-     *
-     * @param lookup the hidden class's own lookup
-     * @throws IllegalStateException if the class is the template itself, loaded by name
-     */
-    static Object[] classData(MethodHandles.Lookup lookup) {
+    static Mode mode(String value) {
         try {
-            Object[] data = MethodHandles.classData(lookup, "_", Object[].class);
-            if (data == null) {
-                throw new IllegalStateException(lookup.lookupClass().getSimpleName() + " is a template for hidden classes");
+            return Mode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("jringbuf.specialize=" + value + ": expected auto, always or never", e);
+        }
+    }
+
+    /**
+     * The countdown a role starts with: calls (plus records, for the consumer) before it switches
+     * to code of its own.
+     *
+     * @param auto the role's threshold in {@link Mode#AUTO}
+     * @return 0 for {@link Mode#ALWAYS} (switch at once), {@link Long#MAX_VALUE} for
+     *         {@link Mode#NEVER}
+     */
+    static long countdown(long auto) {
+        return switch (MODE) {
+            case AUTO -> auto;
+            case ALWAYS -> 0;
+            case NEVER -> Long.MAX_VALUE;
+        };
+    }
+
+    /**
+     * Makes a role's specialised code, or null if the class could not be defined: the generic code
+     * goes on working (an optimisation must not break a ring). With {@code always} the failure is
+     * thrown instead.
+     */
+    static <T> T trySpecialize(Supplier<T> make) {
+        try {
+            return make.get();
+        } catch (RuntimeException | Error e) {
+            if (MODE == Mode.ALWAYS) {
+                throw new IllegalStateException("jringbuf.specialize=always: cannot define the specialised code", e);
             }
-            return data;
+            return null;
+        }
+    }
+
+    /**
+     * The class data a template was defined with.
+     *
+     * @param lookup the template's own lookup
+     * @return the constants of a specialised class, or null for the template under its own name
+     */
+    static <T> T constants(MethodHandles.Lookup lookup, Class<T> type) {
+        try {
+            return MethodHandles.classData(lookup, "_", type);
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    /** A consume loop for one ring: the generic class, or one of the ring's own. */
+    static Consumer.Loop consumerLoop(RingView view, boolean batchCommit, boolean specialized) {
+        var k = new ConsumerLoopTemplate.Constants(view.consumerPage(), view.producerPage(), view.data(), view.mask(),
+                !batchCommit);
+        return specialized ? (Consumer.Loop) define(ConsumerLoopTemplate.class, k) : new ConsumerLoopTemplate(k);
+    }
+
+    /** Reservation and commit code for one RINGBUF producer: the generic class, or one of its own. */
+    static Producer.Ops producerOps(RingView view, RingControl control, boolean specialized) {
+        var k = new ProducerOpsTemplate.Constants(view.consumerPage(), view.producerPage(), view.data(),
+                control.lockWord(), view.mask());
+        return specialized ? (Producer.Ops) define(ProducerOpsTemplate.class, k) : new ProducerOpsTemplate(k);
+    }
+
+    /** Reservation and commit code for one USER_RINGBUF producer: the generic class, or one of its own. */
+    static UserProducer.Ops userProducerOps(RingView view, boolean specialized) {
+        var k = new UserProducerOpsTemplate.Constants(view.consumerPage(), view.producerPage(), view.data(),
+                view.mask());
+        return specialized ? (UserProducer.Ops) define(UserProducerOpsTemplate.class, k)
+                : new UserProducerOpsTemplate(k);
+    }
+
     /**
-     * Defines a hidden class from a template's bytes with this class data and returns a
-     * placeholder instance (made with {@code constructorArgs}) to copy from.
+     * Defines a hidden class from a template's bytes with {@code constants} as its class data, and
+     * makes its one instance with the template's constructor, which takes the same record. A
+     * hidden class is not strongly reachable from its loader: it is unloaded with its instance.
      */
-    private static Object define(Class<?> template, Object[] classData, MethodType constructor,
-                                 Object... constructorArgs) {
+    private static Object define(Class<?> template, Record constants) {
         try {
             MethodHandles.Lookup hidden = MethodHandles.lookup()
-                    .defineHiddenClassWithClassData(TEMPLATE_BYTES.get(template), classData, true);
-            return hidden.findConstructor(hidden.lookupClass(), constructor).invokeWithArguments(constructorArgs);
+                    .defineHiddenClassWithClassData(TEMPLATE_BYTES.get(template), constants, true);
+            return hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, constants.getClass()))
+                    .invoke(constants);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {

@@ -14,7 +14,6 @@ import io.jringbuf.internal.wait.Blocking;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import java.util.Objects;
 
 
@@ -39,7 +38,7 @@ import java.util.Objects;
  * {@link #reserve} return -1 (libbpf: ENOSPC).
  *
  * <h2>Blocking</h2>
- * {@link #reserveBlocking} waits for the drainer's wakeups. It fixes two libbpf quirks: an
+ * {@link #reserve(int, long)} waits for the drainer's wakeups. It fixes two libbpf quirks: an
  * infinite timeout really waits forever (libbpf gives up after the first wakeup), and a wakeup
  * that frees some but not enough space does not make it spin (libbpf's level-triggered EPOLLOUT
  * fires whenever the ring is not 100 % full): it re-checks the space it needs and sleeps until
@@ -67,7 +66,7 @@ public final class UserProducer {
     final boolean notifiesDrainer;
     private final Waiter spaceWaiter;
     /** The header's second word while BUSY: this process's id (JVM rings) or 0 (kernel rings). */
-    final int owner;
+    final int ownerWord;
     private final Blocking.IdleCheck idleCheck;
     private final RingView view;
     /** The reservation and commit code shared by producers that are not specialised (yet). */
@@ -77,14 +76,41 @@ public final class UserProducer {
     /** Guards the definition of {@link #special}. */
     private final Object specializing = new Object();
     /** Reservations left before the code is specialised (Long.MAX_VALUE once tried). */
-    private long untilSpecialized = SPECIALIZE_AFTER;
+    private long untilSpecialized = Specializer.countdown(SPECIALIZE_AFTER);
     /** The producer position this producer last published (read and written by {@link Ops}). */
     long producerPosition;
     /** The last consumer_pos this producer acquire-loaded; re-read only when it looks too full. */
     long cachedConsumerPosition;
 
     /**
-     * Creates a user producer.
+     * A producer into a kernel {@code BPF_MAP_TYPE_USER_RINGBUF}: a commit is a release store of
+     * the header (the BPF program decides when to drain, so no wakeup decision follows), and the
+     * header's second word is 0, as libbpf writes it.
+     *
+     * @param view the ring's memory (the consumer page may be read-only)
+     * @param spaceWaiter what {@link #reserve(int, long)} sleeps on; null only in tests that never wait
+     */
+    public static UserProducer forKernelRing(RingView view, Waiter spaceWaiter) {
+        return new UserProducer(view, Notifier.NONE, spaceWaiter, null);
+    }
+
+    /**
+     * A producer into a JVM ring: the header's second word holds this process's id (so that a
+     * drainer can reclaim a sample this process never commits), and a blocked reservation
+     * notices a drainer process that died.
+     *
+     * @param view the ring's memory
+     * @param dataNotifier wakes a Java drainer parked at a committed sample
+     * @param spaceWaiter what {@link #reserve(int, long)} sleeps on
+     * @param control the ring's control block
+     */
+    public static UserProducer forJvmRing(RingView view, Notifier dataNotifier, Waiter spaceWaiter,
+                                          RingControl control) {
+        return new UserProducer(view, dataNotifier, spaceWaiter, Objects.requireNonNull(control, "control"));
+    }
+
+    /**
+     * Creates a user producer; see the factories.
      *
      * @param view the ring's memory; the consumer page may be read-only, the producer page and
      *             data must be writable
@@ -93,13 +119,13 @@ public final class UserProducer {
      *                     and for drainers that never sleep; with NONE a commit is a release store
      *                     of the header instead of libbpf's atomic exchange, as no wakeup decision
      *                     follows it
-     * @param spaceWaiter what {@link #reserveBlocking} sleeps on, or null if it cannot block
+     * @param spaceWaiter what {@link #reserve(int, long)} sleeps on
      * @param control the JVM ring's control block, or null for kernel rings. With it, the header's
      *                second word holds this process's id (so that a drainer can reclaim a sample
      *                this process never commits), and a blocked reservation notices a drainer
      *                process that died; without it the word is 0, as libbpf writes it
      */
-    public UserProducer(RingView view, Notifier dataNotifier, Waiter spaceWaiter, RingControl control) {
+    UserProducer(RingView view, Notifier dataNotifier, Waiter spaceWaiter, RingControl control) {
         this.consumerPage = view.consumerPage();
         this.producerPage = view.producerPage();
         this.data = view.data();
@@ -109,7 +135,7 @@ public final class UserProducer {
         this.dataNotifier = Objects.requireNonNull(dataNotifier, "dataNotifier");
         this.notifiesDrainer = dataNotifier != Notifier.NONE;
         this.spaceWaiter = spaceWaiter;
-        this.owner = control == null ? 0 : control.ownerToken();
+        this.ownerWord = control == null ? 0 : control.ownerToken();
         this.idleCheck = control == null ? Blocking.IdleCheck.NEVER : control::consumerDied;
         this.producerPosition = (long) LONG.getAcquire(producerPage, 0L);
         // Stale on purpose: the first reservation takes the "looks full" path, which checks
@@ -117,6 +143,9 @@ public final class UserProducer {
         this.cachedConsumerPosition = producerPosition - size - 8;
         this.view = view;
         this.generic = Specializer.userProducerOps(view, false);
+        if (untilSpecialized <= 0) {
+            specialize(); // jringbuf.specialize=always
+        }
     }
 
     /**
@@ -137,71 +166,95 @@ public final class UserProducer {
     }
 
     /**
-     * Reserves space, waiting up to {@code timeout} for a drain to free enough of it.
+     * Reserves space, waiting up to {@code nanos} for a drain to free enough of it.
      *
-     * @param timeout null or negative waits forever
+     * @param nanos how long to wait; 0 does not wait, {@link Blocking#FOREVER} waits forever
      * @return the sample's offset in {@link #buffer()}, or -1 on timeout
      * @throws ErrnoException E2BIG if the sample can never fit (at once, without waiting)
      */
-    public long reserveBlocking(int length, Duration timeout) {
+    public long reserve(int length, long nanos) {
         long recordSize = checkLength(length);
-        if (spaceWaiter == null) {
-            throw new IllegalStateException("this producer has no waiter and cannot block");
-        }
         try {
             long offset = tryReserve(length, recordSize);
             if (offset >= 0) {
                 return offset;
             }
-            return Blocking.await(spaceWaiter, Blocking.toNanos(timeout), () -> tryReserve(length, recordSize),
-                    idleCheck);
+            return Blocking.await(spaceWaiter, nanos, () -> tryReserve(length, recordSize), idleCheck);
         } catch (IllegalStateException e) {
             throw Closed.translate(e, data, "reserve");
         }
+    }
+
+    /** Wakes a thread blocked in {@link #reserve(int, long)} (it returns -1). */
+    public void wakeUp() {
+        spaceWaiter.interrupt();
     }
 
     /**
      * Publishes a reserved sample.
      *
      * @param offset what {@link #reserve} returned
-     * @throws ErrnoException EINVAL if the offset is not a reserved sample
+     * @param flags 0: wake a Java drainer parked at this sample (adaptive, as the kernel decides
+     *              for a RINGBUF); {@link RingLayout#NO_WAKEUP}: wake nobody (a release store);
+     *              {@link RingLayout#FORCE_WAKEUP}: wake a sleeping drainer. Kernel rings: no
+     *              wakeup in any case (a BPF program decides when to drain)
+     * @throws ErrnoException EINVAL for unknown flags or an offset that is not a reserved sample
      */
+    public void submit(long offset, int flags) {
+        commit(offset, flags, false, "submit");
+    }
+
+    /** {@link #submit(long, int)} with flags 0. */
     public void submit(long offset) {
-        commit(offset, false, "submit");
+        submit(offset, 0);
+    }
+
+    /** {@link #discard(long, int)} with flags 0. */
+    public void discard(long offset) {
+        discard(offset, 0);
     }
 
     /**
      * Publishes a reserved sample as discarded: the drainer skips it and frees its space.
      *
      * @param offset what {@link #reserve} returned
-     * @throws ErrnoException EINVAL if the offset is not a reserved sample
+     * @param flags as for {@link #submit}
+     * @throws ErrnoException EINVAL for unknown flags or an offset that is not a reserved sample
      */
-    public void discard(long offset) {
-        commit(offset, true, "discard");
+    public void discard(long offset, int flags) {
+        commit(offset, flags, true, "discard");
     }
 
-    /** @return free bytes now (a snapshot: a drain may free more at any time) */
+    /** {@return free bytes now (a snapshot: a drain may free more at any time)} */
     public long freeBytes() {
-        long cons = (long) LONG.getAcquire(consumerPage, 0L);
-        return size - ((long) LONG.getAcquire(producerPage, 0L) - cons);
+        long cons = consumerPosition();
+        return size - (producerPosition() - cons);
     }
 
-    /** @return {@code consumer_pos}, acquire-loaded */
+    /** {@return {@code consumer_pos}, acquire-loaded} */
     public long consumerPosition() {
-        return (long) LONG.getAcquire(consumerPage, 0L);
+        try {
+            return (long) LONG.getAcquire(consumerPage, 0L);
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "read consumer_pos");
+        }
     }
 
-    /** @return {@code producer_pos}, acquire-loaded */
+    /** {@return {@code producer_pos}, acquire-loaded} */
     public long producerPosition() {
-        return (long) LONG.getAcquire(producerPage, 0L);
+        try {
+            return (long) LONG.getAcquire(producerPage, 0L);
+        } catch (IllegalStateException e) {
+            throw Closed.translate(e, data, "read producer_pos");
+        }
     }
 
-    /** @return the data area (both copies): write samples at the offsets {@link #reserve} returns */
+    /** {@return the data area (both copies): write samples at the offsets {@link #reserve} returns} */
     public MemorySegment buffer() {
         return data;
     }
 
-    /** @return the data area size */
+    /** {@return the data area size} */
     public long size() {
         return size;
     }
@@ -241,7 +294,7 @@ public final class UserProducer {
     }
 
     private long tryReserve(int length, long recordSize) {
-        // Two call sites: the shared class's stays monomorphic (see Producer).
+        // Two call sites: the generic class's stays monomorphic (see Producer).
         Ops s = special;
         if (s != null) {
             return s.tryReserve(this, length, recordSize);
@@ -252,13 +305,14 @@ public final class UserProducer {
         return generic.tryReserve(this, length, recordSize);
     }
 
-    private void commit(long offset, boolean discard, String operation) {
+    private void commit(long offset, int flags, boolean discard, String operation) {
+        Producer.checkFlags(flags, operation);
         try {
             Ops s = special;
             if (s != null) {
-                s.commit(this, offset, discard, operation);
+                s.commit(this, offset, flags, discard, operation);
             } else {
-                generic.commit(this, offset, discard, operation);
+                generic.commit(this, offset, flags, discard, operation);
             }
         } catch (IllegalStateException e) {
             throw Closed.translate(e, data, operation);
@@ -271,19 +325,13 @@ public final class UserProducer {
     private void specialize() {
         untilSpecialized = Long.MAX_VALUE; // 2^63 reservations away (a racing decrement may retry)
         synchronized (specializing) { // not on this object, which callers may lock
-            if (special != null) {
-                return;
-            }
-            try {
-                special = Specializer.userProducerOps(view, true);
-            } catch (RuntimeException | Error e) {
-                // Only an optimisation (a class definition that fails, even for lack of
-                // metaspace): the shared code goes on working.
+            if (special == null) {
+                special = Specializer.trySpecialize(() -> Specializer.userProducerOps(view, true));
             }
         }
     }
 
-    /** @return whether this producer runs code specialised for its ring (for tests) */
+    /** {@return whether this producer runs code specialised for its ring (for tests)} */
     boolean isSpecialized() {
         return special != null;
     }
@@ -293,10 +341,7 @@ public final class UserProducer {
         /** Reserves: the sample's offset, or -1 if the ring is too full now. */
         long tryReserve(UserProducer owner, int length, long recordSize);
 
-        /** Commits (or discards) the sample at {@code offset}. */
-        void commit(UserProducer owner, long offset, boolean discard, String operation);
-
-        /** @return an instance of this class for another ring (used by the shared class) */
-        Ops copyFor(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment ring, long mask);
+        /** Commits (or discards) the sample at {@code offset}; flags were checked. */
+        void commit(UserProducer owner, long offset, int flags, boolean discard, String operation);
     }
 }

@@ -37,16 +37,19 @@ public final class Sys {
     private Sys() {
     }
 
-    // ---------------------------------------------------------------- constants (x86-64 Linux)
+    // ---------------------------------------------------------------- constants (Linux)
 
+    // System calls without a libc wrapper, by the running architecture's numbers (-1 where
+    // jringbuf has no table: every such call then fails with ENOSYS naming the architecture).
+    private static final SyscallNumbers NUMBERS = SyscallNumbers.CURRENT;
     /** {@code syscall} number of {@code futex}. */
-    public static final long SYS_FUTEX = 202;
+    public static final long SYS_FUTEX = NUMBERS == null ? -1 : NUMBERS.futex();
     /** {@code syscall} number of {@code perf_event_open}. */
-    public static final long SYS_PERF_EVENT_OPEN = 298;
+    public static final long SYS_PERF_EVENT_OPEN = NUMBERS == null ? -1 : NUMBERS.perfEventOpen();
     /** {@code syscall} number of {@code bpf}. */
-    public static final long SYS_BPF = 321;
+    public static final long SYS_BPF = NUMBERS == null ? -1 : NUMBERS.bpf();
     /** {@code syscall} number of {@code futex_waitv} (Linux 5.16+). */
-    public static final long SYS_FUTEX_WAITV = 449;
+    public static final long SYS_FUTEX_WAITV = NUMBERS == null ? -1 : NUMBERS.futexWaitv();
 
     public static final int PROT_NONE = 0;
     public static final int PROT_READ = 1;
@@ -126,6 +129,9 @@ public final class Sys {
         return LINKER.downcallHandle(symbol, fd);
     }
 
+    private static final MethodHandle SYSCALL_NOARGS = LINKER.downcallHandle(
+            LIBC.find("syscall").orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: syscall")),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(1));
     private static final MethodHandle SYSCALL_BPF = link("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, PTR, JAVA_INT),
             Linker.Option.firstVariadicArg(1));
@@ -233,17 +239,17 @@ public final class Sys {
 
     // ---------------------------------------------------------------- process
 
-    /** @return the system page size */
+    /** {@return the system page size} */
     public static int pageSize() {
         return PAGE_SIZE;
     }
 
-    /** @return this process's id (cached: a JVM does not fork) */
+    /** {@return this process's id (cached: a JVM does not fork)} */
     public static int getpid() {
         return PID;
     }
 
-    /** @return the calling thread's kernel thread id */
+    /** {@return the calling thread's kernel thread id} */
     public static int gettid() {
         try {
             return (int) GETTID.invokeExact();
@@ -279,12 +285,35 @@ public final class Sys {
 
     // ---------------------------------------------------------------- bpf and perf
 
+    /** Fails clearly before a raw system call on an architecture without a number table. */
+    private static void checkArchitecture() {
+        if (NUMBERS == null) {
+            SyscallNumbers.current(); // throws ENOSYS naming os.arch
+        }
+    }
+
+    /**
+     * {@code getpid} by its system call number (not libc's): for the test that the number table in
+     * use is the running machine's.
+     *
+     * @return this process's id
+     */
+    public static long rawGetpidBySyscallNumber() {
+        checkArchitecture();
+        try {
+            return (long) SYSCALL_NOARGS.invokeExact(NUMBERS.getpid());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     /**
      * {@code bpf(cmd, attr, size)}.
      *
      * @return the kernel's non-negative result or a negated errno
      */
     public static long rawBpf(int cmd, MemorySegment attr, int size) {
+        checkArchitecture();
         MemorySegment cap = CAPTURE.get();
         try {
             return result((long) SYSCALL_BPF.invokeExact(cap, SYS_BPF, cmd, attr, size), cap);
@@ -299,6 +328,7 @@ public final class Sys {
      * @return a file descriptor or a negated errno
      */
     public static int rawPerfEventOpen(MemorySegment attr, int pid, int cpu, int groupFd, long flags) {
+        checkArchitecture();
         MemorySegment cap = CAPTURE.get();
         try {
             return (int) result((long) SYSCALL_PERF_EVENT_OPEN.invokeExact(cap, SYS_PERF_EVENT_OPEN,
@@ -603,6 +633,7 @@ public final class Sys {
      *         {@code -ETIMEDOUT}, {@code -EINTR}
      */
     public static int rawFutexWait(MemorySegment word, int expected, MemorySegment timeout, boolean shared) {
+        checkArchitecture();
         MemorySegment cap = CAPTURE.get();
         int op = shared ? FUTEX_WAIT : FUTEX_WAIT | FUTEX_PRIVATE_FLAG;
         try {
@@ -633,6 +664,7 @@ public final class Sys {
      * @return the number of woken waiters or a negated errno
      */
     public static int rawFutexWake(MemorySegment word, int count, boolean shared) {
+        checkArchitecture();
         MemorySegment cap = CAPTURE.get();
         int op = shared ? FUTEX_WAKE : FUTEX_WAKE | FUTEX_PRIVATE_FLAG;
         try {
@@ -654,6 +686,7 @@ public final class Sys {
      *         {@code -ETIMEDOUT}; {@code -EINTR}; {@code -ENOSYS} on kernels before 5.16)
      */
     public static int rawFutexWaitv(MemorySegment waiters, int count, MemorySegment absoluteTimeout) {
+        checkArchitecture();
         MemorySegment cap = CAPTURE.get();
         try {
             return (int) result((long) SYSCALL_FUTEX_WAITV.invokeExact(cap, SYS_FUTEX_WAITV, waiters,

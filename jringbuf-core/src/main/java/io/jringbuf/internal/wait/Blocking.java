@@ -3,7 +3,6 @@
  */
 package io.jringbuf.internal.wait;
 
-import io.jringbuf.internal.wait.Waiter;
 
 import java.time.Duration;
 
@@ -35,7 +34,7 @@ public final class Blocking {
     /** An operation that either succeeds (a non-negative result) or must wait (negative). */
     @FunctionalInterface
     public interface Attempt {
-        /** @return a non-negative result on success, negative to wait and retry */
+        /** {@return a non-negative result on success, negative to wait and retry} */
         long attempt();
     }
 
@@ -45,17 +44,20 @@ public final class Blocking {
         /** Never retries: for waits whose peer is the kernel. */
         IdleCheck NEVER = () -> false;
 
-        /** @return true if the attempt should be retried now (a dead peer was found or handled) */
+        /** {@return true if the attempt should be retried now (a dead peer was found or handled)} */
         boolean shouldRetry();
     }
 
     /**
-     * Converts a timeout to nanoseconds: null or negative means forever; saturates at
-     * {@link #FOREVER}.
+     * Converts a timeout to nanoseconds the way {@code java.util.concurrent} treats timeouts: zero
+     * or negative means "do not wait"; a duration too long for a {@code long} of nanoseconds
+     * (about 292 years, e.g. {@code ChronoUnit.FOREVER.getDuration()}) means {@link #FOREVER}.
+     *
+     * @throws NullPointerException if {@code timeout} is null
      */
     public static long toNanos(Duration timeout) {
-        if (timeout == null || timeout.isNegative()) {
-            return FOREVER;
+        if (timeout.isNegative()) {
+            return 0;
         }
         try {
             return timeout.toNanos();
@@ -71,6 +73,15 @@ public final class Blocking {
      *         or {@link Waiter#interrupt()}
      */
     public static long await(Waiter waiter, long nanos, Attempt attempt, IdleCheck idle) {
+        return await(waiter, nanos, SLICE_NANOS, attempt, idle);
+    }
+
+    /**
+     * Like {@link #await(Waiter, long, Attempt, IdleCheck)} with sleeps of at most
+     * {@code sliceNanos}: a shorter slice for waits whose signal may never come (a reader ahead
+     * of its committed position, which producers' adaptive wakeups do not see).
+     */
+    public static long await(Waiter waiter, long nanos, long sliceNanos, Attempt attempt, IdleCheck idle) {
         long result = attempt.attempt();
         if (result >= 0 || nanos <= 0) {
             return result;
@@ -89,7 +100,7 @@ public final class Blocking {
                     if (remaining <= 0 || Thread.currentThread().isInterrupted()) {
                         return result;
                     }
-                    int outcome = waiter.await(token, Math.min(remaining, SLICE_NANOS));
+                    int outcome = waiter.await(token, Math.min(remaining, sliceNanos));
                     if (outcome == Waiter.INTERRUPTED) {
                         return result;
                     }

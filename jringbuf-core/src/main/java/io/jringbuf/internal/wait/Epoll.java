@@ -53,7 +53,7 @@ public final class Epoll implements AutoCloseable {
         ensureCapacity(4);
     }
 
-    /** @return the epoll file descriptor */
+    /** {@return the epoll file descriptor} */
     public int fd() {
         return epfd;
     }
@@ -88,7 +88,7 @@ public final class Epoll implements AutoCloseable {
         return Sys.rawEpollWait(epfd, events, capacity, timeoutMs);
     }
 
-    /** @return the data word of the i-th event of the last {@link #await} */
+    /** {@return the data word of the i-th event of the last {@link #await}} */
     public long data(int i) {
         return Sys.epollEventData(events, i);
     }

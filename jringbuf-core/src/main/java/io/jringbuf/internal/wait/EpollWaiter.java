@@ -6,7 +6,6 @@ package io.jringbuf.internal.wait;
 import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
 import io.jringbuf.internal.sys.Sys;
-import io.jringbuf.internal.wait.Waiter;
 
 /**
  * A {@link Waiter} on a kernel ring fd, registered <em>edge-triggered</em>: every wakeup the
@@ -19,8 +18,9 @@ import io.jringbuf.internal.wait.Waiter;
  * <p>No registration race: the fd is registered once, before the first attempt, and an edge that
  * arrives between a failed attempt and the next wait stays queued until that wait.
  */
-public final class EpollWaiter implements Waiter {
+public final class EpollWaiter implements Waiter, AutoCloseable {
     private final Epoll epoll;
+    private final boolean ownsEpoll;
 
     /**
      * @param epoll the set, owned by the caller
@@ -28,8 +28,39 @@ public final class EpollWaiter implements Waiter {
      * @param events {@code EPOLLIN} or {@code EPOLLOUT}; {@code EPOLLET} is added
      */
     public EpollWaiter(Epoll epoll, int fd, int events, String what) {
+        this(epoll, fd, events, what, false);
+    }
+
+    private EpollWaiter(Epoll epoll, int fd, int events, String what, boolean ownsEpoll) {
         this.epoll = epoll;
+        this.ownsEpoll = ownsEpoll;
         epoll.add(fd, events | Sys.EPOLLET, 0, what);
+    }
+
+    /**
+     * A waiter with an epoll set of its own, closed by {@link #close()}.
+     *
+     * @param fd the ring fd
+     * @param events {@code EPOLLIN} or {@code EPOLLOUT}; {@code EPOLLET} is added
+     * @param what names the ring in errors
+     * @throws ErrnoException if the set cannot be made (EMFILE...)
+     */
+    public static EpollWaiter open(int fd, int events, String what) {
+        Epoll epoll = new Epoll();
+        try {
+            return new EpollWaiter(epoll, fd, events, what, true);
+        } catch (RuntimeException | Error e) {
+            epoll.close();
+            throw e;
+        }
+    }
+
+    /** Closes the epoll set if this waiter made it. */
+    @Override
+    public void close() {
+        if (ownsEpoll) {
+            epoll.close();
+        }
     }
 
     @Override

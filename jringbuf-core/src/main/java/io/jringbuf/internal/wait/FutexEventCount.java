@@ -4,7 +4,6 @@
 package io.jringbuf.internal.wait;
 
 import io.jringbuf.internal.sys.Sys;
-import io.jringbuf.internal.wait.Notifier;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -106,12 +105,12 @@ public final class FutexEventCount implements Notifier {
         Sys.rawFutexWake(sequenceAddress, Integer.MAX_VALUE, shared);
     }
 
-    /** @return the address of the sequence word (for futex_waitv) */
+    /** {@return the address of the sequence word (for futex_waitv)} */
     long sequenceAddress() {
         return sequenceAddress.address();
     }
 
-    /** @return whether the futex is shared between processes */
+    /** {@return whether the futex is shared between processes} */
     boolean shared() {
         return shared;
     }

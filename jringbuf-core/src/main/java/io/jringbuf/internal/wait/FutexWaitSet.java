@@ -5,7 +5,6 @@ package io.jringbuf.internal.wait;
 
 import io.jringbuf.base.Errno;
 import io.jringbuf.internal.sys.Sys;
-import io.jringbuf.internal.wait.Waiter;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

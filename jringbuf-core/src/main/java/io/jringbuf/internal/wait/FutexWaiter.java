@@ -3,7 +3,6 @@
  */
 package io.jringbuf.internal.wait;
 
-import io.jringbuf.internal.wait.Waiter;
 
 /**
  * A {@link Waiter} on one {@link FutexEventCount}. Thread-safe: each thread's token is its own

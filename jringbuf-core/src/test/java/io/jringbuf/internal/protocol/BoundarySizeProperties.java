@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.internal.format.RingLayout;
 import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
@@ -25,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Boundary sizes for every role that takes one: 0, 1, 7, 8, size-16, size-8, size, size+1, the
  * header's flag bits (bit 30, bit 31), their neighbours, negatives, and random ints. On an empty
- * ring a RINGBUF reservation fits iff {@code 0 <= length <= size - 16} (§4.2: never fills
- * completely), a USER_RINGBUF one iff {@code 0 <= length <= size - 8} (§5.1); any other length is
+ * ring a RINGBUF reservation fits iff {@code 0 <= length <= size - 16} (the kernel's {@code __bpf_ringbuf_reserve}: never fills
+ * completely), a USER_RINGBUF one iff {@code 0 <= length <= size - 8} (libbpf's {@code user_ring_buffer__reserve}); any other length is
  * ErrnoException E2BIG (not a drop). A length that fits in principle but not now returns -1 (a
  * RINGBUF counts a drop). Commit offsets that are not reserved records are EINVAL.
  */
@@ -47,7 +48,7 @@ class BoundarySizeProperties {
     @Property(tries = 150)
     void ringbufReserveAndOutput(@ForAll("lengths") int length, @ForAll boolean viaOutput) {
         try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, SIZE); Arena arena = Arena.ofConfined()) {
-            Producer producer = ring.producer();
+            Producer producer = JvmRingInternals.producer(ring);
             boolean fits = length >= 0 && length <= SIZE - 16;
             MemorySegment source = arena.allocate(SIZE);
             if (!fits) {
@@ -72,7 +73,7 @@ class BoundarySizeProperties {
             }
             assertEquals(RingLayout.recordSize(length), producer.query(RingLayout.QUERY_PROD_POS));
             int[] seen = {-1};
-            assertEquals(1, ring.consumer().consume((b, o, l) -> {
+            assertEquals(1, JvmRingInternals.consumer(ring).consume((b, o, l) -> {
                 seen[0] = l;
                 return true;
             }));
@@ -90,7 +91,7 @@ class BoundarySizeProperties {
     @Property(tries = 150)
     void userRingbufReserve(@ForAll("lengths") int length) {
         try (JvmRing ring = JvmRing.anonymous(RingType.USER_RINGBUF, SIZE)) {
-            UserProducer producer = ring.userProducer();
+            UserProducer producer = JvmRingInternals.userProducer(ring);
             boolean fits = length >= 0 && length <= SIZE - 8;
             if (!fits) {
                 ErrnoException e = assertThrows(ErrnoException.class, () -> producer.reserve(length), "length " + length);
@@ -102,7 +103,7 @@ class BoundarySizeProperties {
             assertEquals(8, offset, "length " + length);
             producer.submit(offset);
             int[] seen = {-1};
-            assertEquals(1, ring.drainer().drain((b, o, l) -> {
+            assertEquals(1, JvmRingInternals.drainer(ring).drain((b, o, l) -> {
                 seen[0] = l;
                 return true;
             }, 0));
@@ -126,19 +127,19 @@ class BoundarySizeProperties {
     void commitOfAnythingButAReservedRecordIsEinval(@ForAll("offsets") long offset, @ForAll boolean user,
             @ForAll boolean discard) {
         try (JvmRing ring = JvmRing.anonymous(user ? RingType.USER_RINGBUF : RingType.RINGBUF, SIZE)) {
-            long reserved = user ? ring.userProducer().reserve(16) : ring.producer().reserve(16);
+            long reserved = user ? JvmRingInternals.userProducer(ring).reserve(16) : JvmRingInternals.producer(ring).reserve(16);
             assertEquals(8, reserved);
             Runnable commit = () -> {
                 if (user) {
                     if (discard) {
-                        ring.userProducer().discard(offset);
+                        JvmRingInternals.userProducer(ring).discard(offset);
                     } else {
-                        ring.userProducer().submit(offset);
+                        JvmRingInternals.userProducer(ring).submit(offset);
                     }
                 } else if (discard) {
-                    ring.producer().discard(offset, 0);
+                    JvmRingInternals.producer(ring).discard(offset, 0);
                 } else {
-                    ring.producer().submit(offset, 0);
+                    JvmRingInternals.producer(ring).submit(offset, 0);
                 }
             };
             if (offset == reserved) {

@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.internal.wait.Notifier;
 import io.jringbuf.internal.format.RingView;
 import io.jringbuf.internal.format.RingLayout;
@@ -14,6 +15,7 @@ import io.jringbuf.base.RingType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,8 +40,8 @@ class ConsumerTest {
     @BeforeEach
     void setUp() {
         ring = JvmRing.anonymous(RingType.RINGBUF, 4096);
-        view = ring.view();
-        producer = ring.producer();
+        view = JvmRingInternals.view(ring);
+        producer = JvmRingInternals.producer(ring);
     }
 
     @AfterEach
@@ -48,7 +50,7 @@ class ConsumerTest {
     }
 
     private Consumer consumer(boolean batch) {
-        return new Consumer(view, batch, Notifier.NONE, null, null);
+        return new Consumer(view, batch, Notifier.NONE, null);
     }
 
     private long produce(long value, int flags) {
@@ -74,6 +76,8 @@ class ConsumerTest {
 
     @ParameterizedTest(name = "batchCommit={0}")
     @ValueSource(booleans = {false, true})
+    @DisabledIfSystemProperty(named = "jringbuf.specialize", matches = "always|never",
+            disabledReason = "tests the switch from the generic code after use (jringbuf.specialize=auto)")
     void aBusyConsumerSwitchesToItsOwnLoopAndGoesOnInOrder(boolean batch) {
         Consumer c = consumer(batch);
         Consumer idle = consumer(batch);
@@ -389,7 +393,7 @@ class ConsumerTest {
     @MethodSource("oddRecordsInARun")
     void anOddRecordAnywhereInARunOfOneSizeIsHandledLikeAnywhereElse(boolean batch, int k, Odd odd) {
         RawRing.CountingNotifier space = new RawRing.CountingNotifier();
-        Consumer c = new Consumer(view, batch, space, null, null);
+        Consumer c = new Consumer(view, batch, space, null);
         OddRun run = OddRun.produce(producer, view, k, odd);
         long[] offsets = run.offsets();
         int[] lengths = run.lengths();
@@ -469,7 +473,7 @@ class ConsumerTest {
     @Test
     void spaceNotifierIsToldOncePerCallThatFreedSpace() {
         RawRing.CountingNotifier space = new RawRing.CountingNotifier();
-        Consumer c = new Consumer(view, false, space, null, null);
+        Consumer c = new Consumer(view, false, space, null);
         assertEquals(0, c.consume((b, o, l) -> true));
         assertEquals(0, space.calls(), "nothing freed, nobody told");
         produce(1, 0);
@@ -484,16 +488,10 @@ class ConsumerTest {
 
     @Test
     void consumeAfterCloseIsEbadf() {
-        Consumer c = ring.consumer();
+        Consumer c = JvmRingInternals.consumer(ring);
         ring.close();
         ErrnoException e = assertThrows(ErrnoException.class, () -> c.consume((b, o, l) -> true));
         assertEquals(Errno.EBADF, e.errno());
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
-    }
-
-    @Test
-    void pollWithoutAWaiterIsRefused() {
-        assertThrows(IllegalStateException.class,
-                () -> consumer(false).poll((b, o, l) -> true, java.time.Duration.ZERO));
     }
 }

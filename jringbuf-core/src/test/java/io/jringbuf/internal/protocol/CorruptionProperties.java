@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.internal.wait.Notifier;
 import io.jringbuf.internal.format.RingView;
 import io.jringbuf.internal.format.RingLayout;
@@ -33,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * data or the ring, huge, negative) and positions (misaligned, behind, ahead, wrapped). A
  * Consumer (RINGBUF) or Drainer (USER_RINGBUF) over the corrupt ring either delivers records
  * inside the data area or fails with the ErrnoException the spec names (Consumer: EINVAL;
- * Drainer: EINVAL or E2BIG, §5.2 3a/3d/3e/3f), within a bounded time, and never throws anything
+ * Drainer: EINVAL or E2BIG, as the kernel's {@code __bpf_user_ringbuf_peek} checks), within a bounded time, and never throws anything
  * else. Where the spec fixes the outcome of a position corruption, that outcome is asserted.
  */
 class CorruptionProperties {
@@ -77,14 +78,14 @@ class CorruptionProperties {
             @ForAll @IntRange(min = 0, max = 40) int victim, @ForAll("headerWords") int word,
             @ForAll boolean batchCommit) {
         try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, SIZE)) {
-            Producer producer = new Producer(ring.view(), ring.control(), Notifier.NONE, null);
-            Consumer consumer = new Consumer(ring.view(), batchCommit, Notifier.NONE, null, ring.control());
+            Producer producer = new Producer(JvmRingInternals.view(ring), JvmRingInternals.control(ring), Notifier.NONE, null);
+            Consumer consumer = new Consumer(JvmRingInternals.view(ring), batchCommit, Notifier.NONE, JvmRingInternals.control(ring));
             long[] pos = fill(producer, consumer, records, consumed, length);
             long recordSize = RingLayout.recordSize(length);
             long at = pos[0] + (victim % Math.max(1, (pos[1] - pos[0]) / recordSize + 1)) * recordSize;
-            RawRing.writeHeader(ring.view(), at, word, 0);
-            runBounded("consume", () -> consumer.consume(inside(ring.view()), Integer.MAX_VALUE), Set.of(Errno.EINVAL),
-                    ring.view(), pos[1]);
+            RawRing.writeHeader(JvmRingInternals.view(ring), at, word, 0);
+            runBounded("consume", () -> consumer.consume(inside(JvmRingInternals.view(ring)), Integer.MAX_VALUE), Set.of(Errno.EINVAL),
+                    JvmRingInternals.view(ring), pos[1]);
         }
     }
 
@@ -93,23 +94,23 @@ class CorruptionProperties {
             @ForAll @IntRange(min = 0, max = 40) int consumed, @ForAll @IntRange(min = 0, max = 300) int length,
             @ForAll("positionDeltas") long delta, @ForAll boolean corruptProducer, @ForAll boolean batchCommit) {
         try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, SIZE)) {
-            Producer producer = new Producer(ring.view(), ring.control(), Notifier.NONE, null);
-            Consumer consumer = new Consumer(ring.view(), batchCommit, Notifier.NONE, null, ring.control());
+            Producer producer = new Producer(JvmRingInternals.view(ring), JvmRingInternals.control(ring), Notifier.NONE, null);
+            Consumer consumer = new Consumer(JvmRingInternals.view(ring), batchCommit, Notifier.NONE, JvmRingInternals.control(ring));
             long[] pos = fill(producer, consumer, records, consumed, length);
             long cons = corruptProducer ? pos[0] : pos[0] + delta;
             long prod = corruptProducer ? pos[1] + delta : pos[1];
-            RawRing.setConsumerPos(ring.view(), cons);
-            RawRing.setProducerPos(ring.view(), prod);
+            RawRing.setConsumerPos(JvmRingInternals.view(ring), cons);
+            RawRing.setProducerPos(JvmRingInternals.view(ring), prod);
             long avail = prod - cons;
             boolean corrupt = avail > 0 && (((cons | prod) & 7) != 0 || avail > SIZE);
-            Outcome outcome = runBounded("consume", () -> consumer.consume(inside(ring.view()), Integer.MAX_VALUE),
-                    Set.of(Errno.EINVAL), ring.view(), prod);
+            Outcome outcome = runBounded("consume", () -> consumer.consume(inside(JvmRingInternals.view(ring)), Integer.MAX_VALUE),
+                    Set.of(Errno.EINVAL), JvmRingInternals.view(ring), prod);
             if (avail <= 0) {
                 assertEquals(0, outcome.result, "nothing published: nothing delivered");
-                assertEquals(cons, RawRing.consumerPos(ring.view()), "nothing published: nothing moved");
+                assertEquals(cons, RawRing.consumerPos(JvmRingInternals.view(ring)), "nothing published: nothing moved");
             } else if (corrupt) {
                 assertEquals(Errno.EINVAL, outcome.errno, "corrupt positions: EINVAL");
-                assertEquals(cons, RawRing.consumerPos(ring.view()), "corrupt positions: nothing moved");
+                assertEquals(cons, RawRing.consumerPos(JvmRingInternals.view(ring)), "corrupt positions: nothing moved");
             }
         }
     }
@@ -119,12 +120,12 @@ class CorruptionProperties {
             @ForAll @IntRange(min = 0, max = 40) int consumed, @ForAll @IntRange(min = 0, max = 300) int length,
             @ForAll @IntRange(min = 0, max = 40) int victim, @ForAll("headerWords") int word) {
         try (JvmRing ring = JvmRing.anonymous(RingType.USER_RINGBUF, SIZE)) {
-            Drainer drainer = new Drainer(ring.view(), ring.control(), Notifier.NONE, null);
+            Drainer drainer = new Drainer(JvmRingInternals.view(ring), JvmRingInternals.control(ring), Notifier.NONE, null);
             long[] pos = fillUser(ring, drainer, records, consumed, length);
             long recordSize = RingLayout.recordSize(length);
             long at = pos[0] + (victim % Math.max(1, (pos[1] - pos[0]) / recordSize + 1)) * recordSize;
-            RawRing.writeHeader(ring.view(), at, word, 0);
-            runBounded("drain", () -> drainer.drain(inside(ring.view()), 0), Set.of(Errno.EINVAL, Errno.E2BIG), ring.view(),
+            RawRing.writeHeader(JvmRingInternals.view(ring), at, word, 0);
+            runBounded("drain", () -> drainer.drain(inside(JvmRingInternals.view(ring)), 0), Set.of(Errno.EINVAL, Errno.E2BIG), JvmRingInternals.view(ring),
                     pos[1]);
         }
     }
@@ -134,22 +135,22 @@ class CorruptionProperties {
             @ForAll @IntRange(min = 0, max = 40) int consumed, @ForAll @IntRange(min = 0, max = 300) int length,
             @ForAll("positionDeltas") long delta, @ForAll boolean corruptProducer) {
         try (JvmRing ring = JvmRing.anonymous(RingType.USER_RINGBUF, SIZE)) {
-            Drainer drainer = new Drainer(ring.view(), ring.control(), Notifier.NONE, null);
+            Drainer drainer = new Drainer(JvmRingInternals.view(ring), JvmRingInternals.control(ring), Notifier.NONE, null);
             long[] pos = fillUser(ring, drainer, records, consumed, length);
             long cons = corruptProducer ? pos[0] : pos[0] + delta;
             long prod = corruptProducer ? pos[1] + delta : pos[1];
-            RawRing.setConsumerPos(ring.view(), cons);
-            RawRing.setProducerPos(ring.view(), prod);
-            Outcome outcome = runBounded("drain", () -> drainer.drain(inside(ring.view()), 0),
-                    Set.of(Errno.EINVAL, Errno.E2BIG), ring.view(), prod);
+            RawRing.setConsumerPos(JvmRingInternals.view(ring), cons);
+            RawRing.setProducerPos(JvmRingInternals.view(ring), prod);
+            Outcome outcome = runBounded("drain", () -> drainer.drain(inside(JvmRingInternals.view(ring)), 0),
+                    Set.of(Errno.EINVAL, Errno.E2BIG), JvmRingInternals.view(ring), prod);
             if ((prod & 7) != 0) {
-                assertEquals(Errno.EINVAL, outcome.errno, "§5.2 3a: misaligned producer_pos is EINVAL");
+                assertEquals(Errno.EINVAL, outcome.errno, "misaligned producer_pos is EINVAL, as in __bpf_user_ringbuf_peek");
             } else if (prod - cons <= 0) {
                 assertEquals(0, outcome.result, "nothing published: nothing delivered");
-                assertEquals(cons, RawRing.consumerPos(ring.view()), "nothing published: nothing moved");
+                assertEquals(cons, RawRing.consumerPos(JvmRingInternals.view(ring)), "nothing published: nothing moved");
             } else if ((cons & 7) != 0) {
                 assertEquals(Errno.EINVAL, outcome.errno, "misaligned consumer_pos is EINVAL");
-                assertEquals(cons, RawRing.consumerPos(ring.view()), "misaligned consumer_pos: nothing moved");
+                assertEquals(cons, RawRing.consumerPos(JvmRingInternals.view(ring)), "misaligned consumer_pos: nothing moved");
             }
         }
     }
@@ -165,16 +166,16 @@ class CorruptionProperties {
             @ForAll("positionDeltas") long delta, @ForAll @IntRange(min = 0, max = 2) int which,
             @ForAll boolean user) {
         try (JvmRing ring = JvmRing.anonymous(user ? RingType.USER_RINGBUF : RingType.RINGBUF, SIZE)) {
-            RingView v = ring.view();
+            RingView v = JvmRingInternals.view(ring);
             long[] pos;
             Call reserve;
             if (user) {
-                Drainer drainer = new Drainer(v, ring.control(), Notifier.NONE, null);
+                Drainer drainer = new Drainer(v, JvmRingInternals.control(ring), Notifier.NONE, null);
                 pos = fillUser(ring, drainer, records, consumed, length);
                 reserve = () -> {
                     // A fresh producer: corrupting producer_pos behind one's back is EBUSY (tested
                     // elsewhere); here the question is what a producer opening the ring does.
-                    UserProducer p = new UserProducer(v, Notifier.NONE, null, ring.control());
+                    UserProducer p = new UserProducer(v, Notifier.NONE, null, JvmRingInternals.control(ring));
                     long offset = p.reserve(length);
                     if (offset >= 0) {
                         p.submit(offset);
@@ -182,8 +183,8 @@ class CorruptionProperties {
                     return offset >= 0 ? 1 : 0;
                 };
             } else {
-                Producer producer = new Producer(v, ring.control(), Notifier.NONE, null);
-                Consumer consumer = new Consumer(v, false, Notifier.NONE, null, ring.control());
+                Producer producer = new Producer(v, JvmRingInternals.control(ring), Notifier.NONE, null);
+                Consumer consumer = new Consumer(v, false, Notifier.NONE, JvmRingInternals.control(ring));
                 pos = fill(producer, consumer, records, consumed, length);
                 reserve = () -> {
                     long offset = producer.reserve(length);
@@ -215,7 +216,7 @@ class CorruptionProperties {
     }
 
     private static long[] fillUser(JvmRing ring, Drainer drainer, int records, int consumed, int length) {
-        UserProducer producer = new UserProducer(ring.view(), Notifier.NONE, null, ring.control());
+        UserProducer producer = new UserProducer(JvmRingInternals.view(ring), Notifier.NONE, null, JvmRingInternals.control(ring));
         for (int i = 0; i < records; i++) {
             long offset = producer.reserve(length);
             if (offset >= 0) {

@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.internal.format.RingView;
 import io.jringbuf.internal.format.RingLayout;
 import io.jringbuf.base.RecordHandler;
@@ -35,8 +36,8 @@ class DrainerTest {
 
     private Drainer drainer(long size) {
         ring = JvmRing.anonymous(RingType.USER_RINGBUF, size);
-        view = ring.view();
-        return new Drainer(view, ring.control(), space, null);
+        view = JvmRingInternals.view(ring);
+        return new Drainer(view, JvmRingInternals.control(ring), space, null);
     }
 
     @AfterEach
@@ -86,8 +87,8 @@ class DrainerTest {
         assertEquals(List.of(1L, 2L), got);
         assertEquals(32, RawRing.consumerPos(view));
         assertEquals(1, space.calls(), "the wakeup happens on the error path too");
-        assertTrue(ring.control().tryAcquireDrain(), "busy flag released");
-        ring.control().releaseDrain();
+        assertTrue(JvmRingInternals.control(ring).tryAcquireDrain(), "busy flag released");
+        JvmRingInternals.control(ring).releaseDrain();
     }
 
     @Test
@@ -260,8 +261,8 @@ class DrainerTest {
         }
         long end = odd == Odd.CUT_BY_PRODUCER_POS ? positionOfK : pos;
         assertEquals(end, RawRing.consumerPos(view));
-        assertTrue(ring.control().tryAcquireDrain(), "busy flag released");
-        ring.control().releaseDrain();
+        assertTrue(JvmRingInternals.control(ring).tryAcquireDrain(), "busy flag released");
+        JvmRingInternals.control(ring).releaseDrain();
     }
 
     @Test
@@ -302,14 +303,14 @@ class DrainerTest {
     void aConcurrentDrainIsEbusyWithoutWakeup() {
         Drainer d = drainer(4096);
         RawRing.setProducerPos(view, RawRing.writeLongRecord(view, 0, 1, 0));
-        assertTrue(ring.control().tryAcquireDrain(), "another drain (this process) holds the flag");
+        assertTrue(JvmRingInternals.control(ring).tryAcquireDrain(), "another drain (this process) holds the flag");
         try {
             ErrnoException e = assertThrows(ErrnoException.class, () -> d.drain((b, o, l) -> true, RingLayout.FORCE_WAKEUP));
             assertEquals(Errno.EBUSY, e.errno());
             assertEquals(0, space.calls());
             assertEquals(0, RawRing.consumerPos(view));
         } finally {
-            ring.control().releaseDrain();
+            JvmRingInternals.control(ring).releaseDrain();
         }
         assertEquals(1, d.drain((b, o, l) -> true, 0));
     }
@@ -344,13 +345,13 @@ class DrainerTest {
     @Test
     void waitingDrainReturnsWhenTheProducerSubmits() throws Exception {
         ring = JvmRing.anonymous(RingType.USER_RINGBUF, 4096);
-        view = ring.view();
-        Drainer d = ring.drainer();
-        UserProducer p = ring.userProducer();
+        view = JvmRingInternals.view(ring);
+        Drainer d = JvmRingInternals.drainer(ring);
+        UserProducer p = JvmRingInternals.userProducer(ring);
         AtomicInteger got = new AtomicInteger(-1);
-        Thread t = new Thread(() -> got.set(d.drain((b, o, l) -> true, 0, Duration.ofSeconds(30))));
+        Thread t = new Thread(() -> got.set(ring.reader().poll((b, o, l) -> true, Duration.ofSeconds(30))));
         t.start();
-        Sleepers.awaitRegistered(ring.control().dataWakeupWord(), 1);
+        Sleepers.awaitRegistered(JvmRingInternals.control(ring).dataWakeupWord(), 1);
         p.submit(p.reserve(8));
         t.join(30_000);
         assertFalse(t.isAlive());

@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.internal.wait.Notifier;
 import io.jringbuf.internal.format.RingView;
 import io.jringbuf.internal.format.RingLayout;
@@ -46,8 +47,8 @@ class HoldingConsumerTest {
     @BeforeEach
     void setUp() {
         ring = JvmRing.anonymous(RingType.RINGBUF, 4096);
-        view = ring.view();
-        producer = ring.producer();
+        view = JvmRingInternals.view(ring);
+        producer = JvmRingInternals.producer(ring);
     }
 
     @AfterEach
@@ -65,7 +66,7 @@ class HoldingConsumerTest {
 
     @Test
     void consumerPositionTrailsByTheLastRecordAndEachRecordIsDeliveredOnce() {
-        Consumer c = new Consumer(view, false, Notifier.NONE, null, null);
+        Consumer c = new Consumer(view, false, Notifier.NONE, null);
         List<Long> got = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             produce(i);
@@ -92,7 +93,7 @@ class HoldingConsumerTest {
     @ParameterizedTest(name = "batchCommit={0}")
     @ValueSource(booleans = {false, true})
     void aPassStoresOnceAtItsEndAndASecondPassFindsTheFirstStoredOneRecordBack(boolean batch) {
-        Consumer c = new Consumer(view, batch, Notifier.NONE, null, null);
+        Consumer c = new Consumer(view, batch, Notifier.NONE, null);
         produce(0);
         produce(1);
         List<Long> seenAt = new ArrayList<>();
@@ -111,7 +112,7 @@ class HoldingConsumerTest {
 
     @Test
     void aLongPassGivesSpaceBackEveryEighthOfTheRing() {
-        Consumer c = new Consumer(view, false, Notifier.NONE, null, null);
+        Consumer c = new Consumer(view, false, Notifier.NONE, null);
         for (int i = 0; i < 100; i++) {
             produce(i);
         }
@@ -131,7 +132,7 @@ class HoldingConsumerTest {
     @ParameterizedTest(name = "batchCommit={0}")
     @ValueSource(booleans = {false, true})
     void aRecordOfMoreThanASixteenthOfTheRingIsNotHeldBack(boolean batch) {
-        Consumer c = new Consumer(view, batch, Notifier.NONE, null, null);
+        Consumer c = new Consumer(view, batch, Notifier.NONE, null);
         long big = producer.reserve(4096 / 16 - RingLayout.HEADER_SIZE + 8); // 264 bytes with its header
         producer.submit(big, 0);
         assertEquals(1, c.consumeHolding((b, o, l) -> true, Integer.MAX_VALUE));
@@ -149,7 +150,7 @@ class HoldingConsumerTest {
     @Test
     void anOrdinaryConsumeSettlesFirstAndGoesOnWhereTheHoldingStopped() {
         for (boolean batch : new boolean[] {false, true}) {
-            Consumer c = new Consumer(view, batch, Notifier.NONE, null, null);
+            Consumer c = new Consumer(view, batch, Notifier.NONE, null);
             long base = RawRing.consumerPos(view);
             List<Long> got = new ArrayList<>();
             produce(10);
@@ -172,7 +173,7 @@ class HoldingConsumerTest {
 
     @Test
     void aBusyRecordParksTheHoldingConsumerOneRecordBack() {
-        Consumer c = new Consumer(view, false, Notifier.NONE, null, null);
+        Consumer c = new Consumer(view, false, Notifier.NONE, null);
         produce(1);
         produce(2);
         long busy = producer.reserve(8);
@@ -197,7 +198,7 @@ class HoldingConsumerTest {
     @Test
     void theSpaceNotifierIsToldByCallsThatFreedSpaceAndBySettle() {
         RawRing.CountingNotifier space = new RawRing.CountingNotifier();
-        Consumer c = new Consumer(view, false, space, null, null);
+        Consumer c = new Consumer(view, false, space, null);
         assertEquals(0, c.consumeHolding((b, o, l) -> true, Integer.MAX_VALUE));
         assertEquals(0, space.calls());
         produce(1);
@@ -213,7 +214,7 @@ class HoldingConsumerTest {
 
     @Test
     void manyHoldingCallsOverManyLapsKeepTheOrderAndTheHeldPosition() {
-        Consumer c = new Consumer(view, false, Notifier.NONE, null, null);
+        Consumer c = new Consumer(view, false, Notifier.NONE, null);
         long[] next = {0};
         RecordHandler inOrder = (b, o, l) -> {
             assertEquals(next[0]++, b.get(ValueLayout.JAVA_LONG, o), "record order");
@@ -235,7 +236,7 @@ class HoldingConsumerTest {
 
     @Test
     void consumeHoldingOfNoneTouchesNothing() {
-        Consumer c = new Consumer(view, false, Notifier.NONE, null, null);
+        Consumer c = new Consumer(view, false, Notifier.NONE, null);
         produce(1);
         assertEquals(0, c.consumeHolding((b, o, l) -> true, 0));
         assertEquals(0, c.consumeHolding((b, o, l) -> true, -1));
@@ -245,7 +246,7 @@ class HoldingConsumerTest {
 
     @Test
     void corruptPositionsAreEinvalWhileHoldingToo() {
-        Consumer c = new Consumer(view, false, Notifier.NONE, null, null);
+        Consumer c = new Consumer(view, false, Notifier.NONE, null);
         RawRing.setProducerPos(view, 4096 + 8);
         ErrnoException e = assertThrows(ErrnoException.class, () -> c.consumeHolding((b, o, l) -> true, 1));
         assertEquals(Errno.EINVAL, e.errno());
@@ -254,7 +255,7 @@ class HoldingConsumerTest {
 
     @Test
     void holdingAfterCloseIsEbadf() {
-        Consumer c = ring.consumer();
+        Consumer c = JvmRingInternals.consumer(ring);
         ring.close();
         ErrnoException e = assertThrows(ErrnoException.class, () -> c.consumeHolding((b, o, l) -> true, 1));
         assertEquals(Errno.EBADF, e.errno());
@@ -273,7 +274,7 @@ class HoldingConsumerTest {
     @ParameterizedTest(name = "index {0}: {1}")
     @MethodSource("oddRecordsInARun")
     void anOddRecordAnywhereInARunIsHandledAndTheHeldPositionIsRight(int k, Odd odd) {
-        Consumer c = new Consumer(view, false, Notifier.NONE, null, null);
+        Consumer c = new Consumer(view, false, Notifier.NONE, null);
         ConsumerTest.OddRun run = ConsumerTest.OddRun.produce(producer, view, k, odd);
         long[] offsets = run.offsets();
         int[] lengths = run.lengths();

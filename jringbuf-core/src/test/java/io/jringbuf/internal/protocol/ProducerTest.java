@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.internal.wait.Notifier;
 import io.jringbuf.internal.format.RingView;
 import io.jringbuf.internal.format.RingLayout;
@@ -13,6 +14,7 @@ import io.jringbuf.JvmRing;
 import io.jringbuf.base.RingType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,7 +40,7 @@ class ProducerTest {
 
     private Producer producer(long size, Notifier notifier) {
         ring = JvmRing.anonymous(RingType.RINGBUF, size);
-        return new Producer(ring.view(), ring.control(), notifier, null);
+        return new Producer(JvmRingInternals.view(ring), JvmRingInternals.control(ring), notifier, null);
     }
 
     @Test
@@ -46,7 +48,7 @@ class ProducerTest {
         Producer p = producer(4096, Notifier.NONE);
         long off = p.reserve(32);
         assertEquals(8, off);
-        RingView v = ring.view();
+        RingView v = JvmRingInternals.view(ring);
         assertEquals(32 | RingLayout.BUSY_BIT, RawRing.header(v, 0));
         assertEquals(ProcessHandle.current().pid(), v.data().get(ValueLayout.JAVA_INT, 4));
         assertEquals(40, RawRing.producerPos(v));
@@ -73,7 +75,7 @@ class ProducerTest {
         Producer p = producer(4096, Notifier.NONE);
         assertEquals(Errno.E2BIG, assertThrows(ErrnoException.class, () -> p.reserve(size)).errno());
         assertEquals(0, p.drops());
-        assertEquals(0, RawRing.producerPos(ring.view()), "nothing written");
+        assertEquals(0, RawRing.producerPos(JvmRingInternals.view(ring)), "nothing written");
     }
 
     @Test
@@ -90,7 +92,7 @@ class ProducerTest {
         assertEquals(-1, p.reserve(24));
         assertEquals(2, p.drops());
         assertEquals(2, ring.drops(), "visible through the ring too");
-        Consumer c = new Consumer(ring.view(), false, Notifier.NONE, null, null);
+        Consumer c = new Consumer(JvmRingInternals.view(ring), false, Notifier.NONE, null);
         assertEquals(1, c.consume((b, o, l) -> true, 1));
         assertTrue(p.reserve(24) >= 0, "space freed by the consumer is reusable");
     }
@@ -100,8 +102,8 @@ class ProducerTest {
         // Two Producer objects on one ring, as in two processes: each keeps its own copy of the
         // consumer position.
         Producer a = producer(4096, Notifier.NONE);
-        Producer b = new Producer(ring.view(), ring.control(), Notifier.NONE, null);
-        Consumer c = new Consumer(ring.view(), false, Notifier.NONE, null, null);
+        Producer b = new Producer(JvmRingInternals.view(ring), JvmRingInternals.control(ring), Notifier.NONE, null);
+        Consumer c = new Consumer(JvmRingInternals.view(ring), false, Notifier.NONE, null);
         a.submit(a.reserve(24), RingLayout.NO_WAKEUP); // a has seen consumer_pos 0
         assertEquals(1, c.consume((buf, o, l) -> true));
         int n = 0;
@@ -112,7 +114,7 @@ class ProducerTest {
         }
         assertEquals(127, n, "b filled the ring behind the consumed record");
         assertEquals(-1, a.reserve(24), "a must not reuse space the consumer has not freed");
-        assertEquals(32 + 127 * 32, RawRing.producerPos(ring.view()));
+        assertEquals(32 + 127 * 32, RawRing.producerPos(JvmRingInternals.view(ring)));
         assertEquals(1, c.consume((buf, o, l) -> true, 1));
         assertTrue(a.reserve(24) >= 0, "a sees the freed space after reloading consumer_pos");
     }
@@ -126,7 +128,7 @@ class ProducerTest {
     @ValueSource(longs = {0, 4096 - 24, -40})
     void pendingPositionIsWalkedInBatchesAndRefusesExactlyWhereTheKernelDoes(long start) {
         Producer p = producer(4096, Notifier.NONE);
-        RingView v = ring.view();
+        RingView v = JvmRingInternals.view(ring);
         RawRing.setConsumerPos(v, start);
         RawRing.setProducerPos(v, start);
         RawRing.setPendingPos(v, start);
@@ -185,7 +187,7 @@ class ProducerTest {
         // The consumer is now behind (records committed it has not read): no wakeups.
         p.submit(p.reserve(8), 0);
         assertEquals(1, n.calls());
-        new Consumer(ring.view(), false, Notifier.NONE, null, null).consume((b, o, l) -> true);
+        new Consumer(JvmRingInternals.view(ring), false, Notifier.NONE, null).consume((b, o, l) -> true);
         p.submit(p.reserve(8), 0);
         assertEquals(2, n.calls(), "caught up again: announced");
     }
@@ -197,7 +199,7 @@ class ProducerTest {
         p.submit(off, 0);
         assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> p.submit(off, 0)).errno());
         assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> p.discard(off, 0)).errno());
-        assertEquals(8, RawRing.header(ring.view(), 0), "still committed, not discarded");
+        assertEquals(8, RawRing.header(JvmRingInternals.view(ring), 0), "still committed, not discarded");
         for (long bad : new long[] {0, 4, 12, 4096 + 8, -8}) {
             assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> p.submit(bad, 0)).errno(), "offset " + bad);
         }
@@ -208,9 +210,9 @@ class ProducerTest {
         Producer p = producer(4096, Notifier.NONE);
         long off = p.reserve(8);
         assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> p.submit(off, 4)).errno());
-        assertTrue(RingLayout.isBusy(RawRing.header(ring.view(), 0)), "not committed by the refused call");
+        assertTrue(RingLayout.isBusy(RawRing.header(JvmRingInternals.view(ring), 0)), "not committed by the refused call");
         assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> p.output(new byte[8], 8)).errno());
-        assertEquals(16, RawRing.producerPos(ring.view()), "output with bad flags reserved nothing");
+        assertEquals(16, RawRing.producerPos(JvmRingInternals.view(ring)), "output with bad flags reserved nothing");
     }
 
     @Test
@@ -223,7 +225,7 @@ class ProducerTest {
             assertTrue(p.output(src, 8, 8, 0));
         }
         List<byte[]> got = new ArrayList<>();
-        new Consumer(ring.view(), false, Notifier.NONE, null, null).consume(RecordHandler.copying(got::add));
+        new Consumer(JvmRingInternals.view(ring), false, Notifier.NONE, null).consume(RecordHandler.copying(got::add));
         assertArrayEquals(new byte[] {1, 2, 3}, got.get(0));
         assertEquals(0x0102030405060708L, MemorySegment.ofArray(got.get(1)).get(ValueLayout.JAVA_LONG_UNALIGNED, 0));
     }
@@ -252,11 +254,11 @@ class ProducerTest {
     @Test
     void blockingReserveWaitsForTheConsumerToFreeSpace() throws Exception {
         ring = JvmRing.anonymous(RingType.RINGBUF, 4096);
-        Producer p = ring.producer();
-        Consumer c = ring.consumer();
+        Producer p = JvmRingInternals.producer(ring);
+        Consumer c = JvmRingInternals.consumer(ring);
         assertTrue(p.output(new byte[4000], 0));
         AtomicLong result = new AtomicLong(Long.MIN_VALUE);
-        Thread t = new Thread(() -> result.set(p.reserve(2000, Duration.ofSeconds(30))));
+        Thread t = new Thread(() -> result.set(p.reserve(2000, Duration.ofSeconds(30).toNanos())));
         t.start();
         // It cannot succeed before the consumer frees space; consuming frees it and wakes it.
         assertEquals(1, c.consume((b, o, l) -> true));
@@ -269,16 +271,16 @@ class ProducerTest {
     @Test
     void blockingReserveTimesOutAsOneDrop() {
         ring = JvmRing.anonymous(RingType.RINGBUF, 4096);
-        Producer p = ring.producer();
+        Producer p = JvmRingInternals.producer(ring);
         assertTrue(p.output(new byte[4000], 0));
-        assertEquals(-1, p.reserve(2000, Duration.ofMillis(30)));
+        assertEquals(-1, p.reserve(2000, Duration.ofMillis(30).toNanos()));
         assertEquals(1, p.drops());
     }
 
     @Test
     void aLiveLockHolderIsNeverOvertakenAndTheReservationFailsAfterTheTimeout() {
         Producer p = producer(4096, Notifier.NONE);
-        RingControl control = ring.control();
+        RingControl control = JvmRingInternals.control(ring);
         assertTrue(control.lockReservation(), "held by this process, as if by another thread");
         try {
             assertEquals(-1, p.reserve(8), "the lock times out like the kernel's resilient spinlock");
@@ -290,10 +292,12 @@ class ProducerTest {
         assertTrue(p.reserve(8) >= 0);
     }
     @Test
+    @DisabledIfSystemProperty(named = "jringbuf.specialize", matches = "always|never",
+            disabledReason = "tests the switch from the generic code after use (jringbuf.specialize=auto)")
     void aBusyProducerSwitchesToItsOwnCodeAndInteroperatesWithTheSharedOne() {
         Producer p = producer(4096, Notifier.NONE);
-        Producer other = new Producer(ring.view(), ring.control(), Notifier.NONE, null);
-        Consumer c = new Consumer(ring.view(), false, Notifier.NONE, null, null);
+        Producer other = new Producer(JvmRingInternals.view(ring), JvmRingInternals.control(ring), Notifier.NONE, null);
+        Consumer c = new Consumer(JvmRingInternals.view(ring), false, Notifier.NONE, null);
         assertFalse(p.isSpecialized(), "a new producer runs the shared code");
         long[] next = {0};
         RecordHandler inOrder = (b, o, l) -> {

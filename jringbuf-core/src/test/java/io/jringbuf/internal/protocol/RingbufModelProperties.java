@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.internal.format.RingLayout;
 import io.jringbuf.base.RecordHandler;
 import io.jringbuf.JvmRing;
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Random operation sequences on a RINGBUF JVM ring (the real Producer and Consumer over
- * {@link JvmRing#anonymous}) against a plain model of the spec's rules (§4.2, §4.4, §6.3 and the
+ * {@link JvmRing#anonymous}) against a plain model of the kernel's and libbpf's rules ({@code __bpf_ringbuf_reserve}, {@code bpf_ringbuf_commit}, {@code ringbuf_process_ring} and the
  * Consumer's documented deviations): interleaved reservations committed in any order, submit,
  * discard, output, consume(n) with handlers that stop early, per-record and batch commit. After
  * every step the real ring and the model agree on: the offset each reservation got (or its
@@ -64,8 +65,8 @@ class RingbufModelProperties {
         try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, SIZE)) {
             RawRing.CountingNotifier dataWakeups = new RawRing.CountingNotifier();
             RawRing.CountingNotifier spaceWakeups = new RawRing.CountingNotifier();
-            Producer producer = new Producer(ring.view(), ring.control(), dataWakeups, null);
-            Consumer consumer = new Consumer(ring.view(), batchCommit, spaceWakeups, null, ring.control());
+            Producer producer = new Producer(JvmRingInternals.view(ring), JvmRingInternals.control(ring), dataWakeups, null);
+            Consumer consumer = new Consumer(JvmRingInternals.view(ring), batchCommit, spaceWakeups, JvmRingInternals.control(ring));
             Model model = new Model(SIZE);
             Checker checker = new Checker(model, producer.buffer());
             int step = 0;
@@ -226,7 +227,7 @@ class RingbufModelProperties {
             this.size = size;
         }
 
-        /** §4.2: advance pending over committed records; both distance checks; -1 counts a drop. */
+        /** {@code __bpf_ringbuf_reserve}: advance pending over committed records; both distance checks; -1 counts a drop. */
         long reserve(int length) {
             // Everything below consumer_pos was committed (the consumer never passes a BUSY
             // record), so the walk covers it too.
@@ -254,7 +255,7 @@ class RingbufModelProperties {
             return (rec.pos & (size - 1)) + 8;
         }
 
-        /** §4.4: FORCE wins, NO_WAKEUP never, else wake only a consumer parked at this record. */
+        /** {@code bpf_ringbuf_commit}: FORCE wins, NO_WAKEUP never, else wake only a consumer parked at this record. */
         boolean commit(Rec rec, boolean discard, int flags) {
             outstanding.remove(rec);
             rec.state = discard ? DISCARDED : COMMITTED;
@@ -264,7 +265,7 @@ class RingbufModelProperties {
             return (flags & RingLayout.NO_WAKEUP) == 0 && (cons & (size - 1)) == (rec.pos & (size - 1));
         }
 
-        /** §6.3 with the Consumer's n <= 0 rule and handler stop; returns what must be delivered. */
+        /** {@code ringbuf_process_ring} with the Consumer's n <= 0 rule and handler stop; returns what must be delivered. */
         Consumed consume(int n, int stopAfter) {
             List<Rec> delivered = new ArrayList<>();
             long start = cons;

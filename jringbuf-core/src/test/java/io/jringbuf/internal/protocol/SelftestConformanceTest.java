@@ -3,6 +3,8 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.internal.wait.Blocking;
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.internal.format.RingView;
 import io.jringbuf.internal.format.RingLayout;
 import io.jringbuf.base.RecordHandler;
@@ -25,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The kernel selftests' assertions (spec §7, checklist §10.4) against JVM rings, where Java plays
+ * The kernel selftests' assertions ({@code prog_tests/ringbuf.c}, {@code ringbuf_multi.c}, {@code user_ringbuf.c}) against JVM rings, where Java plays
  * the BPF program's part. The same assertions against real kernel maps live with the kernel
  * tests. Finer, role-level behaviour is in the role test classes.
  */
@@ -91,8 +93,8 @@ class SelftestConformanceTest {
         @Test
         void twoTriggersQueryValuesHandlerErrorAndNotificationSemantics() throws Exception {
             try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 4096)) {
-                Program prog = new Program(ring.producer());
-                Consumer consumer = ring.consumer();
+                Program prog = new Program(JvmRingInternals.producer(ring));
+                Consumer consumer = JvmRingInternals.consumer(ring);
                 AtomicInteger samples = new AtomicInteger();
                 List<Long> values = new ArrayList<>();
                 RecordHandler handler = (b, o, l) -> {
@@ -118,11 +120,11 @@ class SelftestConformanceTest {
                 assertEquals(0, consumer.consumerPosition());
                 assertEquals(120, consumer.producerPosition());
 
-                RuntimeException e = assertThrows(RuntimeException.class, () -> consumer.poll(handler, null));
+                RuntimeException e = assertThrows(RuntimeException.class, () -> ring.reader().poll(handler));
                 assertSame(SENTINEL, e);
                 assertEquals(2, samples.get());
                 assertEquals(List.of(333L, 777L), values);
-                assertEquals(0, consumer.poll(handler, Duration.ZERO), "nothing left");
+                assertEquals(0, ring.reader().poll(handler, Duration.ZERO), "nothing left");
                 assertEquals(0, prog.dropped);
                 assertEquals(2, prog.total);
                 assertEquals(1, prog.discarded);
@@ -131,15 +133,15 @@ class SelftestConformanceTest {
                 samples.set(0);
                 prog.triggerTwo();
                 assertEquals(120, prog.consPos);
-                assertEquals(2, consumer.poll(handler, null));
+                assertEquals(2, ring.reader().poll(handler));
                 assertEquals(2, samples.get());
 
                 // Notification semantics with a poll blocked in another thread.
                 samples.set(0);
                 AtomicInteger bgResult = new AtomicInteger(-1);
-                Thread bg = new Thread(() -> bgResult.set(consumer.poll(handler, Duration.ofSeconds(10))));
+                Thread bg = new Thread(() -> bgResult.set(ring.reader().poll(handler, Duration.ofSeconds(10))));
                 bg.start();
-                Sleepers.awaitRegistered(ring.control().dataWakeupWord(), 1);
+                Sleepers.awaitRegistered(JvmRingInternals.control(ring).dataWakeupWord(), 1);
                 long wakeupsBefore = ring.wakeups();
 
                 prog.flags = RingLayout.NO_WAKEUP;
@@ -171,11 +173,11 @@ class SelftestConformanceTest {
         @Test
         void consumeFourAtATimeOutOfThirtyTwo() {
             try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 4096)) {
-                Producer p = ring.producer();
+                Producer p = JvmRingInternals.producer(ring);
                 for (int i = 0; i < 32; i++) {
                     assertTrue(p.output(new byte[] {(byte) i}, 0));
                 }
-                Consumer c = ring.consumer();
+                Consumer c = JvmRingInternals.consumer(ring);
                 AtomicInteger next = new AtomicInteger();
                 for (int round = 0; round < 8; round++) {
                     assertEquals(4, c.consume((b, o, l) -> {
@@ -195,8 +197,8 @@ class SelftestConformanceTest {
         @Test
         void aReservationNeverOverlapsABusyRecordEvenWithAMovedConsumerPosition() {
             try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 0x40000)) {
-                RawRing.setConsumerPos(ring.view(), 0x30000);
-                Producer p = ring.producer();
+                RawRing.setConsumerPos(JvmRingInternals.view(ring), 0x30000);
+                Producer p = JvmRingInternals.producer(ring);
                 int passed = 0;
                 int discarded = 0;
                 for (int trigger = 0; trigger < 2; trigger++) {
@@ -225,7 +227,7 @@ class SelftestConformanceTest {
         private static final int SIZE = 4096;
 
         private final JvmRing ring = JvmRing.anonymous(RingType.USER_RINGBUF, SIZE);
-        private final RingView view = ring.view();
+        private final RingView view = JvmRingInternals.view(ring);
 
         private int drainAll(Drainer d) {
             return d.drain((b, o, l) -> true, 0);
@@ -242,7 +244,7 @@ class SelftestConformanceTest {
             RawRing.setProducerPos(view, 47);
             AtomicInteger read = new AtomicInteger();
             ErrnoException e = assertThrows(ErrnoException.class,
-                    () -> ring.drainer().drain((b, o, l) -> read.incrementAndGet() > 0, 0));
+                    () -> JvmRingInternals.drainer(ring).drain((b, o, l) -> read.incrementAndGet() > 0, 0));
             assertEquals(Errno.EINVAL, e.errno());
             assertEquals(0, read.get());
         }
@@ -251,41 +253,41 @@ class SelftestConformanceTest {
         void postProducerWrongOffsetIsEinval() {
             RawRing.writeHeader(view, 0, 32, 0);
             RawRing.setProducerPos(view, 32); // the record needs 40
-            assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> drainAll(ring.drainer())).errno());
+            assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> drainAll(JvmRingInternals.drainer(ring))).errno());
         }
 
         @Test
         void postLargerThanRingbufSizeIsE2big() {
             RawRing.writeHeader(view, 0, SIZE, 0);
             RawRing.setProducerPos(view, SIZE + 8);
-            assertEquals(Errno.E2BIG, assertThrows(ErrnoException.class, () -> drainAll(ring.drainer())).errno());
+            assertEquals(Errno.E2BIG, assertThrows(ErrnoException.class, () -> drainAll(JvmRingInternals.drainer(ring))).errno());
         }
 
         @Test
         void basic() {
-            UserProducer p = ring.userProducer();
+            UserProducer p = JvmRingInternals.userProducer(ring);
             p.submit(p.reserve(32));
             p.submit(p.reserve(32));
-            assertEquals(2, drainAll(ring.drainer()));
+            assertEquals(2, drainAll(JvmRingInternals.drainer(ring)));
         }
 
         @Test
         void sampleFullRingBuffer() {
-            UserProducer p = ring.userProducer();
+            UserProducer p = JvmRingInternals.userProducer(ring);
             long off = p.reserve(SIZE - 8);
             assertTrue(off >= 0, "exactly the whole ring");
             assertEquals(-1, p.reserve(0), "now completely full");
             p.submit(off);
-            assertEquals(1, drainAll(ring.drainer()));
+            assertEquals(1, drainAll(JvmRingInternals.drainer(ring)));
         }
 
         @Test
         void postAlignmentAutoadjust() {
-            UserProducer p = ring.userProducer();
+            UserProducer p = JvmRingInternals.userProducer(ring);
             p.submit(p.reserve(33));
             assertEquals(48, p.producerPosition());
             AtomicInteger len = new AtomicInteger();
-            assertEquals(1, ring.drainer().drain((b, o, l) -> {
+            assertEquals(1, JvmRingInternals.drainer(ring).drain((b, o, l) -> {
                 len.set(l);
                 return true;
             }, 0));
@@ -294,7 +296,7 @@ class SelftestConformanceTest {
 
         @Test
         void overfill() {
-            UserProducer p = ring.userProducer();
+            UserProducer p = JvmRingInternals.userProducer(ring);
             int written = 0;
             int failed = 0;
             for (int i = 0; i < 5 * 102; i++) {
@@ -308,12 +310,12 @@ class SelftestConformanceTest {
             }
             assertEquals(102, written, "4096 / 40");
             assertTrue(failed > 0, "writing past full failed");
-            assertEquals(102, drainAll(ring.drainer()));
+            assertEquals(102, drainAll(JvmRingInternals.drainer(ring)));
         }
 
         @Test
         void discardsProperlyIgnored() {
-            UserProducer p = ring.userProducer();
+            UserProducer p = JvmRingInternals.userProducer(ring);
             int tokens = 0;
             long off;
             while ((off = p.reserve(8)) >= 0) {
@@ -321,14 +323,14 @@ class SelftestConformanceTest {
                 tokens++;
             }
             assertEquals(SIZE / 16, tokens);
-            assertEquals(0, drainAll(ring.drainer()), "discards are not read");
+            assertEquals(0, drainAll(JvmRingInternals.drainer(ring)), "discards are not read");
             assertTrue(p.reserve(8) >= 0, "but their space is freed");
         }
 
         @Test
         void loop() {
-            UserProducer p = ring.userProducer();
-            Drainer d = ring.drainer();
+            UserProducer p = JvmRingInternals.userProducer(ring);
+            Drainer d = JvmRingInternals.drainer(ring);
             AtomicLong sum = new AtomicLong();
             long expected = 0;
             int remaining = 8192;
@@ -353,8 +355,8 @@ class SelftestConformanceTest {
 
         @Test
         void blockingReserve() throws Exception {
-            UserProducer p = ring.userProducer();
-            Drainer d = ring.drainer();
+            UserProducer p = JvmRingInternals.userProducer(ring);
+            Drainer d = JvmRingInternals.drainer(ring);
             int written = 0;
             long off;
             while ((off = p.reserve(8)) >= 0) {
@@ -362,19 +364,19 @@ class SelftestConformanceTest {
                 written++;
             }
             assertEquals(SIZE / 16, written, "filled exactly with 16-byte records");
-            assertEquals(-1, p.reserveBlocking(8, Duration.ofMillis(100)), "nobody drains: times out");
+            assertEquals(-1, p.reserve(8, Duration.ofMillis(100).toNanos()), "nobody drains: times out");
             AtomicInteger read = new AtomicInteger();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread drainer = new Thread(() -> {
                 try {
-                    Sleepers.awaitRegistered(ring.control().spaceWakeupWord(), 1);
+                    Sleepers.awaitRegistered(JvmRingInternals.control(ring).spaceWakeupWord(), 1);
                     read.set(d.drain((b, o, l) -> true, 0));
                 } catch (Throwable t) {
                     failure.set(t);
                 }
             });
             drainer.start();
-            long got = p.reserveBlocking(8, Duration.ofSeconds(10));
+            long got = p.reserve(8, Duration.ofSeconds(10).toNanos());
             drainer.join(10_000);
             assertNull(failure.get());
             assertTrue(got >= 0, "woken by the drain");

@@ -3,6 +3,8 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.internal.wait.Blocking;
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.internal.wait.Waiter;
 import io.jringbuf.internal.wait.Notifier;
 import io.jringbuf.internal.format.RingView;
@@ -17,6 +19,7 @@ import io.jringbuf.internal.wait.FutexWaiter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,7 +39,7 @@ class UserProducerTest {
     @BeforeEach
     void setUp() {
         ring = JvmRing.anonymous(RingType.USER_RINGBUF, 4096);
-        view = ring.view();
+        view = JvmRingInternals.view(ring);
     }
 
     @AfterEach
@@ -46,7 +49,7 @@ class UserProducerTest {
 
     @Test
     void reserveWritesABusyHeaderAndSubmitClearsIt() {
-        UserProducer p = ring.userProducer();
+        UserProducer p = JvmRingInternals.userProducer(ring);
         long off = p.reserve(32);
         assertEquals(8, off);
         assertEquals(32 | RingLayout.BUSY_BIT, RawRing.header(view, 0));
@@ -61,17 +64,17 @@ class UserProducerTest {
     @ParameterizedTest
     @ValueSource(ints = {-1, Integer.MIN_VALUE, 1 << 30, (1 << 30) | 1, Integer.MAX_VALUE, 4096 - 7, 4096})
     void impossibleSizesAreE2bigAndWriteNothing(int size) {
-        UserProducer p = ring.userProducer();
+        UserProducer p = JvmRingInternals.userProducer(ring);
         ErrnoException e = assertThrows(ErrnoException.class, () -> p.reserve(size));
         assertEquals(Errno.E2BIG, e.errno());
         assertEquals(0, RawRing.producerPos(view));
         assertEquals(Errno.E2BIG, assertThrows(ErrnoException.class,
-                () -> p.reserveBlocking(size, Duration.ofDays(1))).errno(), "no waiting for the impossible");
+                () -> p.reserve(size, Duration.ofDays(1).toNanos())).errno(), "no waiting for the impossible");
     }
 
     @Test
     void anotherProducerMovingTheProducerPositionIsDetected() {
-        UserProducer mine = ring.userProducer();
+        UserProducer mine = JvmRingInternals.userProducer(ring);
         UserProducer intruder = new UserProducer(view, Notifier.NONE, null, null);
         intruder.submit(intruder.reserve(8));
         ErrnoException e = assertThrows(ErrnoException.class, () -> mine.reserve(8));
@@ -82,7 +85,7 @@ class UserProducerTest {
 
     @Test
     void aSecondProducerWritingAlongsideIsCaughtWithinOneCheckInterval() {
-        UserProducer mine = ring.userProducer();
+        UserProducer mine = JvmRingInternals.userProducer(ring);
         for (int i = 0; i < 10; i++) {
             mine.submit(mine.reserve(8)); // to 160: the first reservation's check passed
         }
@@ -117,7 +120,7 @@ class UserProducerTest {
 
     @Test
     void submittingTwiceIsEinval() {
-        UserProducer p = ring.userProducer();
+        UserProducer p = JvmRingInternals.userProducer(ring);
         long off = p.reserve(8);
         p.submit(off);
         assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> p.submit(off)).errno());
@@ -127,7 +130,7 @@ class UserProducerTest {
     @Test
     void submitWakesADrainerParkedAtTheSampleOnly() {
         RawRing.CountingNotifier n = new RawRing.CountingNotifier();
-        UserProducer p = new UserProducer(view, n, null, ring.control());
+        UserProducer p = new UserProducer(view, n, null, JvmRingInternals.control(ring));
         long a = p.reserve(8);
         long b = p.reserve(8);
         p.submit(b);
@@ -147,10 +150,10 @@ class UserProducerTest {
 
     @Test
     void reserveBlockingTimesOut() {
-        UserProducer p = ring.userProducer();
+        UserProducer p = JvmRingInternals.userProducer(ring);
         p.submit(p.reserve(4096 - 8));
-        assertEquals(-1, p.reserveBlocking(8, Duration.ofMillis(30)));
-        assertEquals(-1, p.reserveBlocking(8, Duration.ZERO));
+        assertEquals(-1, p.reserve(8, Duration.ofMillis(30).toNanos()));
+        assertEquals(-1, p.reserve(8, 0L));
     }
 
     /**
@@ -161,7 +164,7 @@ class UserProducerTest {
      */
     @Test
     void reserveBlockingForeverNeitherGivesUpAfterAWakeupNorSpinsOnPartialSpace() throws Exception {
-        FutexEventCount space = new FutexEventCount(ring.control().spaceWakeupWord(), false, null);
+        FutexEventCount space = new FutexEventCount(JvmRingInternals.control(ring).spaceWakeupWord(), false, null);
         AtomicInteger attempts = new AtomicInteger();
         CountDownLatch firstSleep = new CountDownLatch(1);
         CountDownLatch secondSleep = new CountDownLatch(1);
@@ -192,14 +195,14 @@ class UserProducerTest {
                 real.interrupt();
             }
         };
-        UserProducer p = new UserProducer(view, Notifier.NONE, counting, ring.control());
-        Drainer d = new Drainer(view, ring.control(), space, null);
+        UserProducer p = new UserProducer(view, Notifier.NONE, counting, JvmRingInternals.control(ring));
+        Drainer d = new Drainer(view, JvmRingInternals.control(ring), space, null);
         for (int i = 0; i < 102; i++) {
             p.submit(p.reserve(32));
         }
         assertEquals(4096 - 102 * 40, p.freeBytes());
         AtomicLong got = new AtomicLong(Long.MIN_VALUE);
-        Thread t = new Thread(() -> got.set(p.reserveBlocking(200, null)));
+        Thread t = new Thread(() -> got.set(p.reserve(200, Blocking.FOREVER)));
         t.start();
         assertTrue(firstSleep.await(10, TimeUnit.SECONDS));
         int before = attempts.get();
@@ -217,19 +220,19 @@ class UserProducerTest {
 
     @Test
     void reserveBlockingIsReleasedByCloseWithinABound() throws Exception {
-        UserProducer p = ring.userProducer();
+        UserProducer p = JvmRingInternals.userProducer(ring);
         p.submit(p.reserve(4096 - 8));
         AtomicLong got = new AtomicLong(Long.MIN_VALUE);
         AtomicInteger errno = new AtomicInteger();
         Thread t = new Thread(() -> {
             try {
-                got.set(p.reserveBlocking(8, null));
+                got.set(p.reserve(8, Blocking.FOREVER));
             } catch (ErrnoException e) {
                 errno.set(e.errno());
             }
         });
         t.start();
-        Sleepers.awaitRegistered(ring.control().spaceWakeupWord(), 1);
+        Sleepers.awaitRegistered(JvmRingInternals.control(ring).spaceWakeupWord(), 1);
         ring.close();
         t.join(30_000);
         assertFalse(t.isAlive(), "close woke the blocked producer");
@@ -238,9 +241,11 @@ class UserProducerTest {
         assertTrue(got.get() == -1 || errno.get() == Errno.EBADF, "got " + got.get() + ", errno " + errno.get());
     }
     @Test
+    @DisabledIfSystemProperty(named = "jringbuf.specialize", matches = "always|never",
+            disabledReason = "tests the switch from the generic code after use (jringbuf.specialize=auto)")
     void aBusyProducerSwitchesToItsOwnCodeKeepsOrderAndStillCatchesASecondProducer() {
-        UserProducer p = ring.userProducer(false);
-        Drainer d = ring.drainer();
+        UserProducer p = JvmRingInternals.userProducer(ring);
+        Drainer d = JvmRingInternals.drainer(ring);
         assertFalse(p.isSpecialized(), "a new producer runs the shared code");
         long[] next = {0};
         RecordHandler inOrder = (b, o, l) -> {

@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.JvmRingInternals;
 import io.jringbuf.internal.format.RingLayout;
 import io.jringbuf.JvmRing;
 import io.jringbuf.base.RingType;
@@ -22,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Random operation sequences on a USER_RINGBUF JVM ring (the real UserProducer and Drainer over
- * {@link JvmRing#anonymous}) against a plain model of §5.1/§5.2: reservations committed in any
+ * {@link JvmRing#anonymous}) against a plain model of libbpf's {@code user_ring_buffer__reserve/submit} and the kernel's
+ * {@code bpf_user_ringbuf_drain}: reservations committed in any
  * order, submit, discard, drains with every flag and handlers that stop early. After every step
  * the ring and the model agree on reservation offsets (or "full"), the samples delivered
  * (offset, length, bytes), drain results, both positions, the drainer's single wakeup decision
@@ -57,8 +59,8 @@ class UserRingbufModelProperties {
         try (JvmRing ring = JvmRing.anonymous(RingType.USER_RINGBUF, SIZE)) {
             RawRing.CountingNotifier dataWakeups = new RawRing.CountingNotifier();
             RawRing.CountingNotifier spaceWakeups = new RawRing.CountingNotifier();
-            UserProducer producer = new UserProducer(ring.view(), dataWakeups, null, ring.control());
-            Drainer drainer = new Drainer(ring.view(), ring.control(), spaceWakeups, null);
+            UserProducer producer = new UserProducer(JvmRingInternals.view(ring), dataWakeups, null, JvmRingInternals.control(ring));
+            Drainer drainer = new Drainer(JvmRingInternals.view(ring), JvmRingInternals.control(ring), spaceWakeups, null);
             RingbufModelProperties.Model model = new RingbufModelProperties.Model(SIZE);
             RingbufModelProperties.Checker checker = new RingbufModelProperties.Checker(model, producer.buffer());
             int step = 0;
@@ -108,7 +110,7 @@ class UserRingbufModelProperties {
         }
     }
 
-    /** §5.1: the ring may fill completely; no pending_pos, no drop counter. */
+    /** {@code user_ring_buffer__reserve}: the ring may fill completely; no pending_pos, no drop counter. */
     private static long reserve(RingbufModelProperties.Model model, int length) {
         RingbufModelProperties.Model.Rec rec = new RingbufModelProperties.Model.Rec(model.prod, length, ++model.lastId);
         if (rec.size() > SIZE - (model.prod - model.cons)) {
@@ -120,7 +122,7 @@ class UserRingbufModelProperties {
         return (rec.pos & (SIZE - 1)) + 8;
     }
 
-    /** §5.2 step 3: discards skipped (counted as samples), BUSY ends, a stopping handler's sample counts. */
+    /** {@code bpf_user_ringbuf_drain}: discards skipped (counted as samples), BUSY ends, a stopping handler's sample counts. */
     private static List<RingbufModelProperties.Model.Rec> drain(RingbufModelProperties.Model model, int stopAfter,
             int[] samples) {
         List<RingbufModelProperties.Model.Rec> delivered = new ArrayList<>();

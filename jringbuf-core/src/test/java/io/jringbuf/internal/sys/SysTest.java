@@ -16,6 +16,27 @@ import static org.junit.jupiter.api.Assertions.*;
 class SysTest {
 
     @Test
+    void theSystemCallTableInUseIsTheRunningMachines() {
+        SyscallNumbers table = SyscallNumbers.current();
+        assertEquals(SyscallNumbers.of(System.getProperty("os.arch")), table);
+        // getpid by the table's number: a wrong table would call another system call.
+        assertEquals(ProcessHandle.current().pid(), Sys.rawGetpidBySyscallNumber(), table.arch());
+        assertEquals(table.bpf(), Sys.SYS_BPF);
+        assertEquals(table.futex(), Sys.SYS_FUTEX);
+    }
+
+    @Test
+    void theTablesAreTheKernelsAndOtherArchitecturesAreRefused() {
+        assertEquals(SyscallNumbers.X86_64, SyscallNumbers.of("amd64"));
+        assertEquals(SyscallNumbers.AARCH64, SyscallNumbers.of("aarch64"));
+        // asm-generic/unistd.h: bpf 280, futex 98, perf_event_open 241, futex_waitv 449.
+        assertEquals(280, SyscallNumbers.AARCH64.bpf());
+        assertEquals(98, SyscallNumbers.AARCH64.futex());
+        assertEquals(null, SyscallNumbers.of("riscv64"));
+        assertEquals(null, SyscallNumbers.of("s390x"));
+    }
+
+    @Test
     void reportsPageSizeAndPid() {
         assertTrue(Sys.pageSize() >= 4096 && Integer.bitCount(Sys.pageSize()) == 1);
         assertEquals(ProcessHandle.current().pid(), Sys.getpid());
