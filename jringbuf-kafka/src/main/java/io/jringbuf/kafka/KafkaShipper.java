@@ -3,6 +3,8 @@
  */
 package io.jringbuf.kafka;
 
+import io.jringbuf.CommitMode;
+import io.jringbuf.RingReader;
 import io.jringbuf.base.RecordHandler;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,7 +26,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <h2>What it does</h2>
  * <ul>
- *   <li>Reads records ahead of the ring's consumer position ({@link ExplicitCommitReader}) and sends
+ *   <li>Reads records ahead of the ring's consumer position (a {@link RingReader} in
+ *       {@link CommitMode#EXPLICIT} mode: {@code JvmRing.reader(CommitMode.EXPLICIT)},
+ *       {@code KernelRingReader.open(map, CommitMode.EXPLICIT)}) and sends
  *       each with Kafka's own producer ({@code kafka-clients}: batching, compression, idempotence,
  *       retries), as a {@code ProducerRecord} whose value is the record's bytes and whose key is
  *       none or a {@link KeyRange byte range} of the record (the producer's partitioner then
@@ -80,7 +84,7 @@ public final class KafkaShipper implements AutoCloseable {
     /** How long {@link #run()} waits for records at a time when nothing is in flight (bounds how late it sees {@link #stop()}). */
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
 
-    private final ExplicitCommitReader reader;
+    private final RingReader reader;
     private final Producer<byte[], byte[]> producer;
     private final InFlightWindow window;
     private final String topic;
@@ -106,17 +110,28 @@ public final class KafkaShipper implements AutoCloseable {
     private boolean closed;
 
     /**
-     * Creates a shipper and its Kafka producer. The reader must be fresh: its read position is
-     * taken as the committed position.
+     * Creates a shipper and its Kafka producer.
      *
-     * @param reader the ring, read by this shipper only from now on
+     * @param reader the ring, read by this shipper only from now on; {@link CommitMode#EXPLICIT},
+     *               with nothing read and not committed (a new reader)
      * @param config topic, key, producer properties and bounds
+     * @throws IllegalArgumentException if the reader's commit mode is not EXPLICIT (it would give
+     *                                  records back to the ring before Kafka has them) or it has
+     *                                  records read and not committed
      * @throws org.apache.kafka.common.KafkaException if Kafka refuses the producer properties
      *                                                (a {@code ConfigException} names the property)
      */
-    public KafkaShipper(ExplicitCommitReader reader, ShipperConfig config) {
+    public KafkaShipper(RingReader reader, ShipperConfig config) {
         this.reader = Objects.requireNonNull(reader, "reader");
         Objects.requireNonNull(config, "config");
+        if (reader.commitMode() != CommitMode.EXPLICIT) {
+            throw new IllegalArgumentException("the shipper needs a reader in CommitMode.EXPLICIT, not "
+                    + reader.commitMode() + ": that reader gives records back to the ring before Kafka has them");
+        }
+        if (reader.readPosition() != reader.consumerPosition()) {
+            throw new IllegalArgumentException("the reader has read up to " + reader.readPosition()
+                    + " and committed up to " + reader.consumerPosition() + ": give the shipper a new reader");
+        }
         this.topic = config.topic();
         this.key = config.key();
         this.maxRecordsPerPoll = config.maxRecordsPerPoll();

@@ -7,8 +7,9 @@
  * acknowledged, so the ring holds every record not yet acknowledged through a crash of the
  * shipper (at least once, in ring order per partition).
  *
- * <p>The ring is read through {@link io.jringbuf.kafka.ExplicitCommitReader}, the shipper's view
- * of the core's explicit-commit reader. Configuration ({@link io.jringbuf.kafka.ShipperConfig})
- * passes Kafka's producer properties through under Kafka's names.
+ * <p>The ring is read through the core's {@link io.jringbuf.RingReader} in
+ * {@link io.jringbuf.CommitMode#EXPLICIT} mode (a JVM ring's or a kernel RINGBUF's).
+ * Configuration ({@link io.jringbuf.kafka.ShipperConfig}) passes Kafka's producer properties
+ * through under Kafka's names.
  */
 package io.jringbuf.kafka;

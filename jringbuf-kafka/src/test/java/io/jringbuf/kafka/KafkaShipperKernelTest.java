@@ -3,6 +3,8 @@
  */
 package io.jringbuf.kafka;
 
+import io.jringbuf.CommitMode;
+import io.jringbuf.KernelRingReader;
 import io.jringbuf.bpf.BpfMap;
 import io.jringbuf.bpf.BpfSupport;
 import io.jringbuf.kafka.broker.KafkaBroker;
@@ -57,7 +59,7 @@ class KafkaShipperKernelTest {
         int wanted = 20_000;
         try (BpfMap ring = BpfMap.createRingbuf("ship_rb", 64 * 1024);
              BpfSequenceProducer producer = new BpfSequenceProducer(ring, PAYLOAD);
-             RingCommitReader reader = RingCommitReader.of(ring)) {
+             KernelRingReader reader = KernelRingReader.open(ring, CommitMode.EXPLICIT)) {
             AtomicLong attempts = new AtomicLong();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread producing = new Thread(() -> {
@@ -117,7 +119,7 @@ class KafkaShipperKernelTest {
         long recordBytes = 8 + PAYLOAD;
         try (BpfMap ring = BpfMap.createRingbuf("ship_crash_rb", 64 * 1024);
              BpfSequenceProducer producer = new BpfSequenceProducer(ring, PAYLOAD);
-             RingCommitReader watch = RingCommitReader.of(ring)) { // this JVM only watches the positions
+             KernelRingReader watch = KernelRingReader.open(ring, CommitMode.EXPLICIT)) { // watches the positions only
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread producing = new Thread(() -> {
                 try {

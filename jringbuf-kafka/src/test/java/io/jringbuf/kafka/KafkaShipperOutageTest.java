@@ -3,7 +3,9 @@
  */
 package io.jringbuf.kafka;
 
+import io.jringbuf.CommitMode;
 import io.jringbuf.JvmRing;
+import io.jringbuf.RingReader;
 import io.jringbuf.base.RingType;
 import io.jringbuf.kafka.broker.KafkaBroker;
 import io.jringbuf.kafka.broker.SharedKafkaBroker;
@@ -46,8 +48,10 @@ class KafkaShipperOutageTest {
 
     static KafkaBroker broker;
 
+    @TempDir
+    Path ringDirectory;
     private JvmRing ring;
-    private RingCommitReader reader;
+    private RingReader reader;
     private String topic;
 
     @BeforeAll
@@ -62,9 +66,6 @@ class KafkaShipperOutageTest {
 
     @AfterEach
     void closeRingAndReviveBroker() {
-        if (reader != null) {
-            reader.close();
-        }
         if (ring != null) {
             ring.close();
         }
@@ -76,8 +77,9 @@ class KafkaShipperOutageTest {
     @Test
     void brokerAwayLongerThanKafkasTimeoutsFailsTheShipperAndKeepsEveryRecordForTheNext() throws Exception {
         Topics.create(broker.bootstrapServers(), topic, 1, Map.of());
-        ring = JvmRing.anonymous(RingType.RINGBUF, 1 << 16);
-        reader = RingCommitReader.of(ring);
+        Path ringFile = ringDirectory.resolve("ring");
+        ring = JvmRing.create(ringFile, RingType.RINGBUF, 1 << 16);
+        reader = ring.reader(CommitMode.EXPLICIT);
         int first = 50;
         int count = 100;
         for (int i = 0; i < first; i++) {
@@ -100,9 +102,9 @@ class KafkaShipperOutageTest {
         assertInstanceOf(TimeoutException.class, expired.getCause(), expired.getMessage());
         assertEquals(committedBeforeOutage, consumerPosition(ring), "nothing committed during the outage");
 
-        // 2. At start: with no broker to give metadata, a send fails after max.block.ms.
-        reader.close();
-        reader = RingCommitReader.of(ring);
+        // 2. At start (the ring opened again, as by a restarted shipper process): with no broker
+        //    to give metadata, a send fails after max.block.ms.
+        reopen(ringFile);
         KafkaShipper impatient = new KafkaShipper(reader, ShipperConfig.builder(broker.bootstrapServers(), topic)
                 .producerProperty("max.block.ms", "1500").build());
         ShipException blocked = shipUntilFailure(impatient, WAIT);
@@ -111,8 +113,7 @@ class KafkaShipperOutageTest {
         assertEquals(committedBeforeOutage, consumerPosition(ring), "nothing committed");
 
         // 3. A shipper that waits long enough gets the rest once the broker is back.
-        reader.close();
-        reader = RingCommitReader.of(ring);
+        reopen(ringFile);
         KafkaShipper patient = new KafkaShipper(reader, ShipperConfig.builder(broker.bootstrapServers(), topic)
                 .producerProperty("max.block.ms", "60000").build());
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -136,7 +137,7 @@ class KafkaShipperOutageTest {
     void brokerKilledAndRestartedMidStreamLosesNothingWhileTheRingHoldsBack() throws Exception {
         Topics.create(broker.bootstrapServers(), topic, 1, Map.of());
         ring = JvmRing.anonymous(RingType.RINGBUF, 1 << 16);
-        reader = RingCommitReader.of(ring);
+        reader = ring.reader(CommitMode.EXPLICIT);
         int count = 20_000;
         int size = 100;
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -237,6 +238,13 @@ class KafkaShipperOutageTest {
                 + (killedAt - began) / 1_000_000 + " ms, all committed " + (doneAt - killedAt) / 1_000_000 + " ms later");
         assertTrue(duplicates <= window, duplicates + " records sent twice, more than the window of " + window);
         assertEquals(count + duplicates, read.size());
+    }
+
+    /** Closes the ring and opens it again with a new reader, as a restarted shipper process would. */
+    private void reopen(Path ringFile) {
+        ring.close();
+        ring = JvmRing.open(ringFile, RingType.RINGBUF);
+        reader = ring.reader(CommitMode.EXPLICIT);
     }
 
     private static Thread startShipping(KafkaShipper shipper, AtomicReference<Throwable> failure) {

@@ -3,7 +3,9 @@
  */
 package io.jringbuf.kafka;
 
+import io.jringbuf.CommitMode;
 import io.jringbuf.JvmRing;
+import io.jringbuf.RingReader;
 import io.jringbuf.base.RecordHandler;
 import io.jringbuf.base.RingType;
 import io.jringbuf.kafka.broker.KafkaBroker;
@@ -17,9 +19,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,8 +51,11 @@ class KafkaShipperTest {
 
     static KafkaBroker broker;
 
+    @TempDir
+    Path ringDirectory;
+    private Path ringFile;
     private JvmRing ring;
-    private RingCommitReader reader;
+    private RingReader reader;
     private String topic;
 
     @BeforeAll
@@ -58,14 +65,14 @@ class KafkaShipperTest {
 
     @BeforeEach
     void newRing(TestInfo test) {
-        ring = JvmRing.anonymous(RingType.RINGBUF, 1 << 20);
-        reader = RingCommitReader.of(ring);
+        ringFile = ringDirectory.resolve("ring");
+        ring = JvmRing.create(ringFile, RingType.RINGBUF, 1 << 20);
+        reader = ring.reader(CommitMode.EXPLICIT);
         topic = test.getTestMethod().orElseThrow().getName();
     }
 
     @AfterEach
     void closeRing() {
-        reader.close();
         ring.close();
     }
 
@@ -174,7 +181,7 @@ class KafkaShipperTest {
         int[] mostAhead = new int[1];
         long[] committedPosition = {reader.readPosition()};
         // The reader as the shipper sees it, counting what was read and not yet committed.
-        ExplicitCommitReader counting = new ExplicitCommitReader() {
+        RingReader counting = new DelegatingReader(reader) {
             private RecordHandler wrap(RecordHandler handler) {
                 return (buffer, offset, length) -> {
                     int ahead = (int) ((reader.readPosition() - committedPosition[0]) / 64);
@@ -191,11 +198,6 @@ class KafkaShipperTest {
             @Override
             public int poll(RecordHandler handler, int max, Duration timeout) {
                 return reader.poll(wrap(handler), max, timeout);
-            }
-
-            @Override
-            public long readPosition() {
-                return reader.readPosition();
             }
 
             @Override
@@ -337,13 +339,15 @@ class KafkaShipperTest {
         assertEquals(1, recordsLeftInRing());
     }
 
-    /** Reads what a fresh reader finds in the ring from its consumer position (then hands the ring back). */
+    /**
+     * What the next shipper finds: closes the ring (as a stopped shipper's process would), opens
+     * it again and counts the records a new reader delivers from the consumer position, without
+     * committing them.
+     */
     private int recordsLeftInRing() {
-        reader.close();
-        try (RingCommitReader fresh = RingCommitReader.of(ring)) {
-            return fresh.consume((buffer, offset, length) -> true, Integer.MAX_VALUE);
-        } finally {
-            reader = RingCommitReader.of(ring);
-        }
+        ring.close();
+        ring = JvmRing.open(ringFile, RingType.RINGBUF);
+        reader = ring.reader(CommitMode.EXPLICIT);
+        return reader.consume((buffer, offset, length) -> RecordHandler.CONTINUE, Integer.MAX_VALUE);
     }
 }

@@ -3,6 +3,8 @@
  */
 package io.jringbuf.kafka;
 
+import io.jringbuf.CommitMode;
+import io.jringbuf.KernelRingReader;
 import io.jringbuf.bpf.BpfMap;
 import io.jringbuf.kafka.broker.KafkaBroker;
 import org.apache.kafka.tools.ProducerPerformance;
@@ -92,7 +94,7 @@ public final class ShipperBenchmark {
         long ringSize = Math.max(Long.highestOneBit((long) records * (size + 8)) * 2, 1 << 16);
         try (BpfMap ring = BpfMap.createRingbuf("bench_rb", ringSize);
              BpfSequenceProducer producer = new BpfSequenceProducer(ring, size);
-             RingCommitReader reader = RingCommitReader.of(ring)) {
+             KernelRingReader reader = KernelRingReader.open(ring, CommitMode.EXPLICIT)) {
             while (producer.written() < records) {
                 producer.run((int) Math.min(100_000, records - producer.written()));
             }

@@ -3,7 +3,9 @@
  */
 package io.jringbuf.kafka;
 
+import io.jringbuf.CommitMode;
 import io.jringbuf.JvmRing;
+import io.jringbuf.RingReader;
 import io.jringbuf.base.RingType;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -57,8 +59,8 @@ class ShipperConfigTest {
 
     @Test
     void kafkaRefusesABadProducerPropertyByName() {
-        try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 1 << 16);
-             RingCommitReader reader = RingCommitReader.of(ring)) {
+        try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 1 << 16)) {
+            RingReader reader = ring.reader(CommitMode.EXPLICIT);
             ConfigException bad = assertThrows(ConfigException.class, () -> new KafkaShipper(reader,
                     ShipperConfig.builder("127.0.0.1:9092", "events").producerProperty("acks", "most").build()));
             assertTrue(bad.getMessage().contains("acks"), bad.getMessage());
@@ -67,6 +69,30 @@ class ShipperConfigTest {
                     ShipperConfig.builder("127.0.0.1:9092", "events").producerProperty("acks", "1").build()));
             assertTrue(conflict.getMessage().contains("acks"), conflict.getMessage());
             assertEquals(0, ShipperFixture.consumerPosition(ring));
+        }
+    }
+
+    @Test
+    void refusesAReaderThatCommitsByItself() {
+        for (CommitMode mode : new CommitMode[] {CommitMode.PER_RECORD, CommitMode.BATCH}) {
+            try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 1 << 16)) {
+                RingReader reader = ring.reader(mode);
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new KafkaShipper(reader,
+                        ShipperConfig.builder("127.0.0.1:9092", "events").build()));
+                assertTrue(e.getMessage().contains("EXPLICIT"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void refusesAReaderWithRecordsReadAndNotCommitted() {
+        try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 1 << 16)) {
+            ShipperFixture.write(ring, ShipperFixture.record(0, 16));
+            RingReader reader = ring.reader(CommitMode.EXPLICIT);
+            assertEquals(1, reader.consume((buffer, offset, length) -> true, 1));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new KafkaShipper(reader,
+                    ShipperConfig.builder("127.0.0.1:9092", "events").build()));
+            assertTrue(e.getMessage().contains("new reader"), e.getMessage());
         }
     }
 }

@@ -4,6 +4,7 @@
 package io.jringbuf.kafka;
 
 import io.jringbuf.JvmRing;
+import io.jringbuf.RingWriter;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -15,10 +16,7 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/**
- * Test records and bounded loops shared by the shipper tests; the only file that writes into JVM
- * rings (with {@link RingCommitReader} for the reading side, what changes with the core's ring API).
- */
+/** Test records, ring writes and bounded loops shared by the shipper tests. */
 final class ShipperFixture {
     private ShipperFixture() {
     }
@@ -35,7 +33,7 @@ final class ShipperFixture {
 
     /** Writes a record into the ring, failing the test if the ring is full. */
     static void write(JvmRing ring, byte[] payload) {
-        assertTrue(ring.producer().output(payload, 0), "the ring has room for the record");
+        assertTrue(ring.writer().output(payload, 0), "the ring has room for the record");
     }
 
     /**
@@ -43,12 +41,12 @@ final class ShipperFixture {
      * ring producer retries its reservation every 5 ms), at most {@code within} in all.
      */
     static void writeWaiting(JvmRing ring, int count, int size, Duration within) {
-        var producer = ring.producer();
+        RingWriter producer = ring.writer();
         MemorySegment buffer = producer.buffer();
         long deadline = System.nanoTime() + within.toNanos();
         for (int i = 0; i < count; i++) {
             long offset;
-            while ((offset = producer.reserve(size, Duration.ofMillis(5))) < 0) {
+            while ((offset = producer.reserve(size, Duration.ofMillis(5))) == RingWriter.NO_SPACE) {
                 if (System.nanoTime() - deadline > 0) {
                     throw new AssertionError("no room in the ring for record " + i + " within " + within);
                 }
@@ -60,19 +58,24 @@ final class ShipperFixture {
 
     /** Writes a record that the consumer must skip (reserved, then discarded). */
     static void writeDiscarded(JvmRing ring, int size) {
-        long offset = ring.producer().reserve(size);
-        assertTrue(offset >= 0, "the ring has room for the record");
-        ring.producer().discard(offset, 0);
+        long offset = ring.writer().reserve(size);
+        assertTrue(offset != RingWriter.NO_SPACE, "the ring has room for the record");
+        ring.writer().discard(offset, 0);
+    }
+
+    /** @return the bytes {@code count} records of {@code size} payload bytes take in a ring (headers, padding) */
+    static long ringBytes(int count, int size) {
+        return count * ((size + 8 + 7L) & ~7L);
     }
 
     /** @return the ring's producer position */
     static long producerPosition(JvmRing ring) {
-        return RingCommitReader.producerPosition(ring);
+        return ring.producerPosition();
     }
 
     /** @return the ring's consumer position */
     static long consumerPosition(JvmRing ring) {
-        return RingCommitReader.consumerPosition(ring);
+        return ring.consumerPosition();
     }
 
     /** Polls the shipper until the condition holds, failing after {@code timeout}. */

@@ -3,7 +3,10 @@
  */
 package io.jringbuf.kafka;
 
+import io.jringbuf.CommitMode;
 import io.jringbuf.JvmRing;
+import io.jringbuf.KernelRingReader;
+import io.jringbuf.RingReader;
 import io.jringbuf.base.RingType;
 import io.jringbuf.bpf.BpfMap;
 
@@ -47,18 +50,17 @@ public final class ShipperProcess {
         String target = args[0];
         if (target.startsWith("map-id:")) {
             try (BpfMap map = BpfMap.openById(Integer.parseInt(target.substring("map-id:".length())));
-                 RingCommitReader reader = RingCommitReader.of(map)) {
+                 KernelRingReader reader = KernelRingReader.open(map, CommitMode.EXPLICIT)) {
                 ship(reader, args);
             }
         } else {
-            try (JvmRing ring = JvmRing.open(Path.of(target), RingType.RINGBUF);
-                 RingCommitReader reader = RingCommitReader.of(ring)) {
-                ship(reader, args);
+            try (JvmRing ring = JvmRing.open(Path.of(target), RingType.RINGBUF)) {
+                ship(ring.reader(CommitMode.EXPLICIT), args);
             }
         }
     }
 
-    private static void ship(RingCommitReader reader, String[] args) {
+    private static void ship(RingReader reader, String[] args) {
         ShipperConfig config = ShipperConfig.builder(args[1], args[2])
                 .maxInFlightRecords(Integer.parseInt(args[3]))
                 .build();
