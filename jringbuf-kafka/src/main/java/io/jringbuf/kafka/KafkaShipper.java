@@ -185,12 +185,14 @@ public final class KafkaShipper implements AutoCloseable {
     }
 
     /**
-     * Asks {@link #run()} to return after its current poll (within about 200 ms, or
-     * {@code max.block.ms} if a send is blocked on Kafka's metadata). Any thread.
+     * Asks {@link #run()} to return after its current poll, waking the poll if it waits for
+     * records (a send blocked on Kafka's metadata still takes up to {@code max.block.ms}). Any
+     * thread.
      */
     public void stop() {
         stopRequested = true;
         window.wakeUp();
+        reader.wakeUp();
     }
 
     /**
