@@ -5,6 +5,7 @@ package io.jringbuf.kafka;
 
 import io.jringbuf.CommitMode;
 import io.jringbuf.RingReader;
+import io.jringbuf.RingStatistics;
 import io.jringbuf.base.RecordHandler;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -246,6 +247,28 @@ public final class KafkaShipper implements AutoCloseable {
     /** @return records sent and not yet committed (any thread; approximate while shipping) */
     public long inFlightRecords() {
         return sent - committedRecords;
+    }
+
+    /**
+     * A snapshot of the shipper's progress and of its ring, for a progress display: a rate is
+     * the difference of two snapshots' counts. Any thread.
+     *
+     * @param sentRecords records handed to Kafka's producer
+     * @param committedRecords records acknowledged and committed to the ring
+     * @param inFlightRecords records sent and not yet committed
+     * @param committedPosition the ring position committed so far
+     * @param ring the reader's statistics: the backlog (records not yet read, and those read and
+     *             not committed), records refused by the full ring where the reader counts them
+     */
+    public record Progress(long sentRecords, long committedRecords, long inFlightRecords, long committedPosition,
+                           RingStatistics ring) {
+    }
+
+    /** @return the progress now (any thread; the counts are published after each poll) */
+    public Progress progress() {
+        long committed = committedRecords;
+        long sentNow = sent;
+        return new Progress(sentNow, committed, sentNow - committed, committedPosition, reader.statistics());
     }
 
     @Override

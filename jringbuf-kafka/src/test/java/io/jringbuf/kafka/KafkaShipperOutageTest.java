@@ -159,6 +159,10 @@ class KafkaShipperOutageTest {
         awaitCondition(() -> producerPosition(ring) - consumerPosition(ring) > ring.size() - 2 * recordBytes,
                 "the ring fills while the broker is down");
         assertTrue(shipper.committedRecords() < count, "records wait in the ring");
+        KafkaShipper.Progress duringOutage = shipper.progress();
+        assertTrue(duringOutage.inFlightRecords() > 0, "sends wait for the broker: " + duringOutage);
+        assertTrue(duringOutage.ring().backlogBytes() > ring.size() - 2 * recordBytes, "the backlog is the full ring: "
+                + duringOutage);
         long heldAt = consumerPosition(ring);
         broker.restart();
         producing.join(WAIT.toMillis());

@@ -98,6 +98,13 @@ class KafkaShipperTest {
             shipper.flush();
             assertEquals(written.size(), shipper.sentRecords());
             assertEquals(0, shipper.inFlightRecords());
+            KafkaShipper.Progress progress = shipper.progress();
+            assertEquals(written.size(), progress.sentRecords());
+            assertEquals(written.size(), progress.committedRecords());
+            assertEquals(0, progress.inFlightRecords());
+            assertEquals(producerPosition(ring), progress.committedPosition());
+            assertEquals(0, progress.ring().backlogBytes(), "nothing left in the ring");
+            assertEquals(written.size(), progress.ring().records(), "records the reader delivered");
         }
         assertEquals(producerPosition(ring), consumerPosition(ring), "the ring is committed to its end");
         List<Topics.Read> read = Topics.readAll(broker.bootstrapServers(), topic, WAIT);
