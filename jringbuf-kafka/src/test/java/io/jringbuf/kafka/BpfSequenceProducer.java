@@ -10,9 +10,6 @@ import io.jringbuf.bpf.BpfProgram;
 import io.jringbuf.bpf.Helper;
 import io.jringbuf.bpf.ProgType;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +19,6 @@ import static io.jringbuf.bpf.Reg.R0;
 import static io.jringbuf.bpf.Reg.R1;
 import static io.jringbuf.bpf.Reg.R10;
 import static io.jringbuf.bpf.Reg.R2;
-import static io.jringbuf.bpf.Reg.R3;
 import static io.jringbuf.bpf.Reg.R6;
 import static io.jringbuf.bpf.Reg.R7;
 import static io.jringbuf.bpf.Reg.R9;
@@ -31,14 +27,14 @@ import static io.jringbuf.bpf.Reg.R9;
  * A BPF producer for a kernel RINGBUF, built with {@link Asm} and run with
  * {@code BPF_PROG_TEST_RUN}: each run reserves a record of {@code payload} bytes; if the ring has
  * room it takes the next sequence number, writes it into every 8-byte word (native order) and
- * submits; otherwise it counts a loss. One CPU runs the repeats one after another, so ring order
- * is sequence order. The counters live in a one-element ARRAY map.
+ * submits; otherwise it counts the record lost in the ring's lost counter, the core's
+ * convention ({@link BpfMap#createLostCounter}, {@link Asm#ringbufReserveOrCount}) that a
+ * {@code KernelRingReader} reports in its statistics. One CPU runs the repeats one after another,
+ * so ring order is sequence order. The sequence number lives in a one-element ARRAY map.
  */
 final class BpfSequenceProducer implements AutoCloseable {
-    private static final int SEQ = 0;
-    private static final int LOST = 1;
-
     private final BpfMap state;
+    private final BpfMap lostCounter;
     private final BpfProgram program;
 
     /**
@@ -49,13 +45,19 @@ final class BpfSequenceProducer implements AutoCloseable {
         if (payload < 8 || payload % 8 != 0) {
             throw new IllegalArgumentException("payload " + payload + ": a multiple of 8, at least 8");
         }
-        this.state = BpfMap.createArray("seq_state", 16, 1);
+        this.state = BpfMap.createArray("seq_state", 8, 1);
+        BpfMap counter = null;
         try {
-            this.program = load(ring, state, payload);
+            counter = BpfMap.createLostCounter(ring.info().name());
+            this.program = load(ring, state, counter, payload);
         } catch (RuntimeException e) {
+            if (counter != null) {
+                counter.close();
+            }
             state.close();
             throw e;
         }
+        this.lostCounter = counter;
     }
 
     /** Runs the program {@code times} times in one system call. */
@@ -65,12 +67,17 @@ final class BpfSequenceProducer implements AutoCloseable {
 
     /** @return records written so far (the next sequence number) */
     long written() {
-        return field(SEQ);
+        return state.lookupLong(0);
     }
 
-    /** @return runs that found the ring full */
+    /** @return runs that found the ring full: the lost counter, summed over the CPUs */
     long lost() {
-        return field(LOST);
+        return lostCounter.sumPerCpuLong(0);
+    }
+
+    /** @return the ring's lost counter, for {@code KernelRingReader.open(ring, mode, lostCounter)} */
+    BpfMap lostCounter() {
+        return lostCounter;
     }
 
     /**
@@ -103,22 +110,15 @@ final class BpfSequenceProducer implements AutoCloseable {
         try {
             program.close();
         } finally {
-            state.close();
-        }
-    }
-
-    private long field(int index) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment key = arena.allocate(4);
-            MemorySegment value = arena.allocate(16, 8);
-            if (!state.lookup(key, value)) {
-                throw new IllegalStateException("state element 0 missing");
+            try {
+                lostCounter.close();
+            } finally {
+                state.close();
             }
-            return value.get(ValueLayout.JAVA_LONG, 8L * index);
         }
     }
 
-    private static BpfProgram load(BpfMap ring, BpfMap state, int payload) {
+    private static BpfProgram load(BpfMap ring, BpfMap state, BpfMap lostCounter, int payload) {
         Asm a = new Asm("ship_seq")
                 .storeImm(Size.W, R10, -4, 0)
                 .ldMap(R1, state)
@@ -126,18 +126,13 @@ final class BpfSequenceProducer implements AutoCloseable {
                 .call(Helper.MAP_LOOKUP_ELEM)
                 .jeq(R0, 0, "out")
                 .mov(R9, R0)
-                .ldMap(R1, ring).mov(R2, payload).mov(R3, 0)
-                .call(Helper.RINGBUF_RESERVE)
-                .jeq(R0, 0, "lost")
+                .ringbufReserveOrCount(ring, payload, lostCounter, -8, "out")
                 .mov(R6, R0)
-                .mov(R7, 1).atomicFetchAdd(Size.DW, R9, 8 * SEQ, R7);
+                .mov(R7, 1).atomicFetchAdd(Size.DW, R9, 0, R7);
         for (int word = 0; word < payload / 8; word++) {
             a.store(Size.DW, R6, 8 * word, R7);
         }
         a.mov(R1, R6).mov(R2, 0).call(Helper.RINGBUF_SUBMIT)
-                .ja("out")
-                .label("lost")
-                .mov(R1, 1).atomicAdd(Size.DW, R9, 8 * LOST, R1)
                 .label("out")
                 .mov(R0, 0)
                 .exit();

@@ -59,7 +59,7 @@ class KafkaShipperKernelTest {
         int wanted = 20_000;
         try (BpfMap ring = BpfMap.createRingbuf("ship_rb", 64 * 1024);
              BpfSequenceProducer producer = new BpfSequenceProducer(ring, PAYLOAD);
-             KernelRingReader reader = KernelRingReader.open(ring, CommitMode.EXPLICIT)) {
+             KernelRingReader reader = KernelRingReader.open(ring, CommitMode.EXPLICIT, producer.lostCounter())) {
             AtomicLong attempts = new AtomicLong();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread producing = new Thread(() -> {
@@ -94,6 +94,7 @@ class KafkaShipperKernelTest {
             assertEquals(produced, shipper.committedRecords(), "every record committed");
             long lost = producer.lost();
             assertEquals(attempts.get(), produced + lost, "each run of the program either wrote a record or counted it lost");
+            assertEquals(lost, shipper.progress().ring().lost(), "the shipper's progress reports the ring's lost count");
             System.out.println("[kernel-ring] " + produced + " records shipped, " + lost
                     + " refused by the full 64 KiB ring while the shipper was behind");
 
