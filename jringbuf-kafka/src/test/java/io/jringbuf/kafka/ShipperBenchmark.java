@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * Issue 18's benchmark, by hand (not a test; a quiet machine is needed for figures worth
  * quoting): records/s from a prefilled kernel RINGBUF through the shipper into a local broker,
  * against Kafka's own {@code ProducerPerformance} ({@code kafka-producer-perf-test}) sending
- * records of the same size to the same broker, alternating, in the same JVM (both warm), with
+ * records of the same size to the same broker, alternating, in the same JVM (both warmed up by
+ * an unreported run of each first), with
  * this JVM's CPU time per record for each. Both use the shipper's producer defaults
  * ({@code enable.idempotence=true}, {@code acks=all}) and one-partition topics, and both count
  * until the last record is acknowledged.
@@ -59,6 +60,15 @@ public final class ShipperBenchmark {
         try (KafkaBroker broker = KafkaBroker.startForBenchmark(directory)) {
             System.out.printf("broker %s started in %d ms; %,d records per run%n", broker.bootstrapServers(),
                     broker.lastStartTime().toMillis(), records);
+            // Warm-up: both sides once per size, not reported (class loading, JIT).
+            if (!"ship".equals(ONLY)) {
+                for (String s : sizes) {
+                    int size = Integer.parseInt(s.trim());
+                    int warmUp = Math.min(records, 100_000);
+                    ship(broker, "warm-ship-" + size, warmUp, size);
+                    perf(broker, "warm-perf-" + size, warmUp, size);
+                }
+            }
             for (int round = 0; round < rounds; round++) {
                 for (String s : sizes) {
                     int size = Integer.parseInt(s.trim());
