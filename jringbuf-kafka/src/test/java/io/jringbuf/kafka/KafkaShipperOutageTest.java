@@ -85,15 +85,19 @@ class KafkaShipperOutageTest {
         for (int i = 0; i < first; i++) {
             write(ring, record(i, 50));
         }
-        // 1. Mid-stream: sends that Kafka cannot deliver within delivery.timeout.ms expire, the
-        //    shipper fails with Kafka's timeout, the ring stays committed past what was acknowledged.
+        // 1. Mid-stream: sends that Kafka cannot deliver in time fail with Kafka's timeout, the
+        //    ring stays committed past what was acknowledged. After a controlled shutdown the
+        //    producer's metadata has no leader for the partition, so a send waits for one up to
+        //    max.block.ms; after a SIGKILL it still has the old leader, and queued sends expire
+        //    after delivery.timeout.ms. Both bounded here.
         KafkaShipper expiring = new KafkaShipper(reader, ShipperConfig.builder(broker.bootstrapServers(), topic)
                 .producerProperty("request.timeout.ms", "1000")
                 .producerProperty("delivery.timeout.ms", "2000")
+                .producerProperty("max.block.ms", "2000")
                 .build());
         shipUntil(expiring, () -> expiring.committedRecords() == first, WAIT, "the first records committed");
         long committedBeforeOutage = consumerPosition(ring);
-        broker.kill();
+        broker.stop(); // a controlled shutdown this time (SIGTERM); the mid-stream test kills it
         for (int i = first; i < count; i++) {
             write(ring, record(i, 50));
         }
