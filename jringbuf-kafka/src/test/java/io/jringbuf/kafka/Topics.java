@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Topic set-up and read-back for the tests, through Kafka's own admin and consumer clients. */
-final class Topics {
+public final class Topics {
     private Topics() {
     }
 
@@ -52,8 +52,14 @@ final class Topics {
      * first requests, which brokers before Kafka 4.5 then reject forever with
      * OUT_OF_ORDER_SEQUENCE_NUMBER until delivery.timeout.ms (KAFKA-15591): the tests start
      * shipping once a ListOffsets request, which only the leader answers, succeeds everywhere.
+     *
+     * @param bootstrap the broker
+     * @param topic the new topic's name
+     * @param partitions its partitions (one replica each)
+     * @param configs topic configuration
+     * @throws Exception if Kafka refuses, or the leaders do not serve within 30 s
      */
-    static void create(String bootstrap, String topic, int partitions, Map<String, String> configs) throws Exception {
+    public static void create(String bootstrap, String topic, int partitions, Map<String, String> configs) throws Exception {
         try (Admin admin = admin(bootstrap)) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs)))
                     .all().get(30, TimeUnit.SECONDS);
