@@ -63,11 +63,6 @@ final class ShipperFixture {
         ring.writer().discard(offset, 0);
     }
 
-    /** @return the bytes {@code count} records of {@code size} payload bytes take in a ring (headers, padding) */
-    static long ringBytes(int count, int size) {
-        return count * ((size + 8 + 7L) & ~7L);
-    }
-
     /** @return the ring's producer position */
     static long producerPosition(JvmRing ring) {
         return ring.producerPosition();
