@@ -149,7 +149,8 @@ public final class KafkaShipper implements AutoCloseable {
      * and commits the ring past every record acknowledged in a row. With the in-flight window
      * full, waits for acknowledgements instead (up to the same bound).
      *
-     * @param timeout the longest wait (shortened to the commit interval while sends are in flight)
+     * @param timeout the longest wait (shortened to the commit interval while sends are in flight;
+     *                zero or negative: no wait)
      * @return records read and sent by this call
      * @throws ShipException if a send failed (now or before); acknowledged records before it are committed
      * @throws IllegalStateException if the shipper is closed
@@ -162,7 +163,7 @@ public final class KafkaShipper implements AutoCloseable {
         int room = window.remaining();
         int read = 0;
         if (room == 0) {
-            window.awaitAcknowledgement(Math.max(0, wait.toNanos()));
+            window.awaitAcknowledgement(saturatedNanos(wait));
         } else if (!stopRequested) {
             read = reader.poll(sender, Math.min(room, maxRecordsPerPoll), wait);
         }
@@ -330,6 +331,18 @@ public final class KafkaShipper implements AutoCloseable {
                     + " (record " + f.seq + " of this shipper, topic " + topic + "): " + f.cause
                     + "; the ring stays committed at position " + committedPosition
                     + " with that record and those after it kept", committedPosition, f.cause);
+        }
+    }
+
+    /** @return the duration in nanoseconds, 0 if negative, {@link Long#MAX_VALUE} if too long to count */
+    private static long saturatedNanos(Duration d) {
+        if (d.isNegative()) {
+            return 0;
+        }
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
         }
     }
 
