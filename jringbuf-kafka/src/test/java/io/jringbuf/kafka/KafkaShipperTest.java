@@ -6,6 +6,7 @@ package io.jringbuf.kafka;
 import io.jringbuf.CommitMode;
 import io.jringbuf.JvmRing;
 import io.jringbuf.RingReader;
+import io.jringbuf.RingWriter;
 import io.jringbuf.base.RecordHandler;
 import io.jringbuf.base.RingType;
 import io.jringbuf.kafka.broker.KafkaBroker;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -42,6 +44,7 @@ import static io.jringbuf.kafka.ShipperFixture.writeDiscarded;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The shipper against a real broker: delivery, order, keys, commits, and the faults Kafka reports. */
@@ -174,6 +177,56 @@ class KafkaShipperTest {
             seen[(int) sequence] = true;
         }
         assertTrue(lastOfPartition.size() > 1, "records spread over partitions: " + lastOfPartition.keySet());
+    }
+
+    @Test
+    void concurrentWritersKeepTheirOrderThroughTheShipper() throws Exception {
+        Topics.create(broker.bootstrapServers(), topic, 1, Map.of());
+        int writers = 3;
+        int perWriter = 4_000;
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            threads.add(new Thread(() -> {
+                try {
+                    RingWriter out = ring.writer();
+                    long deadline = System.nanoTime() + WAIT.toNanos();
+                    for (int i = 0; i < perWriter; i++) {
+                        long offset;
+                        while ((offset = out.reserve(24, Duration.ofMillis(5))) == RingWriter.NO_SPACE) {
+                            if (System.nanoTime() - deadline > 0) {
+                                throw new AssertionError("writer " + writer + ": no room for record " + i);
+                            }
+                        }
+                        // Reserved records not yet submitted are BUSY: the reader stops at them.
+                        out.buffer().set(ValueLayout.JAVA_LONG_UNALIGNED, offset, (long) i);
+                        out.buffer().set(ValueLayout.JAVA_LONG_UNALIGNED, offset + 8, (long) writer);
+                        out.submit(offset, 0);
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            }, "writer-" + w));
+        }
+        try (KafkaShipper shipper = new KafkaShipper(reader, config().build())) {
+            threads.forEach(Thread::start);
+            shipUntil(shipper, () -> shipper.committedRecords() == (long) writers * perWriter || failure.get() != null,
+                    WAIT, "every writer's records committed");
+        }
+        for (Thread t : threads) {
+            t.join(WAIT.toMillis());
+        }
+        assertNull(failure.get(), () -> "a writer failed: " + failure.get());
+        List<Topics.Read> read = Topics.readAll(broker.bootstrapServers(), topic, WAIT);
+        assertEquals(writers * perWriter, read.size());
+        long[] next = new long[writers];
+        for (Topics.Read r : read) {
+            ByteBuffer value = ByteBuffer.wrap(r.value()).order(ByteOrder.nativeOrder());
+            int writer = (int) value.getLong(8);
+            assertEquals(next[writer], value.getLong(0), "writer " + writer + "'s next record");
+            next[writer]++;
+        }
     }
 
     @Test
