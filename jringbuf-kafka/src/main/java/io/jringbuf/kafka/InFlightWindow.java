@@ -54,27 +54,27 @@ final class InFlightWindow {
         }
     }
 
-    /** @return the most records in flight */
+    /** {@return the most records in flight} */
     int capacity() {
         return mask + 1;
     }
 
-    /** @return records sent and not yet passed by {@link #advance} */
+    /** {@return records sent and not yet passed by {@link #advance}} */
     int size() {
         return (int) (next - lowest);
     }
 
-    /** @return free places */
+    /** {@return free places} */
     int remaining() {
         return capacity() - size();
     }
 
-    /** @return the sequence number of the lowest record not yet acknowledged (or of the next record) */
+    /** {@return the sequence number of the lowest record not yet acknowledged (or the next one)} */
     long lowest() {
         return lowest;
     }
 
-    /** @return the sequence number the next {@link #add} returns */
+    /** {@return the sequence number the next {@link #add} returns} */
     long next() {
         return next;
     }

@@ -230,22 +230,22 @@ public final class KafkaShipper implements AutoCloseable {
         }
     }
 
-    /** @return the ring position committed so far (any thread) */
+    /** {@return the ring position committed so far (any thread)} */
     public long committedPosition() {
         return committedPosition;
     }
 
-    /** @return records handed to Kafka's producer so far (any thread) */
+    /** {@return records handed to Kafka's producer so far (any thread)} */
     public long sentRecords() {
         return sent;
     }
 
-    /** @return records acknowledged and committed to the ring so far (any thread) */
+    /** {@return records acknowledged and committed to the ring so far (any thread)} */
     public long committedRecords() {
         return committedRecords;
     }
 
-    /** @return records sent and not yet committed (any thread; approximate while shipping) */
+    /** {@return records sent and not yet committed (any thread; approximate while shipping)} */
     public long inFlightRecords() {
         return sent - committedRecords;
     }
@@ -265,7 +265,7 @@ public final class KafkaShipper implements AutoCloseable {
                            RingStatistics ring) {
     }
 
-    /** @return the progress now (any thread; the counts are published after each poll) */
+    /** {@return the progress now (any thread; the counts are published after each poll)} */
     public Progress progress() {
         long committed = committedRecords;
         long sentNow = sent;
@@ -334,7 +334,7 @@ public final class KafkaShipper implements AutoCloseable {
         }
     }
 
-    /** @return the duration in nanoseconds, 0 if negative, {@link Long#MAX_VALUE} if too long to count */
+    /** {@return the duration in nanoseconds: 0 if negative, {@link Long#MAX_VALUE} if too long} */
     private static long saturatedNanos(Duration d) {
         if (d.isNegative()) {
             return 0;

@@ -49,7 +49,7 @@ public record KeyRange(int offset, int length) {
         }
     }
 
-    /** @return the end of the range: {@code offset + length} */
+    /** {@return the end of the range: {@code offset + length}} */
     public int end() {
         return offset + length;
     }

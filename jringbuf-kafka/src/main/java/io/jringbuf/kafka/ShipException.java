@@ -27,7 +27,10 @@ public final class ShipException extends RuntimeException {
         this.committedPosition = committedPosition;
     }
 
-    /** @return the ring position committed when shipping stopped: the first record not shipped starts there or later */
+    /**
+     * {@return the ring position committed when shipping stopped: the first record not shipped
+     * starts there or later}
+     */
     public long committedPosition() {
         return committedPosition;
     }

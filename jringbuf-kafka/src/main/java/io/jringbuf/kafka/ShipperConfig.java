@@ -50,37 +50,40 @@ public final class ShipperConfig {
         return new Builder(bootstrapServers, topic);
     }
 
-    /** @return the topic */
+    /** {@return the topic} */
     public String topic() {
         return topic;
     }
 
-    /** @return the key byte range, or null for records without a key */
+    /** {@return the key byte range, or null for records without a key} */
     public KeyRange key() {
         return key;
     }
 
-    /** @return the producer properties with the shipper's defaults filled in */
+    /** {@return the producer properties with the shipper's defaults filled in} */
     public Map<String, Object> producerProperties() {
         return producerProperties;
     }
 
-    /** @return the most records sent and not yet committed to the ring */
+    /** {@return the most records sent and not yet committed to the ring} */
     public int maxInFlightRecords() {
         return maxInFlightRecords;
     }
 
-    /** @return the most records read from the ring per poll */
+    /** {@return the most records read from the ring per poll} */
     public int maxRecordsPerPoll() {
         return maxRecordsPerPoll;
     }
 
-    /** @return the longest a poll waits for new records while sends are in flight, so acknowledged records are committed */
+    /**
+     * {@return the longest a poll waits for new records while sends are in flight, so that
+     * acknowledged records are committed}
+     */
     public Duration commitInterval() {
         return commitInterval;
     }
 
-    /** @return how long {@link KafkaShipper#close()} waits for the sends in flight */
+    /** {@return how long {@link KafkaShipper#close()} waits for the sends in flight} */
     public Duration closeTimeout() {
         return closeTimeout;
     }
@@ -207,7 +210,7 @@ public final class ShipperConfig {
             return this;
         }
 
-        /** @return the configuration */
+        /** {@return the configuration} */
         public ShipperConfig build() {
             return new ShipperConfig(this);
         }
