@@ -66,7 +66,9 @@ import java.util.concurrent.locks.LockSupport;
  * each spin finds records the following one spins too, so a steady stream is consumed without
  * sleeps and without wakeups. A spin that finds nothing backs off: the next 2, then 4, up to 64
  * wakeups sleep at once, so records that arrive just beyond the spin's reach waste little CPU. A
- * poll that timed out does not spin next time: an idle consumer costs no CPU.
+ * poll that timed out does not spin next time: an idle consumer costs no CPU. A record held back
+ * is committed by the next poll (or {@link #consume()}, or {@link #close()}); a process that dies
+ * in between lets the ring's next reader deliver it again.
  * {@code withAdaptiveSpin(Duration.ZERO)} ({@link Options#LIBBPF}) restores libbpf's behaviour:
  * always sleep at once.
  *
