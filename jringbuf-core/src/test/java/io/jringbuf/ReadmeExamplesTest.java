@@ -26,7 +26,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * Every {@code ```java} block of the README compiles against the library. Each block becomes the
  * body of a method (with the library's and the JDK's usual packages imported), so the README
  * never shows code that does not build. Blocks that say "(run by the tests)" are also run; those
- * that use {@code bpf()} need the kernel (see the kernel tests' gate).
+ * that use {@code bpf()} need the kernel (see the kernel tests' gate). A block whose first line is
+ * {@code // module: NAME} needs another module of the project and is compiled by that module's
+ * tests instead.
  */
 class ReadmeExamplesTest {
     private static final String IMPORTS = String.join("\n",
@@ -71,6 +73,9 @@ class ReadmeExamplesTest {
         assertFalse(blocks.isEmpty(), "the README has Java examples");
         List<DynamicTest> tests = new ArrayList<>();
         for (int i = 0; i < blocks.size(); i++) {
+            if (blocks.get(i).strip().startsWith("// module: ")) {
+                continue; // another module's example (see the class comment)
+            }
             String name = "ReadmeExample" + i;
             String source = IMPORTS + "\nclass " + name + " {\n  static void example() throws Exception {\n"
                     + blocks.get(i) + "\n  }\n}\n";
