@@ -3,6 +3,7 @@
 // BtfLayout (layout, VarHandles, bitfields, JSON) and the generated readers.
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 
 enum color { RED = 1, GREEN = 2, BLUE = 4 };
 enum wide { WIDE_SMALL = 1, WIDE_TOP = 0xfedcba9876543210ULL };
@@ -49,10 +50,11 @@ struct {
 const struct every *unused_every __attribute__((unused));
 
 const volatile __u32 seq_base = 0;
+/* emit_on_exec: only execve calls of children of this process (0: none). */
+const volatile __u32 parent_tgid = 0;
 __u32 emitted;
 
-SEC("socket")
-int emit(void *ctx)
+static __always_inline int fill_and_emit(void)
 {
     struct every e = {};
 
@@ -89,6 +91,23 @@ int emit(void *ctx)
     bpf_ringbuf_output(&records, &e, sizeof(e), 0);
     emitted++;
     return 0;
+}
+
+/* Run with BPF_PROG_TEST_RUN. */
+SEC("socket")
+int emit(void *ctx)
+{
+    return fill_and_emit();
+}
+
+/* The same record for every execve of a child of parent_tgid (for commands that attach). */
+SEC("tracepoint/syscalls/sys_enter_execve")
+int emit_on_exec(void *ctx)
+{
+    struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+    if (!parent_tgid || BPF_CORE_READ(task, real_parent, tgid) != parent_tgid)
+        return 0;
+    return fill_and_emit();
 }
 
 char LICENSE[] SEC("license") = "GPL";
