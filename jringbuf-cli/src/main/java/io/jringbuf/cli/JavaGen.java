@@ -175,9 +175,9 @@ final class JavaGen {
         b.append("/**\n * {@code ").append(s != null ? "struct " : "union ")
                 .append(btf.type(structId).name().isEmpty() ? "(anonymous)" : btf.type(structId).name())
                 .append("} from ").append(source).append(": ").append(size).append(" bytes.\n");
-        b.append(" * {@link #read} copies one out; the static methods read single members in place.\n");
+        b.append(" * {@link #read} copies one out; the static methods read single members in place.\n *\n");
         for (Field f : fields) {
-            b.append(" *\n * @param ").append(f.name).append(' ').append(f.comment).append('\n');
+            b.append(" * @param ").append(f.name).append(' ').append(f.comment).append('\n');
         }
         b.append(" */\n");
         b.append("public record ").append(name).append('(');
@@ -234,12 +234,47 @@ final class JavaGen {
                 String read = "bits(s, offset, " + bf.bitOffset() + "L, " + bf.bits() + ", " + bf.signed() + ")";
                 needsBits = true;
                 fields.add(new Field(name, bool ? "boolean" : "long", bool ? read + " != 0" : read,
-                        "bitfield: " + bf.bits() + " bits at bit " + bf.bitOffset() + (bf.signed() ? ", signed" : "")));
+                        "{@code " + cType(m.type()) + " : " + bf.bits() + "}, a bitfield at bit " + bf.bitOffset()));
                 continue;
             }
             long off = bitOffset / 8;
-            fields.add(field(name, r, off, btf.describe(m.type()) + " at byte " + off));
+            fields.add(field(name, r, off, "{@code " + cType(m.type()) + "} at byte " + off));
         }
+    }
+
+    /** The C spelling of a type, for comments: {@code __u32}, {@code char[16]}, {@code struct inner[2]}. */
+    private String cType(int id) {
+        StringBuilder dims = new StringBuilder();
+        for (int depth = 0; depth < 16; depth++) {
+            BtfType t = btf.type(id);
+            switch (t) {
+                case BtfType.Array a -> {
+                    dims.append('[').append(a.length()).append(']');
+                    id = a.elementType();
+                    continue;
+                }
+                case BtfType.Const c -> {
+                    id = c.type();
+                    continue;
+                }
+                case BtfType.Volatile v -> {
+                    id = v.type();
+                    continue;
+                }
+                default -> {
+                }
+            }
+            String base = switch (t) {
+                case BtfType.Void v -> "void";
+                case BtfType.Ptr p -> "void *";
+                case BtfType.Struct st -> "struct " + (st.name().isEmpty() ? "(anonymous)" : st.name());
+                case BtfType.Union u -> "union " + (u.name().isEmpty() ? "(anonymous)" : u.name());
+                case BtfType.Enum e -> "enum " + (e.name().isEmpty() ? "(anonymous)" : e.name());
+                default -> t.name().isEmpty() ? btf.describe(id) : t.name();
+            };
+            return base + dims;
+        }
+        return btf.describe(id);
     }
 
     private static BtfLayout.Bitfield bitfield(BtfLayout top, String path) {
@@ -258,10 +293,16 @@ final class JavaGen {
                 return new Field(name, "boolean", "s.get(ValueLayout.JAVA_BOOLEAN, " + at + ")", comment);
             }
             case BtfType.Int i when scalar(i.size()) != null -> {
-                return new Field(name, scalar(i.size())[0], read(i.size(), at), comment + (i.signed() ? "" : ", unsigned"));
+                return new Field(name, scalar(i.size())[0], read(i.size(), at), comment + (i.signed() ? "" : ", unsigned: widen with "
+                        + switch (i.size()) {
+                            case 1 -> "Byte.toUnsignedInt";
+                            case 2 -> "Short.toUnsignedInt";
+                            case 4 -> "Integer.toUnsignedLong";
+                            default -> "Long.toUnsignedString";
+                        }));
             }
             case BtfType.Enum e when scalar(e.size()) != null -> {
-                return new Field(name, scalar(e.size())[0], read(e.size(), at), comment + ", enum " + e.name());
+                return new Field(name, scalar(e.size())[0], read(e.size(), at), comment + ", the enumerator's value");
             }
             case BtfType.Ptr p -> {
                 return new Field(name, "long", read(8, at), comment + ", a kernel address");

@@ -21,12 +21,23 @@ final class RecordLoop {
 
     static void run(CliIo io, String command, RingReader source, RecordPrinter printer, RecordPrinter.Format format,
                     Long count, Duration timeout) {
+        run(io, command, source, printer, format, count, timeout, io.signals().register(source::wakeUp), () -> { });
+    }
+
+    /**
+     * As {@link #run(CliIo, String, RingReader, RecordPrinter, RecordPrinter.Format, Long, Duration)},
+     * with the caller's stop request (registered before the ring existed, so that a signal during
+     * loading is not lost); {@code release} runs once the output is flushed and before a signal's
+     * shutdown hook may halt the JVM (so that {@code run} closes its links, programs and maps
+     * itself on SIGINT/SIGTERM too). Calls {@code stop.finished()}.
+     */
+    static void run(CliIo io, String command, RingReader source, RecordPrinter printer, RecordPrinter.Format format,
+                    Long count, Duration timeout, Signals.Stop stop, Runnable release) {
         long limit = count == null ? Long.MAX_VALUE : count;
         Progress progress = new Progress(io, format == RecordPrinter.Format.none, command);
         // The clock starts once the ring is open: JVM start-up and mapping do not count.
         long start = System.nanoTime();
         long deadline = timeout == null ? Long.MAX_VALUE : start + timeout.toNanos();
-        Signals.Stop stop = io.signals().register(source::wakeUp);
         try {
             boolean last = false;
             while (!last && printer.records < limit && !stop.requested()) {
@@ -53,7 +64,11 @@ final class RecordLoop {
                             printer.bytes, seconds, printer.records / Math.max(seconds, 1e-9));
                     io.err().flush();
                 }
-                stop.finished();
+                try {
+                    release.run();
+                } finally {
+                    stop.finished();
+                }
             }
         }
         if (count != null && printer.records < limit) {

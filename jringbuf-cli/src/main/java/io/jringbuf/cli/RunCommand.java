@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code jringbuf run}: load a clang-built BPF object, set its variables, attach its programs by
@@ -89,6 +90,14 @@ final class RunCommand implements Callable<Integer> {
             }
             assignments.add(new String[] {s.substring(0, eq), s.substring(eq + 1)});
         }
+        // Registered first, so that SIGINT/SIGTERM while loading ends the command as during reading.
+        AtomicReference<KernelRingReader> current = new AtomicReference<>();
+        Signals.Stop stop = io.signals().register(() -> {
+            KernelRingReader r = current.get();
+            if (r != null) {
+                r.wakeUp();
+            }
+        });
         try (BpfObject obj = BpfObject.open(object)) {
             for (String[] a : assignments) {
                 obj.variable(a[0]).setFromText(a[1]);
@@ -100,8 +109,15 @@ final class RunCommand implements Callable<Integer> {
             long limit = count == null ? Long.MAX_VALUE : count;
             RecordPrinter printer = new RecordPrinter(new BufferedOutputStream(io.out(), 1 << 16), f, layout, limit);
             try (KernelRingReader reader = KernelRingReader.open(obj.map(ringName))) {
-                RecordLoop.run(io, "run", reader, printer, f, count, timeout);
+                current.set(reader);
+                RecordLoop.run(io, "run", reader, printer, f, count, timeout, stop, () -> {
+                    current.set(null);
+                    reader.close();
+                    obj.close(); // links, programs, maps, BTF: before a signal's hook halts the JVM
+                });
             }
+        } finally {
+            stop.finished(); // again if the loop ran: harmless
         }
         return 0;
     }

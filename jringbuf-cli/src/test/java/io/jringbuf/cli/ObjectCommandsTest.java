@@ -131,6 +131,27 @@ class ObjectCommandsTest {
     }
 
     @Test
+    void runStoppedBySigintExitsZeroAndLeavesNothingLoaded() throws Exception {
+        Path object = BpfFixtures.object("records");
+        Process run = Cli.start("run", object.toString(), "--type", "every");
+        try {
+            // Loaded and attached once bpftool sees its program (bounded wait).
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (bpftool("prog", "show", "name", "emit_on_exec").isBlank()) {
+                assertTrue(System.nanoTime() < end && run.isAlive(), "run loaded its object: "
+                        + (run.isAlive() ? "" : new String(run.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)));
+                Thread.onSpinWait();
+            }
+            assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor());
+            assertTrue(run.waitFor(20, TimeUnit.SECONDS), "run stopped on SIGINT");
+            assertEquals(0, run.exitValue(), new String(run.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertGone("emit_on_exec");
+        } finally {
+            run.destroyForcibly();
+        }
+    }
+
+    @Test
     void runWithoutRecordsInTimeFailsAsCatDoes() {
         Path object = BpfFixtures.object("records");
         // parent_tgid 0: the program writes nothing.
