@@ -44,6 +44,7 @@ class ExampleObjectTest {
 
     @Test
     void aFreshBuildHasTheSameProgramsMapsVariablesAndRecord() throws Exception {
+        BpfFixtures.requireTools();
         Path fresh = BpfFixtures.compile(DIR.resolve("execsnoop.bpf.c"),
                 BpfFixtures.MODULE.resolve("target/bpf/execsnoop-fresh.bpf.o"));
         try (BpfObject committed = BpfObject.open(DIR.resolve("execsnoop.bpf.o"));

@@ -95,14 +95,34 @@ public final class BtfLayout {
         return of(btf, id);
     }
 
+    /**
+     * The structs to suggest: all named ones if there are few, else those a global variable holds
+     * or points to (an object's record types, which CO-RE's kernel types would otherwise bury).
+     */
     private static String structsThere(BtfData d) {
-        List<String> names = new ArrayList<>();
-        for (int id = 1; id < d.count() && names.size() <= 20; id++) {
-            if (d.kind(id) == BtfKind.STRUCT && !d.name(id).isEmpty()) {
-                names.add(d.name(id));
+        List<String> all = new ArrayList<>();
+        List<String> ofVariables = new ArrayList<>();
+        for (int id = 1; id < d.count(); id++) {
+            int kind = d.kind(id);
+            if (kind == BtfKind.STRUCT && !d.name(id).isEmpty() && all.size() <= 20) {
+                all.add(d.name(id));
+            } else if (kind == BtfKind.VAR) {
+                int t = d.resolve(d.type(id));
+                if (d.kind(t) == BtfKind.PTR) {
+                    t = d.resolve(d.type(t));
+                }
+                if (d.kind(t) == BtfKind.STRUCT && !d.name(t).isEmpty() && !ofVariables.contains(d.name(t))) {
+                    ofVariables.add(d.name(t));
+                }
             }
         }
-        return names.isEmpty() ? " (it has no named structs)" : names.size() > 20 ? "" : " (it has " + names + ")";
+        if (all.isEmpty()) {
+            return " (it has no named structs)";
+        }
+        if (all.size() <= 20) {
+            return " (it has " + all + ")";
+        }
+        return ofVariables.isEmpty() ? "" : " (its global variables hold or point to " + ofVariables + ")";
     }
 
     /**
