@@ -86,8 +86,7 @@ final class JavaGen {
         StringBuilder nested = new StringBuilder();
         for (Map.Entry<Integer, String> e : g.recordNames.entrySet()) {
             if (e.getKey() != top.typeId()) {
-                nested.append('\n').append(indent(g.records.get(e.getKey()).toString().replace("public record",
-                        "public static record")));
+                nested.append('\n').append(indent(g.records.get(e.getKey()).toString()));
             }
         }
         if (g.needsBits) {
@@ -179,31 +178,67 @@ final class JavaGen {
         for (Field f : fields) {
             b.append(" * @param ").append(f.name).append(' ').append(f.comment).append('\n');
         }
-        b.append(" */\n");
-        b.append("public record ").append(name).append('(');
-        for (int i = 0; i < fields.size(); i++) {
-            b.append(i == 0 ? "" : ", ").append(fields.get(i).type).append(' ').append(fields.get(i).name);
+        // A record's canonical constructor takes at most 255 parameter slots (long and double take
+        // two): bigger structs (task_struct) become a final class with accessors instead.
+        int slots = 0;
+        for (Field f : fields) {
+            slots += f.type.equals("long") || f.type.equals("double") ? 2 : 1;
         }
-        b.append(") {\n");
+        boolean asRecord = slots <= 255;
+        StringBuilder helpers = new StringBuilder();
+        int[] helperCount = {0};
+        String layoutExpression = layout == null ? null : layoutSource(layout.layout(), 2, helpers, helperCount);
+        if (!asRecord) {
+            b.append(" * <p>A class rather than a record: the struct has more members than a record's constructor can take.\n");
+        }
+        b.append(" */\n");
+        String visibility = top ? "public " : "public static ";
+        if (asRecord) {
+            b.append(visibility).append("record ").append(name).append('(');
+            for (int i = 0; i < fields.size(); i++) {
+                b.append(i == 0 ? "" : ", ").append(fields.get(i).type).append(' ').append(fields.get(i).name);
+            }
+            b.append(") {\n");
+        } else {
+            b.append(visibility).append("final class ").append(name).append(" {\n");
+            for (Field f : fields) {
+                b.append("    private ").append(f.type).append(' ').append(f.name).append(";\n");
+            }
+            b.append("\n    private ").append(name).append("() {\n    }\n\n");
+            for (Field f : fields) {
+                b.append("    /** @return {@code ").append(f.name).append("} as read */\n");
+                b.append("    public ").append(f.type).append(' ').append(f.name).append("() {\n        return ")
+                        .append(f.name).append(";\n    }\n\n");
+            }
+        }
         if (layout != null) {
             b.append("    /** The struct's layout, as C lays it out (bitfields are named padding). */\n");
-            b.append("    public static final StructLayout LAYOUT = ").append(layoutSource(layout.layout(), 2)).append(";\n\n");
+            b.append("    public static final StructLayout LAYOUT = ").append(layoutExpression).append(";\n\n");
         }
         b.append("    /** {@code sizeof} the ").append(s != null ? "struct" : "union").append(". */\n");
         b.append("    public static final long SIZE = ").append(size).append("L;\n\n");
         b.append("    /**\n     * Reads one struct.\n     *\n     * @param s the memory (a ring's buffer)\n"
                 + "     * @param offset the struct's offset (a record's offset)\n     * @return its values\n     */\n");
         b.append("    public static ").append(name).append(" read(MemorySegment s, long offset) {\n");
-        b.append("        return new ").append(name).append('(');
-        for (int i = 0; i < fields.size(); i++) {
-            b.append(i == 0 ? "" : ",\n                ").append(fields.get(i).name).append("(s, offset)");
+        if (asRecord) {
+            b.append("        return new ").append(name).append('(');
+            for (int i = 0; i < fields.size(); i++) {
+                b.append(i == 0 ? "" : ",\n                ").append(fields.get(i).name).append("(s, offset)");
+            }
+            b.append(");\n    }\n");
+        } else {
+            b.append("        ").append(name).append(" r = new ").append(name).append("();\n");
+            for (Field f : fields) {
+                b.append("        r.").append(f.name).append(" = ").append(f.name).append("(s, offset);\n");
+            }
+            b.append("        return r;\n    }\n");
         }
-        b.append(");\n    }\n");
         for (Field f : fields) {
             b.append("\n    /** @return {@code ").append(f.name).append("} of the struct at {@code offset}, read in place */\n");
             b.append("    public static ").append(f.type).append(' ').append(f.name).append("(MemorySegment s, long offset) {\n");
             b.append("        return ").append(f.read).append(";\n    }\n");
         }
+        b.append(helpers);
         b.append("}\n");
         return b;
     }
@@ -293,13 +328,13 @@ final class JavaGen {
                 return new Field(name, "boolean", "s.get(ValueLayout.JAVA_BOOLEAN, " + at + ")", comment);
             }
             case BtfType.Int i when scalar(i.size()) != null -> {
-                return new Field(name, scalar(i.size())[0], read(i.size(), at), comment + (i.signed() ? "" : ", unsigned: widen with "
+                return new Field(name, scalar(i.size())[0], read(i.size(), at), comment + (i.signed() ? "" : ", unsigned (see "
                         + switch (i.size()) {
                             case 1 -> "Byte.toUnsignedInt";
                             case 2 -> "Short.toUnsignedInt";
                             case 4 -> "Integer.toUnsignedLong";
                             default -> "Long.toUnsignedString";
-                        }));
+                        } + ")"));
             }
             case BtfType.Enum e when scalar(e.size()) != null -> {
                 return new Field(name, scalar(e.size())[0], read(e.size(), at), comment + ", the enumerator's value");
@@ -381,8 +416,12 @@ final class JavaGen {
         return "s.get(ValueLayout." + scalar(size)[1] + ", " + at + ")";
     }
 
-    /** The Java expression that builds {@code l}. */
-    static String layoutSource(MemoryLayout l, int depth) {
+    /**
+     * The Java expression that builds {@code l}; groups nested in it are built by helper methods
+     * appended to {@code helpers} (a class initializer's code is limited to 64 KB, which a big
+     * struct's layout in one expression would pass).
+     */
+    static String layoutSource(MemoryLayout l, int depth, StringBuilder helpers, int[] count) {
         String named = l.name().map(n -> ".withName(\"" + n.replace("\\", "\\\\").replace("\"", "\\\"") + "\")").orElse("");
         String pad = "    ".repeat(depth);
         switch (l) {
@@ -404,17 +443,27 @@ final class JavaGen {
                 return "ValueLayout." + base + align + named;
             }
             case SequenceLayout s -> {
-                return "MemoryLayout.sequenceLayout(" + s.elementCount() + "L, " + layoutSource(s.elementLayout(), depth)
-                        + ")" + named;
+                return "MemoryLayout.sequenceLayout(" + s.elementCount() + "L, "
+                        + layoutSource(s.elementLayout(), depth, helpers, count) + ")" + named;
             }
             case GroupLayout g -> {
+                boolean outer = depth == 2; // the top struct: inline in LAYOUT's initializer
+                String indent = outer ? pad : "            ";
                 StringBuilder b = new StringBuilder(l instanceof StructLayout ? "MemoryLayout.structLayout("
                         : "MemoryLayout.unionLayout(");
                 List<MemoryLayout> members = g.memberLayouts();
                 for (int i = 0; i < members.size(); i++) {
-                    b.append(i == 0 ? "\n" : ",\n").append(pad).append(layoutSource(members.get(i), depth + 1));
+                    b.append(i == 0 ? "\n" : ",\n").append(indent).append(layoutSource(members.get(i), depth + 1, helpers,
+                            count));
                 }
-                return b.append(")").append(named).toString();
+                b.append(")");
+                if (outer) {
+                    return b.append(named).toString();
+                }
+                String method = "layout$" + ++count[0];
+                helpers.append("\n    private static MemoryLayout ").append(method).append("() {\n        return ")
+                        .append(b).append(";\n    }\n");
+                return method + "()" + named;
             }
         }
     }
