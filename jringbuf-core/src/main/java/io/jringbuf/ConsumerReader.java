@@ -57,9 +57,13 @@ final class ConsumerReader implements RingReader {
 
     @Override
     public int consume(RecordHandler handler, int maxRecords) {
-        counters.called(consumer.availableBytes());
-        return counters.delivered(mode == CommitMode.EXPLICIT ? consumer.read(handler, maxRecords)
-                : consumer.consume(handler, maxRecords));
+        try {
+            counters.called(consumer.availableBytes("consume"));
+            return counters.delivered(mode == CommitMode.EXPLICIT ? consumer.read(handler, maxRecords)
+                    : consumer.consume(handler, maxRecords));
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, consumer.buffer(), "consume");
+        }
     }
 
     /**
@@ -67,8 +71,13 @@ final class ConsumerReader implements RingReader {
      * when it delivered, so that the looks of an idle spin do not count as calls.
      */
     int consumeHolding(RecordHandler handler, int maxRecords) {
-        int n = mode == CommitMode.EXPLICIT ? consumer.read(handler, maxRecords)
-                : consumer.consumeHolding(handler, maxRecords);
+        int n;
+        try {
+            n = mode == CommitMode.EXPLICIT ? consumer.read(handler, maxRecords)
+                    : consumer.consumeHolding(handler, maxRecords);
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, consumer.buffer(), "consume");
+        }
         if (n > 0) {
             counters.called(0);
             counters.delivered(n);
@@ -98,14 +107,19 @@ final class ConsumerReader implements RingReader {
 
     private int poll(RecordHandler handler, int maxRecords, long nanos) {
         Objects.requireNonNull(handler, "handler");
-        counters.called(consumer.availableBytes());
+        counters.called(consumer.availableBytes("poll"));
         waiter();
         Waiter w = countedWaiter;
         RingEvents.PollEvent event = new RingEvents.PollEvent();
         event.begin();
-        int n = mode == CommitMode.EXPLICIT
-                ? consumer.pollReading(handler, maxRecords, nanos, w)
-                : consumer.poll(handler, maxRecords, nanos, w);
+        int n;
+        try {
+            n = mode == CommitMode.EXPLICIT
+                    ? consumer.pollReading(handler, maxRecords, nanos, w)
+                    : consumer.poll(handler, maxRecords, nanos, w);
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, consumer.buffer(), "poll");
+        }
         RingEvents.pollEnded(event, counters.ring(), n);
         return counters.delivered(n);
     }

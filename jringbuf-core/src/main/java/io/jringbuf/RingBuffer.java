@@ -8,9 +8,12 @@ import io.jringbuf.base.ErrnoException;
 import io.jringbuf.base.RecordHandler;
 import io.jringbuf.base.RingType;
 import io.jringbuf.bpf.BpfMap;
+import io.jringbuf.bpf.BpfObject;
 import io.jringbuf.bpf.MapInfo;
 import io.jringbuf.bpf.MapType;
 import io.jringbuf.internal.memory.KernelRingMemory;
+import io.jringbuf.internal.memory.RingFaults;
+import io.jringbuf.internal.memory.SharedRingMemory;
 import io.jringbuf.internal.protocol.Consumer;
 import io.jringbuf.internal.sys.Sys;
 import io.jringbuf.internal.wait.Blocking;
@@ -316,14 +319,71 @@ public final class RingBuffer implements AutoCloseable {
      * @throws ErrnoException EINVAL if the fd is not a RINGBUF map; the errno of a refused mmap
      * @throws IllegalArgumentException if this manager holds JVM rings
      */
-    public synchronized RingBuffer add(int mapFd, RecordHandler handler) {
+    public RingBuffer add(int mapFd, RecordHandler handler) {
+        return add(mapFd, handler, null);
+    }
+
+    /**
+     * Adds a kernel ring whose lost count is a lost-counter map's (see
+     * {@link BpfMap#createLostCounter} and {@code include/jringbuf_lost.h}).
+     *
+     * @param map a RINGBUF map; not owned
+     * @param handler receives the ring's records
+     * @param lostCounter the ring's per-CPU lost counter, added up over the CPUs; null for none
+     * @return this manager
+     * @throws ErrnoException EINVAL if the map is not a RINGBUF; the errno of a refused mmap
+     * @throws IllegalArgumentException if this manager holds JVM rings
+     */
+    public RingBuffer add(BpfMap map, RecordHandler handler, BpfMap lostCounter) {
+        return add(map.fd(), handler, lostCounter);
+    }
+
+    /**
+     * Adds a ring of a loaded object, by name; the object's {@code RING_lost} counter, if it
+     * declares one, is the ring's lost count.
+     *
+     * @param object a loaded object
+     * @param ringName its RINGBUF map's name
+     * @param handler receives the ring's records
+     * @return this manager
+     * @throws ErrnoException ENOENT if the object has no such map; EINVAL naming the map and both
+     *                        types if it is not a RINGBUF
+     * @throws IllegalArgumentException if this manager holds JVM rings
+     */
+    public RingBuffer add(BpfObject object, String ringName, RecordHandler handler) {
+        return add(object.map(ringName).fd(), handler, object.lostCounter(ringName).orElse(null));
+    }
+
+    /**
+     * Creates a manager with a first ring of a loaded object, by name (see
+     * {@link #add(BpfObject, String, RecordHandler)}).
+     *
+     * @param object a loaded object
+     * @param ringName its RINGBUF map's name
+     * @param handler receives the ring's records
+     * @param options how to wait and commit
+     * @return the manager
+     * @throws ErrnoException ENOENT if the object has no such map; EINVAL if it is not a RINGBUF
+     */
+    public static RingBuffer create(BpfObject object, String ringName, RecordHandler handler, Options options) {
+        RingBuffer rb = new RingBuffer(options);
+        try {
+            rb.add(object, ringName, handler);
+        } catch (RuntimeException | Error e) {
+            rb.close();
+            throw e;
+        }
+        return rb;
+    }
+
+    private synchronized RingBuffer add(int mapFd, RecordHandler handler, BpfMap lostCounter) {
         Objects.requireNonNull(handler, "handler");
         checkOpen("add");
         checkKind(false);
         MapInfo info = BpfMap.requireType(mapFd, MapType.RINGBUF);
         KernelRingMemory memory = KernelRingMemory.forConsumer(mapFd, info.maxEntries());
         try {
-            ConsumerReader reader = KernelRingReader.reader(memory, options.commitMode(), mapFd, info);
+            ConsumerReader reader = KernelRingReader.reader(memory, options.commitMode(), mapFd, info, lostCounter);
             // Explicit readers keep records they have read, so a level-triggered fd would always
             // be ready: wait for edges (and look again every millisecond, see "Explicit commit").
             boolean et = options.edgeTriggered() || explicit;
@@ -536,8 +596,21 @@ public final class RingBuffer implements AutoCloseable {
                 return total > 0 ? total : -1;
             }, this::shouldLookAgain);
             return got > 0 ? (int) Math.min(got, Integer.MAX_VALUE) : 0;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
+            // The wait set's futex words are in the rings' files: a fault there is the ring's.
+            if (RingFaults.isMappingFault(e)) {
+                for (Entry r : rings) { // blame a ring whose file was truncated, if one was
+                    SharedRingMemory memory = RingFaults.ringOf(r.consumer.buffer());
+                    if (memory != null) {
+                        memory.checkFile("poll");
+                    }
+                }
+            }
             for (Entry r : rings) {
+                ErrnoException fault = RingFaults.translate(e, r.consumer.buffer(), "poll");
+                if (fault != null) {
+                    throw fault;
+                }
                 if (!r.consumer.isOpen()) {
                     throw new ErrnoException(Errno.EBADF, "poll: a ring of this manager is closed", e);
                 }

@@ -42,7 +42,12 @@ final class UserProducerWriter implements RingWriter {
 
     @Override
     public long reserve(int length) {
-        long offset = producer.reserve(length);
+        long offset;
+        try {
+            offset = producer.reserve(length);
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, producer.buffer(), "reserve");
+        }
         if (offset < 0) {
             countDrop.run();
             statistics.refused(availableBytes());
@@ -52,7 +57,12 @@ final class UserProducerWriter implements RingWriter {
 
     @Override
     public long reserve(int length, Duration timeout) {
-        long offset = producer.reserve(length, Blocking.toNanos(timeout));
+        long offset;
+        try {
+            offset = producer.reserve(length, Blocking.toNanos(timeout));
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, producer.buffer(), "reserve");
+        }
         if (offset < 0) {
             countDrop.run();
             statistics.refused(availableBytes());
@@ -62,12 +72,20 @@ final class UserProducerWriter implements RingWriter {
 
     @Override
     public void submit(long offset, int flags) {
-        producer.submit(offset, flags);
+        try {
+            producer.submit(offset, flags);
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, producer.buffer(), "submit");
+        }
     }
 
     @Override
     public void discard(long offset, int flags) {
-        producer.discard(offset, flags);
+        try {
+            producer.discard(offset, flags);
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, producer.buffer(), "discard");
+        }
     }
 
     @Override

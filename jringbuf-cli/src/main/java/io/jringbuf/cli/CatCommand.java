@@ -80,7 +80,8 @@ final class CatCommand implements Callable<Integer> {
         RecordPrinter printer = new RecordPrinter(new BufferedOutputStream(io.out(), 1 << 16), f, layout, limit);
         try (Target t = target.open()) {
             RingReader source = t.openReader();
-            RecordLoop.run(io, "cat", source, printer, f, count, timeout);
+            RecordLoop.run(io, "cat", source, printer, f, count, timeout, io.signals().register(source::wakeUp),
+                    () -> { }, t::stuckAt);
         }
         return 0;
     }

@@ -74,6 +74,16 @@ public final class Main implements Runnable {
         });
         try {
             return cl.execute(args);
+        } catch (InternalError e) {
+            // The last line of defence: the library turns faults under a ring it mapped into
+            // ErrnoException; one that reaches us anyway (a fault in compiled code is reported a
+            // little after the access) still ends in one line, not a stack trace.
+            if (e.getMessage() == null || !e.getMessage().startsWith("a fault occurred in ")) {
+                throw e;
+            }
+            err.println("jringbuf: a mapped ring's memory faulted (its file was truncated or its pages are gone): "
+                    + e.getMessage());
+            return CliException.RUNTIME;
         } finally {
             out.flush();
             err.flush();

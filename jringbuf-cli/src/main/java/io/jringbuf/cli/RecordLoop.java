@@ -21,7 +21,8 @@ final class RecordLoop {
 
     static void run(CliIo io, String command, RingReader source, RecordPrinter printer, RecordPrinter.Format format,
                     Long count, Duration timeout) {
-        run(io, command, source, printer, format, count, timeout, io.signals().register(source::wakeUp), () -> { });
+        run(io, command, source, printer, format, count, timeout, io.signals().register(source::wakeUp), () -> { },
+                () -> null);
     }
 
     /**
@@ -29,10 +30,13 @@ final class RecordLoop {
      * with the caller's stop request (registered before the ring existed, so that a signal during
      * loading is not lost); {@code release} runs once the output is flushed and before a signal's
      * shutdown hook may halt the JVM (so that {@code run} closes its links, programs and maps
-     * itself on SIGINT/SIGTERM too). Calls {@code stop.finished()}.
+     * itself on SIGINT/SIGTERM too); {@code stuck} says, when the count was not reached, what
+     * holds the ring up (a clause for the timeout message, or null). Calls {@code stop.finished()}.
      */
     static void run(CliIo io, String command, RingReader source, RecordPrinter printer, RecordPrinter.Format format,
-                    Long count, Duration timeout, Signals.Stop stop, Runnable release) {
+                    Long count, Duration timeout, Signals.Stop stop, Runnable release,
+                    java.util.function.Supplier<String> stuck) {
+        String stuckAt = null;
         long limit = count == null ? Long.MAX_VALUE : count;
         Progress progress = new Progress(io, format == RecordPrinter.Format.none, command);
         // The clock starts once the ring is open: JVM start-up and mapping do not count.
@@ -52,6 +56,9 @@ final class RecordLoop {
                 source.poll(printer, Duration.ofNanos(wait));
                 printer.flush();
                 progress.tick(printer.records, source.availableBytes());
+            }
+            if (count != null && printer.records < limit) {
+                stuckAt = stuck.get(); // for the timeout message below
             }
         } finally {
             try {
@@ -73,7 +80,7 @@ final class RecordLoop {
         }
         if (count != null && printer.records < limit) {
             throw new CliException(CliException.RUNTIME, "timeout after " + Durations.format(timeout) + ": "
-                    + printer.records + " of " + limit + " records received");
+                    + printer.records + " of " + limit + " records received" + (stuckAt == null ? "" : "; " + stuckAt));
         }
     }
 }

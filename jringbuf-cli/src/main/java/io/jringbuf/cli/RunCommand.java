@@ -114,7 +114,7 @@ final class RunCommand implements Callable<Integer> {
                     current.set(null);
                     reader.close();
                     obj.close(); // links, programs, maps, BTF: before a signal's hook halts the JVM
-                });
+                }, () -> null);
             }
         } finally {
             stop.finished(); // again if the loop ran: harmless

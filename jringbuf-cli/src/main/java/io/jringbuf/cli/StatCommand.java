@@ -15,7 +15,11 @@ import java.util.concurrent.Callable;
 @Command(name = "stat", mixinStandardHelpOptions = true,
         description = {"Print the ring's state as 'key: value' lines: type (ringbuf or user_ringbuf), max_entries "
                 + "(data bytes), consumer_pos, producer_pos, available (unconsumed bytes), and for files drops "
-                + "(failed reservations).", "A snapshot: positions may move while it is taken."})
+                + "(failed reservations), waiting_readers and waiting_writers (threads sleeping for records or "
+                + "space now), links (the file's names: 0 once it was removed while in use; a process "
+                + "that has it open still reaches it as /proc/PID/fd/N) and, if the record at the head is still "
+                + "being written, head (the writing process, alive or stopped).",
+                "A snapshot: positions may move while it is taken."})
 final class StatCommand implements Callable<Integer> {
     private final CliIo io;
 

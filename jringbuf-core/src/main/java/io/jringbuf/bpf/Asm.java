@@ -165,7 +165,7 @@ public final class Asm {
      * Defines a label at the next instruction.
      *
      * @param name the label, unique in the program
-     * @return this
+     * @return this builder
      */
     public Asm label(String name) {
         Objects.requireNonNull(name, "name");
@@ -181,7 +181,7 @@ public final class Asm {
      *
      * @param name the function name, unique in the program
      * @param arity its number of arguments (R1..R5), for the generated BTF
-     * @return this
+     * @return this builder
      */
     public Asm function(String name, int arity) {
         if (arity < 0 || arity > 5) {
@@ -202,130 +202,279 @@ public final class Asm {
         return emit(ALU64 | op | X, dst, src, 0, 0);
     }
 
-    /** {@code dst = imm} (64-bit, sign-extended). @return this */
+    /**
+     * {@code dst = imm} (64-bit, sign-extended).
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @return this builder
+     */
     public Asm mov(Reg dst, long imm) {
         return alu64(MOV, dst, imm);
     }
 
-    /** {@code dst = src}. @return this */
+    /**
+     * {@code dst = src}.
+     *
+     * @param dst the destination register
+     * @param src the source register
+     * @return this builder
+     */
     public Asm mov(Reg dst, Reg src) {
         return alu64(MOV, dst, src);
     }
 
-    /** {@code dst = (u32) imm} (32-bit move, zero-extends). @return this */
+    /**
+     * {@code dst = (u32) imm} (32-bit move, zero-extends).
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @return this builder
+     */
     public Asm mov32(Reg dst, int imm) {
         return emit(ALU | MOV | K, dst, null, 0, imm);
     }
 
-    /** {@code dst = (u32) src} (zero-extends). @return this */
+    /**
+     * {@code dst = (u32) src} (zero-extends).
+     *
+     * @param dst the destination register
+     * @param src the source register
+     * @return this builder
+     */
     public Asm mov32(Reg dst, Reg src) {
         return emit(ALU | MOV | X, dst, src, 0, 0);
     }
 
-    /** {@code dst += imm}. @return this */
+    /**
+     * {@code dst += imm}.
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @return this builder
+     */
     public Asm add(Reg dst, long imm) {
         return alu64(ADD, dst, imm);
     }
 
-    /** {@code dst += src}. @return this */
+    /**
+     * {@code dst += src}.
+     *
+     * @param dst the destination register
+     * @param src the source register
+     * @return this builder
+     */
     public Asm add(Reg dst, Reg src) {
         return alu64(ADD, dst, src);
     }
 
-    /** {@code dst -= imm}. @return this */
+    /**
+     * {@code dst -= imm}.
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @return this builder
+     */
     public Asm sub(Reg dst, long imm) {
         return alu64(SUB, dst, imm);
     }
 
-    /** {@code dst -= src}. @return this */
+    /**
+     * {@code dst -= src}.
+     *
+     * @param dst the destination register
+     * @param src the source register
+     * @return this builder
+     */
     public Asm sub(Reg dst, Reg src) {
         return alu64(SUB, dst, src);
     }
 
-    /** {@code dst *= imm}. @return this */
+    /**
+     * {@code dst *= imm}.
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @return this builder
+     */
     public Asm mul(Reg dst, long imm) {
         return alu64(MUL, dst, imm);
     }
 
-    /** {@code dst *= src}. @return this */
+    /**
+     * {@code dst *= src}.
+     *
+     * @param dst the destination register
+     * @param src the source register
+     * @return this builder
+     */
     public Asm mul(Reg dst, Reg src) {
         return alu64(MUL, dst, src);
     }
 
-    /** {@code dst /= imm} (unsigned). @return this */
+    /**
+     * {@code dst /= imm} (unsigned).
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @return this builder
+     */
     public Asm div(Reg dst, long imm) {
         return alu64(DIV, dst, imm);
     }
 
-    /** {@code dst %= imm} (unsigned). @return this */
+    /**
+     * {@code dst %= imm} (unsigned).
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @return this builder
+     */
     public Asm mod(Reg dst, long imm) {
         return alu64(MOD, dst, imm);
     }
 
-    /** {@code dst &= imm}. @return this */
+    /**
+     * {@code dst &= imm}.
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @return this builder
+     */
     public Asm and(Reg dst, long imm) {
         return alu64(AND, dst, imm);
     }
 
-    /** {@code dst &= src}. @return this */
+    /**
+     * {@code dst &= src}.
+     *
+     * @param dst the destination register
+     * @param src the source register
+     * @return this builder
+     */
     public Asm and(Reg dst, Reg src) {
         return alu64(AND, dst, src);
     }
 
-    /** {@code dst |= imm}. @return this */
+    /**
+     * {@code dst |= imm}.
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @return this builder
+     */
     public Asm or(Reg dst, long imm) {
         return alu64(OR, dst, imm);
     }
 
-    /** {@code dst |= src}. @return this */
+    /**
+     * {@code dst |= src}.
+     *
+     * @param dst the destination register
+     * @param src the source register
+     * @return this builder
+     */
     public Asm or(Reg dst, Reg src) {
         return alu64(OR, dst, src);
     }
 
-    /** {@code dst ^= imm}. @return this */
+    /**
+     * {@code dst ^= imm}.
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @return this builder
+     */
     public Asm xor(Reg dst, long imm) {
         return alu64(XOR, dst, imm);
     }
 
-    /** {@code dst ^= src}. @return this */
+    /**
+     * {@code dst ^= src}.
+     *
+     * @param dst the destination register
+     * @param src the source register
+     * @return this builder
+     */
     public Asm xor(Reg dst, Reg src) {
         return alu64(XOR, dst, src);
     }
 
-    /** {@code dst <<= imm}. @return this */
+    /**
+     * {@code dst <<= imm}.
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @return this builder
+     */
     public Asm lsh(Reg dst, int imm) {
         return alu64(LSH, dst, imm);
     }
 
-    /** {@code dst >>= imm} (logical). @return this */
+    /**
+     * {@code dst >>= imm} (logical).
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @return this builder
+     */
     public Asm rsh(Reg dst, int imm) {
         return alu64(RSH, dst, imm);
     }
 
-    /** {@code dst >>= imm} (arithmetic). @return this */
+    /**
+     * {@code dst >>= imm} (arithmetic).
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @return this builder
+     */
     public Asm arsh(Reg dst, int imm) {
         return alu64(ARSH, dst, imm);
     }
 
-    /** {@code dst = -dst}. @return this */
+    /**
+     * {@code dst = -dst}.
+     *
+     * @param dst the destination register
+     * @return this builder
+     */
     public Asm neg(Reg dst) {
         return emit(ALU64 | NEG | K, dst, null, 0, 0);
     }
 
     // ---------------------------------------------------------------- 64-bit immediates
 
-    /** {@code dst = imm} for any 64-bit value (two slots). @return this */
+    /**
+     * {@code dst = imm} for any 64-bit value (two slots).
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @return this builder
+     */
     public Asm ldImm64(Reg dst, long imm) {
         emit(LD | IMM | Size.DW.bits, dst, null, 0, (int) imm);
         return emit(0, null, null, 0, (int) (imm >>> 32));
     }
 
-    /** {@code dst = &map} (a map reference the verifier resolves from the fd). @return this */
+    /**
+     * {@code dst = &map} (a map reference the verifier resolves from the fd).
+     *
+     * @param dst the destination register
+     * @param map the map whose fd is loaded
+     * @return this builder
+     */
     public Asm ldMap(Reg dst, BpfMap map) {
         return ldMapFd(dst, map.fd());
     }
 
-    /** {@code dst = &map} by map fd. @return this */
+    /**
+     * {@code dst = &map} by map fd.
+     *
+     * @param dst the destination register
+     * @param mapFd the map fd
+     * @return this builder
+     */
     public Asm ldMapFd(Reg dst, int mapFd) {
         emitRaw(LD | IMM | Size.DW.bits, dst.n(), PSEUDO_MAP_FD, 0, mapFd);
         return emit(0, null, null, 0, 0);
@@ -336,7 +485,7 @@ public final class Asm {
      *
      * @param dst the register
      * @param function a name given to {@link #function}
-     * @return this
+     * @return this builder
      */
     public Asm ldFunc(Reg dst, String function) {
         pending.add(new Pending(here(), function, Fixup.IMM));
@@ -346,22 +495,54 @@ public final class Asm {
 
     // ---------------------------------------------------------------- memory
 
-    /** {@code dst = *(size *)(src + off)}. @return this */
+    /**
+     * {@code dst = *(size *)(src + off)}.
+     *
+     * @param size the access width
+     * @param dst the destination register
+     * @param src the source register
+     * @param off the offset from the base register, in bytes
+     * @return this builder
+     */
     public Asm load(Size size, Reg dst, Reg src, int off) {
         return emit(LDX | MEM | size.bits, dst, src, off16(off), 0);
     }
 
-    /** {@code *(size *)(dst + off) = src}. @return this */
+    /**
+     * {@code *(size *)(dst + off) = src}.
+     *
+     * @param size the access width
+     * @param dst the destination register
+     * @param off the offset from the base register, in bytes
+     * @param src the source register
+     * @return this builder
+     */
     public Asm store(Size size, Reg dst, int off, Reg src) {
         return emit(STX | MEM | size.bits, dst, src, off16(off), 0);
     }
 
-    /** {@code *(size *)(dst + off) = imm}. @return this */
+    /**
+     * {@code *(size *)(dst + off) = imm}.
+     *
+     * @param size the access width
+     * @param dst the destination register
+     * @param off the offset from the base register, in bytes
+     * @param imm the immediate value
+     * @return this builder
+     */
     public Asm storeImm(Size size, Reg dst, int off, int imm) {
         return emit(ST | MEM | size.bits, dst, null, off16(off), imm);
     }
 
-    /** Atomic {@code *(size *)(dst + off) += src} (size W or DW). @return this */
+    /**
+     * Atomic {@code *(size *)(dst + off) += src} (size W or DW).
+     *
+     * @param size the access width
+     * @param dst the destination register
+     * @param off the offset from the base register, in bytes
+     * @param src the source register
+     * @return this builder
+     */
     public Asm atomicAdd(Size size, Reg dst, int off, Reg src) {
         if (size != Size.W && size != Size.DW) {
             throw new IllegalArgumentException("atomic add works on W or DW, not " + size);
@@ -373,7 +554,11 @@ public final class Asm {
      * Atomic fetch-and-add: {@code src = atomic_fetch_add((size *)(dst + off), src)} (size W or DW);
      * {@code src} receives the old value.
      *
-     * @return this
+     * @param size the access width
+     * @param dst the destination register
+     * @param off the offset from the base register, in bytes
+     * @param src the source register
+     * @return this builder
      */
     public Asm atomicFetchAdd(Size size, Reg dst, int off, Reg src) {
         if (size != Size.W && size != Size.DW) {
@@ -390,108 +575,278 @@ public final class Asm {
         return emit(JMP | op | (src == null ? K : X), dst, src, 0, imm);
     }
 
-    /** Unconditional jump. @return this */
+    // ---------------------------------------------------------------- lost-record counting
+
+    /**
+     * Reserve-or-count, the instruction-builder form of {@code include/jringbuf_lost.h}: reserves
+     * {@code size} bytes in {@code ring} ({@code bpf_ringbuf_reserve}); if the ring refuses, adds
+     * one to this CPU's entry of {@code lostCounter} (made by {@link BpfMap#createLostCounter}) and
+     * jumps to {@code refused}. Goes on with the record in {@code R0} otherwise. Like any helper
+     * call it clobbers {@code R1}-{@code R5}; it uses the 4 bytes at {@code R10 + stackSlot} for
+     * the counter's key.
+     *
+     * @param ring the RINGBUF map
+     * @param size the record's payload bytes
+     * @param lostCounter the ring's per-CPU lost counter
+     * @param stackSlot a free, 4-byte aligned stack offset (negative, e.g. -8)
+     * @param refused the label to jump to when the ring refused the record
+     * @return this builder
+     */
+    public Asm ringbufReserveOrCount(BpfMap ring, int size, BpfMap lostCounter, int stackSlot, String refused) {
+        if (stackSlot >= 0 || stackSlot < -512 || (stackSlot & 3) != 0) {
+            throw new IllegalArgumentException("stack slot " + stackSlot + " is not a 4-byte aligned offset in -512..-4");
+        }
+        String reserved = "ringbufReserveOrCount." + here();
+        return ldMap(Reg.R1, ring).mov(Reg.R2, size).mov(Reg.R3, 0).call(Helper.RINGBUF_RESERVE)
+                .jne(Reg.R0, 0, reserved)
+                .storeImm(Size.W, Reg.R10, stackSlot, 0)
+                .ldMap(Reg.R1, lostCounter).mov(Reg.R2, Reg.R10).add(Reg.R2, stackSlot)
+                .call(Helper.MAP_LOOKUP_ELEM)
+                .jeq(Reg.R0, 0, refused)
+                // Per-CPU entry: no other CPU writes it, so no atomic add is needed.
+                .load(Size.DW, Reg.R1, Reg.R0, 0).add(Reg.R1, 1).store(Size.DW, Reg.R0, 0, Reg.R1)
+                .ja(refused)
+                .label(reserved);
+    }
+
+    /**
+     * Unconditional jump.
+     *
+     * @param label the label to jump to
+     * @return this builder
+     */
     public Asm ja(String label) {
         return jump(JA, null, null, 0, label);
     }
 
-    /** {@code if dst == imm goto label}. @return this */
+    /**
+     * {@code if dst == imm goto label}.
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @param label the label to jump to
+     * @return this builder
+     */
     public Asm jeq(Reg dst, int imm, String label) {
         return jump(JEQ, dst, null, imm, label);
     }
 
-    /** {@code if dst == src goto label}. @return this */
+    /**
+     * {@code if dst == src goto label}.
+     *
+     * @param dst the destination register
+     * @param src the source register
+     * @param label the label to jump to
+     * @return this builder
+     */
     public Asm jeq(Reg dst, Reg src, String label) {
         return jump(JEQ, dst, src, 0, label);
     }
 
-    /** {@code if dst != imm goto label}. @return this */
+    /**
+     * {@code if dst != imm goto label}.
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @param label the label to jump to
+     * @return this builder
+     */
     public Asm jne(Reg dst, int imm, String label) {
         return jump(JNE, dst, null, imm, label);
     }
 
-    /** {@code if dst != src goto label}. @return this */
+    /**
+     * {@code if dst != src goto label}.
+     *
+     * @param dst the destination register
+     * @param src the source register
+     * @param label the label to jump to
+     * @return this builder
+     */
     public Asm jne(Reg dst, Reg src, String label) {
         return jump(JNE, dst, src, 0, label);
     }
 
-    /** {@code if dst > imm goto label} (unsigned). @return this */
+    /**
+     * {@code if dst > imm goto label} (unsigned).
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @param label the label to jump to
+     * @return this builder
+     */
     public Asm jgt(Reg dst, int imm, String label) {
         return jump(JGT, dst, null, imm, label);
     }
 
-    /** {@code if dst > src goto label} (unsigned). @return this */
+    /**
+     * {@code if dst > src goto label} (unsigned).
+     *
+     * @param dst the destination register
+     * @param src the source register
+     * @param label the label to jump to
+     * @return this builder
+     */
     public Asm jgt(Reg dst, Reg src, String label) {
         return jump(JGT, dst, src, 0, label);
     }
 
-    /** {@code if dst >= imm goto label} (unsigned). @return this */
+    /**
+     * {@code if dst >= imm goto label} (unsigned).
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @param label the label to jump to
+     * @return this builder
+     */
     public Asm jge(Reg dst, int imm, String label) {
         return jump(JGE, dst, null, imm, label);
     }
 
-    /** {@code if dst >= src goto label} (unsigned). @return this */
+    /**
+     * {@code if dst >= src goto label} (unsigned).
+     *
+     * @param dst the destination register
+     * @param src the source register
+     * @param label the label to jump to
+     * @return this builder
+     */
     public Asm jge(Reg dst, Reg src, String label) {
         return jump(JGE, dst, src, 0, label);
     }
 
-    /** {@code if dst < imm goto label} (unsigned). @return this */
+    /**
+     * {@code if dst < imm goto label} (unsigned).
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @param label the label to jump to
+     * @return this builder
+     */
     public Asm jlt(Reg dst, int imm, String label) {
         return jump(JLT, dst, null, imm, label);
     }
 
-    /** {@code if dst < src goto label} (unsigned). @return this */
+    /**
+     * {@code if dst < src goto label} (unsigned).
+     *
+     * @param dst the destination register
+     * @param src the source register
+     * @param label the label to jump to
+     * @return this builder
+     */
     public Asm jlt(Reg dst, Reg src, String label) {
         return jump(JLT, dst, src, 0, label);
     }
 
-    /** {@code if dst <= imm goto label} (unsigned). @return this */
+    /**
+     * {@code if dst <= imm goto label} (unsigned).
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @param label the label to jump to
+     * @return this builder
+     */
     public Asm jle(Reg dst, int imm, String label) {
         return jump(JLE, dst, null, imm, label);
     }
 
-    /** {@code if dst > imm goto label} (signed). @return this */
+    /**
+     * {@code if dst > imm goto label} (signed).
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @param label the label to jump to
+     * @return this builder
+     */
     public Asm jsgt(Reg dst, int imm, String label) {
         return jump(JSGT, dst, null, imm, label);
     }
 
-    /** {@code if dst >= imm goto label} (signed). @return this */
+    /**
+     * {@code if dst >= imm goto label} (signed).
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @param label the label to jump to
+     * @return this builder
+     */
     public Asm jsge(Reg dst, int imm, String label) {
         return jump(JSGE, dst, null, imm, label);
     }
 
-    /** {@code if dst < imm goto label} (signed). @return this */
+    /**
+     * {@code if dst < imm goto label} (signed).
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @param label the label to jump to
+     * @return this builder
+     */
     public Asm jslt(Reg dst, int imm, String label) {
         return jump(JSLT, dst, null, imm, label);
     }
 
-    /** {@code if dst <= imm goto label} (signed). @return this */
+    /**
+     * {@code if dst <= imm goto label} (signed).
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @param label the label to jump to
+     * @return this builder
+     */
     public Asm jsle(Reg dst, int imm, String label) {
         return jump(JSLE, dst, null, imm, label);
     }
 
-    /** {@code if dst & imm goto label}. @return this */
+    /**
+     * {@code if dst & imm goto label}.
+     *
+     * @param dst the destination register
+     * @param imm the immediate value
+     * @param label the label to jump to
+     * @return this builder
+     */
     public Asm jset(Reg dst, int imm, String label) {
         return jump(JSET, dst, null, imm, label);
     }
 
-    /** Calls a helper; arguments in R1–R5, result in R0. @return this */
+    /**
+     * Calls a helper; arguments in R1–R5, result in R0.
+     *
+     * @param helper the helper
+     * @return this builder
+     */
     public Asm call(Helper helper) {
         return emit(JMP | CALL, null, null, 0, helper.id());
     }
 
-    /** Calls a helper by number. @return this */
+    /**
+     * Calls a helper by number.
+     *
+     * @param helperId the helper's number (a {@code BPF_FUNC_*} value)
+     * @return this builder
+     */
     public Asm call(int helperId) {
         return emit(JMP | CALL, null, null, 0, helperId);
     }
 
-    /** Calls a subprogram of this program (see {@link #function}). @return this */
+    /**
+     * Calls a subprogram of this program (see {@link #function}).
+     *
+     * @param function the subprogram, defined with {@link #function}
+     * @return this builder
+     */
     public Asm callLocal(String function) {
         pending.add(new Pending(here(), function, Fixup.IMM));
         return emitRaw(JMP | CALL, 0, PSEUDO_CALL, 0, 0);
     }
 
-    /** Returns from the current function with R0. @return this */
+    /**
+     * Returns from the current function with R0.
+     *
+     * @return this builder
+     */
     public Asm exit() {
         return emit(JMP | EXIT, null, null, 0, 0);
     }

@@ -25,7 +25,8 @@ public final class BpfFs {
     public static final Path BPFFS = Path.of("/sys/fs/bpf");
 
     /**
-     * @return the tracefs root, mounting it at {@code /sys/kernel/tracing} if it is not mounted
+     * {@return the tracefs root, mounting it at {@code /sys/kernel/tracing} if it is not mounted}
+     *
      * @throws io.jringbuf.base.ErrnoException EPERM if it must be mounted and this process may not
      */
     public static synchronized Path tracefs() {
@@ -66,7 +67,11 @@ public final class BpfFs {
         Sys.check(Sys.rawUmount2(dir.toString(), 0), "umount " + dir);
     }
 
-    /** @return whether {@code dir} is the root of a mounted bpf file system */
+    /**
+     * {@return whether {@code dir} is the root of a mounted bpf file system}
+     *
+     * @param dir a directory
+     */
     public static boolean isBpffs(Path dir) {
         try {
             String target = dir.toRealPath().toString();

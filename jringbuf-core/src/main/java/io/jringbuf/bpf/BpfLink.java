@@ -16,7 +16,7 @@ public final class BpfLink implements AutoCloseable {
         this.description = description;
     }
 
-    /** @return the link (or perf event) file descriptor */
+    /** {@return the link (or perf event) file descriptor} */
     public int fd() {
         return fd;
     }

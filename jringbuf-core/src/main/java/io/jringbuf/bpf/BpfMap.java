@@ -114,6 +114,98 @@ public final class BpfMap implements AutoCloseable {
     }
 
     /**
+     * Creates the lost-record counter of a ring: a one-entry {@code BPF_MAP_TYPE_PERCPU_ARRAY} of
+     * {@code u64} named {@link #lostCounterName(String) RING_lost}, which BPF programs increment
+     * when the ring refuses a reservation (see {@code bpf/include/jringbuf_lost.h} and
+     * {@link Asm#ringbufReserveOrCount}), and which ring readers add up over the CPUs as the ring's
+     * lost count.
+     *
+     * @param ringName the ring map's name
+     * @return the counter map
+     */
+    public static BpfMap createLostCounter(String ringName) {
+        return create(MapType.PERCPU_ARRAY, lostCounterName(ringName), 4, 8, 1, 0);
+    }
+
+    /**
+     * The name of a ring's lost counter map: the ring's name with {@code _lost} appended, cut to
+     * the kernel's 15 characters the way clang's object names are cut (the suffix is kept).
+     *
+     * @param ringName the ring map's name
+     * @return the counter map's name
+     */
+    public static String lostCounterName(String ringName) {
+        String suffix = "_lost";
+        String base = ringName.length() + suffix.length() > 15 ? ringName.substring(0, 15 - suffix.length()) : ringName;
+        return base + suffix;
+    }
+
+    /**
+     * Adds up a per-CPU map's 8-byte values of one key over every possible CPU (a lost counter's
+     * total, for example).
+     *
+     * @param index the key (an array index)
+     * @return the sum
+     * @throws ErrnoException EINVAL if this is not a per-CPU map with 8-byte values, ENOENT if the
+     *     key is missing
+     */
+    public long sumPerCpuLong(int index) {
+        if ((info.type() != MapType.PERCPU_ARRAY.number() && info.type() != MapType.PERCPU_HASH.number())
+                || info.valueSize() != 8) {
+            throw new ErrnoException(Errno.EINVAL, "sum per CPU in map '" + info.name() + "': a "
+                    + info.typeName() + " map with " + info.valueSize() + "-byte values is not a per-CPU map of u64");
+        }
+        int cpus = possibleCpus();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
+            key.set(ValueLayout.JAVA_INT, 0, index);
+            // The kernel copies one 8-byte-aligned value per possible CPU.
+            MemorySegment values = arena.allocate(8L * cpus, 8);
+            if (!lookup(key, values)) {
+                throw new ErrnoException(Errno.ENOENT, "lookup index " + index + " in map '" + info.name() + "'");
+            }
+            long sum = 0;
+            for (int cpu = 0; cpu < cpus; cpu++) {
+                sum += values.get(ValueLayout.JAVA_LONG, 8L * cpu);
+            }
+            return sum;
+        }
+    }
+
+    /**
+     * {@return the bytes of one element's value as {@code lookup} and {@code update} exchange it:
+     * {@code valueSize}, or for a per-CPU map one 8-byte-aligned value per possible CPU}
+     */
+    public long valueBytes() {
+        int t = info.type();
+        boolean perCpu = t == MapType.PERCPU_ARRAY.number() || t == MapType.PERCPU_HASH.number()
+                || t == MapType.LRU_PERCPU_HASH.number();
+        return perCpu ? ((info.valueSize() + 7L) & ~7L) * possibleCpus() : info.valueSize();
+    }
+
+    /** The number of possible CPUs ({@code /sys/devices/system/cpu/possible}, e.g. "0-1"), read once. */
+    private static int possibleCpus() {
+        int n = possibleCpus;
+        if (n == 0) {
+            try {
+                String ranges = Files.readString(Path.of("/sys/devices/system/cpu/possible")).strip();
+                int count = 0;
+                for (String range : ranges.split(",")) {
+                    String[] ends = range.split("-");
+                    count += ends.length == 1 ? 1 : Integer.parseInt(ends[1]) - Integer.parseInt(ends[0]) + 1;
+                }
+                n = count;
+            } catch (java.io.IOException | NumberFormatException e) {
+                n = Runtime.getRuntime().availableProcessors();
+            }
+            possibleCpus = n;
+        }
+        return n;
+    }
+
+    private static volatile int possibleCpus;
+
+    /**
      * libbpf's ring-size adjustment: 0 stays 0, a page multiple that is a power of two stays,
      * anything else becomes the next larger page-size × 2^k.
      *
@@ -266,18 +358,18 @@ public final class BpfMap implements AutoCloseable {
 
     // ---------------------------------------------------------------- use
 
-    /** @return the file descriptor (valid until {@link #close()}) */
+    /** {@return the file descriptor (valid until {@link #close()})} */
     public int fd() {
         checkOpen("fd");
         return fd;
     }
 
-    /** @return the map's info as read when this object was made (type, id, sizes, name) */
+    /** {@return the map's info as read when this object was made (type, id, sizes, name)} */
     public MapInfo info() {
         return info;
     }
 
-    /** @return the map type, or null if this library does not name it */
+    /** {@return the map type, or null if this library does not name it} */
     public MapType type() {
         for (MapType t : MapType.values()) {
             if (t.number() == info.type()) {
@@ -319,13 +411,15 @@ public final class BpfMap implements AutoCloseable {
      * Reads an element ({@code BPF_MAP_LOOKUP_ELEM}).
      *
      * @param key the key bytes ({@code keySize})
-     * @param value receives the value ({@code valueSize} bytes)
+     * @param value receives the value ({@code valueSize} bytes; for a per-CPU map one
+     *     8-byte-aligned value per possible CPU, {@link #valueBytes()} in all)
      * @return false if there is no such key (ENOENT)
      */
     public boolean lookup(MemorySegment key, MemorySegment value) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment k = native_(arena, key);
-            MemorySegment v = arena.allocate(Math.max(1, info.valueSize()), 8);
+            // The kernel writes every CPU's value for a per-CPU map: the buffer must hold them all.
+            MemorySegment v = arena.allocate(Math.max(1, valueBytes()), 8);
             MemorySegment attr = BpfSys.attr(arena);
             attr.set(ValueLayout.JAVA_INT, 0, fd());
             attr.set(ValueLayout.JAVA_LONG, 8, k.address());
@@ -335,7 +429,7 @@ public final class BpfMap implements AutoCloseable {
                 return false;
             }
             Sys.check(r, "bpf(BPF_MAP_LOOKUP_ELEM) in map '" + info.name() + "'");
-            MemorySegment.copy(v, 0, value, 0, Math.min(value.byteSize(), info.valueSize()));
+            MemorySegment.copy(v, 0, value, 0, Math.min(value.byteSize(), valueBytes()));
             return true;
         }
     }
@@ -349,7 +443,9 @@ public final class BpfMap implements AutoCloseable {
     public void update(MemorySegment key, MemorySegment value) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment k = native_(arena, key);
-            MemorySegment v = native_(arena, value);
+            // The kernel reads valueBytes() (every CPU's value for a per-CPU map): never past the buffer.
+            MemorySegment v = arena.allocate(Math.max(1, valueBytes()), 8);
+            MemorySegment.copy(value, 0, v, 0, Math.min(value.byteSize(), valueBytes()));
             MemorySegment attr = BpfSys.attr(arena);
             attr.set(ValueLayout.JAVA_INT, 0, fd());
             attr.set(ValueLayout.JAVA_LONG, 8, k.address());

@@ -116,18 +116,22 @@ public final class BpfObject implements AutoCloseable {
         return spec;
     }
 
-    /** @return the object's name: the path it was opened from, or the name given to {@link #open(byte[], String)} */
+    /**
+     * {@return the object's name: the path it was opened from, or the name given to {@link
+     * #open(byte[], String)}}
+     */
     public String name() {
         return spec.name();
     }
 
-    /** @return the {@code license} section's text, empty if there is none */
+    /** {@return the {@code license} section's text, empty if there is none} */
     public String license() {
         return spec.license();
     }
 
     /**
-     * @return the object's BTF, with DATASEC sizes and variable offsets filled in
+     * {@return the object's BTF, with DATASEC sizes and variable offsets filled in}
+     *
      * @throws ErrnoException ENOENT if the object has no {@code .BTF} section (compiled without -g)
      */
     public Btf btf() {
@@ -137,22 +141,24 @@ public final class BpfObject implements AutoCloseable {
         return Btf.wrap(spec.btf());
     }
 
-    /** @return the maps in creation order: {@code .maps}, then global data, then {@code .kconfig} */
+    /** {@return the maps in creation order: {@code .maps}, then global data, then {@code .kconfig}} */
     public List<BpfObjectMap> maps() {
         return List.copyOf(maps.values());
     }
 
-    /** @return the programs in section order */
+    /** {@return the programs in section order} */
     public List<BpfObjectProgram> programs() {
         return List.copyOf(programs.values());
     }
 
-    /** @return the global variables of every data section */
+    /** {@return the global variables of every data section} */
     public List<BpfVariable> variables() {
         return List.copyOf(variables.values());
     }
 
     /**
+     * The definition of a map of the object, by name.
+     *
      * @param name a map's name
      * @return its definition (editable before load)
      * @throws ErrnoException ENOENT naming the maps there are
@@ -177,6 +183,22 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /**
+     * The lost-record counter of a ring of a loaded object, if the object declares one: the map
+     * named {@link BpfMap#lostCounterName(String) RING_lost} (a per-CPU array of u64, as
+     * {@code jringbuf_lost.h} declares it).
+     *
+     * @param ringName the ring map's name
+     * @return the counter map, or empty if the object has none for this ring
+     * @throws ErrnoException EINVAL before {@link #load()}
+     */
+    public java.util.Optional<BpfMap> lostCounter(String ringName) {
+        BpfObjectMap m = maps.get(BpfMap.lostCounterName(ringName));
+        return m == null ? java.util.Optional.empty() : java.util.Optional.of(m.map());
+    }
+
+    /**
+     * A program of the object, by its function's name.
+     *
      * @param name a program's (function's) name
      * @return the program
      * @throws ErrnoException ENOENT naming the programs there are
@@ -191,6 +213,8 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /**
+     * A global variable of the object, by name.
+     *
      * @param name a global variable's name
      * @return the variable
      * @throws ErrnoException ENOENT naming the variables there are

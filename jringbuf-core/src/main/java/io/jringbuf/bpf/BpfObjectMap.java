@@ -33,63 +33,63 @@ public final class BpfObjectMap {
         this.map = map;
     }
 
-    /** @return the map's name: the variable's name for {@code .maps}, the section name for data */
+    /** {@return the map's name: the variable's name for {@code .maps}, the section name for data} */
     public String name() {
         return def.name;
     }
 
-    /** @return the map type number ({@link MapType#number()}) */
+    /** {@return the map type number ({@link MapType#number()})} */
     public int type() {
         return def.type;
     }
 
-    /** @return the type's name, for example {@code "RINGBUF"} */
+    /** {@return the type's name, for example {@code "RINGBUF"}} */
     public String typeName() {
         return MapType.nameOf(def.type);
     }
 
-    /** @return the key size in bytes */
+    /** {@return the key size in bytes} */
     public int keySize() {
         return def.keySize;
     }
 
-    /** @return the value size in bytes */
+    /** {@return the value size in bytes} */
     public int valueSize() {
         return def.valueSize;
     }
 
-    /** @return {@code max_entries} (for rings: the data size, rounded as libbpf rounds it) */
+    /** {@return {@code max_entries} (for rings: the data size, rounded as libbpf rounds it)} */
     public long maxEntries() {
         return def.maxEntries;
     }
 
     /**
-     * @return the key's type id in the object's BTF ({@link BpfObject#btf()}), 0 if the definition
-     *     gave only a size
+     * {@return the key's type id in the object's BTF ({@link BpfObject#btf()}), 0 if the definition
+     * gave only a size}
      */
     public int btfKeyTypeId() {
         return def.btfKeyType;
     }
 
     /**
-     * @return the value's type id in the object's BTF: the {@code __type(value, T)} type, or the
-     *     DATASEC of a global data section; 0 if the definition gave only a size
+     * {@return the value's type id in the object's BTF: the {@code __type(value, T)} type, or the
+     * DATASEC of a global data section; 0 if the definition gave only a size}
      */
     public int btfValueTypeId() {
         return def.btfValueType;
     }
 
-    /** @return the map flags */
+    /** {@return the map flags} */
     public int flags() {
         return def.flags;
     }
 
-    /** @return whether it is pinned by name ({@code LIBBPF_PIN_BY_NAME}) under the object's pin root */
+    /** {@return whether it is pinned by name ({@code LIBBPF_PIN_BY_NAME}) under the object's pin root} */
     public boolean pinnedByName() {
         return def.pinning == 1;
     }
 
-    /** @return whether it holds a global data section or the kconfig values (not a {@code .maps} map) */
+    /** {@return whether it holds a global data section or the kconfig values (not a {@code .maps} map)} */
     public boolean globalData() {
         return def.kind != ObjectSpec.MapKind.BTF;
     }
@@ -118,7 +118,8 @@ public final class BpfObjectMap {
     }
 
     /**
-     * @return the kernel map
+     * {@return the kernel map}
+     *
      * @throws ErrnoException EINVAL before {@link BpfObject#load()}, EBADF after close
      */
     public BpfMap map() {

@@ -38,27 +38,27 @@ public final class BpfObjectProgram {
         this.program = program;
     }
 
-    /** @return the function's name */
+    /** {@return the function's name} */
     public String name() {
         return spec.name;
     }
 
-    /** @return the section name without a leading {@code ?} */
+    /** {@return the section name without a leading {@code ?}} */
     public String section() {
         return spec.section;
     }
 
-    /** @return the program type the section implies, or null for a section libbpf does not know */
+    /** {@return the program type the section implies, or null for a section libbpf does not know} */
     public ProgType type() {
         return spec.def == null ? null : ProgType.of(spec.def.progType());
     }
 
-    /** @return {@code expected_attach_type} (the kernel's {@code enum bpf_attach_type}) */
+    /** {@return {@code expected_attach_type} (the kernel's {@code enum bpf_attach_type})} */
     public int expectedAttachType() {
         return spec.def == null ? 0 : spec.def.attachType();
     }
 
-    /** @return whether {@link BpfObject#load()} loads this program */
+    /** {@return whether {@link BpfObject#load()} loads this program} */
     public boolean autoload() {
         return spec.autoload;
     }
@@ -77,8 +77,8 @@ public final class BpfObjectProgram {
     }
 
     /**
-     * @return the attach target: the part of the section name after its kind
-     *     ({@code "syscalls/sys_enter_openat"}), or what {@link #setAttachTarget} set
+     * {@return the attach target: the part of the section name after its kind ({@code
+     * "syscalls/sys_enter_openat"}), or what {@link #setAttachTarget} set}
      */
     public String attachTarget() {
         return spec.attachTarget;
@@ -103,7 +103,8 @@ public final class BpfObjectProgram {
     }
 
     /**
-     * @return the loaded program
+     * {@return the loaded program}
+     *
      * @throws ErrnoException EINVAL before load or if it was not loaded (autoload off)
      */
     public BpfProgram program() {
@@ -115,7 +116,7 @@ public final class BpfObjectProgram {
         return program;
     }
 
-    /** @return whether {@link #attach()} knows where this program goes (its kind and target) */
+    /** {@return whether {@link #attach()} knows where this program goes (its kind and target)} */
     public boolean attachable() {
         if (spec.def == null) {
             return false;

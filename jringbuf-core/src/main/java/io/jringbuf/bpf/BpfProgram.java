@@ -88,26 +88,46 @@ public final class BpfProgram implements AutoCloseable {
             }
         }
 
-        /** @param name the program name (shown by bpftool). @return this */
+        /**
+         * Sets the program name (shown by bpftool).
+         *
+         * @param name the program name
+         * @return this builder
+         */
         public Builder name(String name) {
             BpfMap.checkName(name);
             this.name = name;
             return this;
         }
 
-        /** @param license the license string (default "GPL"). @return this */
+        /**
+         * Sets the license string (default "GPL").
+         *
+         * @param license the license
+         * @return this builder
+         */
         public Builder license(String license) {
             this.license = Objects.requireNonNull(license, "license");
             return this;
         }
 
-        /** @param flags {@code prog_flags}, for example {@link #F_SLEEPABLE}. @return this */
+        /**
+         * Sets {@code prog_flags}, for example {@link #F_SLEEPABLE}.
+         *
+         * @param flags the flags
+         * @return this builder
+         */
         public Builder flags(int flags) {
             this.flags = flags;
             return this;
         }
 
-        /** @param attachType {@code expected_attach_type}. @return this */
+        /**
+         * Sets {@code expected_attach_type}.
+         *
+         * @param attachType the attach type number
+         * @return this builder
+         */
         public Builder expectedAttachType(int attachType) {
             this.expectedAttachType = attachType;
             return this;
@@ -146,7 +166,7 @@ public final class BpfProgram implements AutoCloseable {
         }
     }
 
-    /** @return the program's file descriptor */
+    /** {@return the program's file descriptor} */
     public int fd() {
         if (closed) {
             throw new ErrnoException(Errno.EBADF, "use of closed program '" + name + "'");
@@ -154,12 +174,12 @@ public final class BpfProgram implements AutoCloseable {
         return fd;
     }
 
-    /** @return the program name given at load (or read back by {@link #openPinned}) */
+    /** {@return the program name given at load (or read back by {@link #openPinned})} */
     public String name() {
         return name;
     }
 
-    /** @return the program type */
+    /** {@return the program type} */
     public ProgType type() {
         return type;
     }

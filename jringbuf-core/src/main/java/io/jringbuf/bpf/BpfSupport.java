@@ -17,8 +17,8 @@ public final class BpfSupport {
     private static volatile boolean probed;
 
     /**
-     * @return null if maps can be created and programs loaded here; otherwise the kernel's refusal
-     *     in one line, for example {@code "EPERM (1): bpf(BPF_MAP_CREATE) ARRAY 'probe' ..."}
+     * {@return null if maps can be created and programs loaded here; otherwise the kernel's refusal
+     * in one line, for example {@code "EPERM (1): bpf(BPF_MAP_CREATE) ARRAY 'probe' ..."}}
      */
     public static String refusal() {
         if (!probed) {
@@ -32,7 +32,7 @@ public final class BpfSupport {
         return refusal;
     }
 
-    /** @return true if {@link #refusal()} is null */
+    /** {@return true if {@link #refusal()} is null} */
     public static boolean available() {
         return refusal() == null;
     }

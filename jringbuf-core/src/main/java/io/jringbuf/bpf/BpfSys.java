@@ -29,7 +29,7 @@ final class BpfSys {
     /** {@code sizeof(union bpf_attr)} in the 6.1 headers; newer kernels accept it. */
     static final int ATTR_SIZE = 144;
 
-    /** @return a zeroed attribute block from {@code arena} */
+    /** {@return a zeroed attribute block from {@code arena}} */
     static MemorySegment attr(Arena arena) {
         return arena.allocate(ATTR_SIZE, 8);
     }

@@ -36,40 +36,40 @@ public final class BpfVariable {
         this.section = section;
     }
 
-    /** @return the variable's name */
+    /** {@return the variable's name} */
     public String name() {
         return var.name();
     }
 
-    /** @return the section it lives in, for example {@code ".rodata"} */
+    /** {@return the section it lives in, for example {@code ".rodata"}} */
     public String section() {
         return var.section();
     }
 
-    /** @return its offset in the section */
+    /** {@return its offset in the section} */
     public long offset() {
         return var.offset();
     }
 
-    /** @return its size in bytes */
+    /** {@return its size in bytes} */
     public long size() {
         return var.size();
     }
 
-    /** @return its type id in the object's BTF ({@link BpfObject#btf()}), 0 if it has none */
+    /** {@return its type id in the object's BTF ({@link BpfObject#btf()}), 0 if it has none} */
     public int typeId() {
         return var.btfType();
     }
 
     /**
-     * @return its type from the object's BTF ({@link BtfType.Void} if it has none), for example to
-     *     build a memory layout of a struct variable
+     * {@return its type from the object's BTF ({@link BtfType.Void} if it has none), for example to
+     * build a memory layout of a struct variable}
      */
     public BtfType type() {
         return var.btfType() == 0 || object.spec().btf() == null ? new BtfType.Void() : object.btf().type(var.btfType());
     }
 
-    /** @return whether it is in a read-only section ({@code .rodata*}), writable only before load */
+    /** {@return whether it is in a read-only section ({@code .rodata*}), writable only before load} */
     public boolean readOnly() {
         return section.readOnly();
     }
@@ -173,7 +173,8 @@ public final class BpfVariable {
     // ---------------------------------------------------------------- integers, bool, enums
 
     /**
-     * @return the value of an integer, bool or enum variable (sign-extended if signed)
+     * {@return the value of an integer, bool or enum variable (sign-extended if signed)}
+     *
      * @throws ErrnoException EINVAL if the variable is not an integer, bool or enum
      */
     public long getLong() {
@@ -206,7 +207,8 @@ public final class BpfVariable {
     }
 
     /**
-     * @return the value of a {@code bool} variable
+     * {@return the value of a {@code bool} variable}
+     *
      * @throws ErrnoException EINVAL if the variable is not a bool
      */
     public boolean getBoolean() {
@@ -258,7 +260,8 @@ public final class BpfVariable {
     }
 
     /**
-     * @return the enumerator name of an enum variable's value, or its number if none matches
+     * {@return the enumerator name of an enum variable's value, or its number if none matches}
+     *
      * @throws ErrnoException EINVAL if the variable is not an enum
      */
     public String getEnum() {
@@ -291,7 +294,8 @@ public final class BpfVariable {
     }
 
     /**
-     * @return a {@code char} array variable's text up to its first NUL (UTF-8)
+     * {@return a {@code char} array variable's text up to its first NUL (UTF-8)}
+     *
      * @throws ErrnoException EINVAL if the variable is not an array of 1-byte integers
      */
     public String getString() {
@@ -329,7 +333,8 @@ public final class BpfVariable {
     }
 
     /**
-     * @return the elements of an array-of-integers variable (sign-extended if signed)
+     * {@return the elements of an array-of-integers variable (sign-extended if signed)}
+     *
      * @throws ErrnoException EINVAL if the variable is not an array of integers or enums
      */
     public long[] getLongs() {
@@ -453,7 +458,7 @@ public final class BpfVariable {
 
     // ---------------------------------------------------------------- bytes
 
-    /** @return a copy of the variable's bytes */
+    /** {@return a copy of the variable's bytes} */
     public byte[] getBytes() {
         return access(() -> storage(false).toArray(ValueLayout.JAVA_BYTE));
     }

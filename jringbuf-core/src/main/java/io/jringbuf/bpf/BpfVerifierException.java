@@ -11,11 +11,16 @@ import io.jringbuf.base.ErrnoException;
  */
 public final class BpfVerifierException extends ErrnoException {
     private static final long serialVersionUID = 1L;
+    /** The kernel's verifier log. */
     private final String log;
+    /** The rejected program's name. */
     private final String program;
+    /** The source line the log points at, or empty. */
     private final String sourceLine;
 
     /**
+     * A refused load without a program name or source line.
+     *
      * @param errno the errno of the failed load
      * @param operation what was attempted
      * @param log the kernel's log, possibly empty
@@ -25,6 +30,8 @@ public final class BpfVerifierException extends ErrnoException {
     }
 
     /**
+     * A refused load of a named program.
+     *
      * @param errno the errno of the failed load
      * @param operation what was attempted
      * @param log the kernel's log, possibly empty
@@ -38,20 +45,21 @@ public final class BpfVerifierException extends ErrnoException {
         this.sourceLine = sourceLine;
     }
 
-    /** @return the rejected program's name, empty if the failure was not a program's */
+    /** {@return the rejected program's name, empty if the failure was not a program's} */
     public String program() {
         return program;
     }
 
     /**
-     * @return the source line the verifier log points at, from the program's BTF line_info, as
-     *     {@code file:line: source text}; empty if the log names no instruction or there is no line_info
+     * {@return the source line the verifier log points at, from the program's BTF line_info, as
+     * {@code file:line: source text}; empty if the log names no instruction or there is no
+     * line_info}
      */
     public String sourceLine() {
         return sourceLine;
     }
 
-    /** @return the full verifier log ({@code log_level 1}), empty if the kernel gave none */
+    /** {@return the full verifier log ({@code log_level 1}), empty if the kernel gave none} */
     public String log() {
         return log;
     }

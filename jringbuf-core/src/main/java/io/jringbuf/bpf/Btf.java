@@ -63,19 +63,22 @@ public final class Btf {
     }
 
     /**
-     * @return the running kernel's types, read once from {@code /sys/kernel/btf/vmlinux}
+     * {@return the running kernel's types, read once from {@code /sys/kernel/btf/vmlinux}}
+     *
      * @throws ErrnoException ENOENT if the kernel has no BTF
      */
     public static Btf vmlinux() {
         return new Btf(KernelBtf.vmlinux());
     }
 
-    /** @return the number of type ids, {@code void} (id 0) included */
+    /** {@return the number of type ids, {@code void} (id 0) included} */
     public int count() {
         return data.count();
     }
 
     /**
+     * A type by id.
+     *
      * @param id a type id
      * @return the type
      * @throws ErrnoException ENOEXEC if there is no such id or the type is malformed
@@ -99,6 +102,8 @@ public final class Btf {
     }
 
     /**
+     * Resolves a type through its qualifiers and typedefs.
+     *
      * @param id a type id
      * @return the id after skipping typedefs, const, volatile, restrict and type tags
      */
@@ -107,6 +112,8 @@ public final class Btf {
     }
 
     /**
+     * The size of a type.
+     *
      * @param id a type id
      * @return its size in bytes, as C's {@code sizeof}
      * @throws ErrnoException EINVAL for types without a size (void, functions, forward declarations)
@@ -116,6 +123,8 @@ public final class Btf {
     }
 
     /**
+     * Describes a type in a few words, for messages.
+     *
      * @param id a type id
      * @return a short description, for example {@code "STRUCT 'event'"}
      */
@@ -123,7 +132,7 @@ public final class Btf {
         return data.describe(id);
     }
 
-    /** @return a copy of the encoded blob */
+    /** {@return a copy of the encoded blob} */
     public byte[] toBytes() {
         return data.bytes().clone();
     }
@@ -297,12 +306,12 @@ public final class Btf {
             return add(new BtfType.Func(name, proto, linkage));
         }
 
-        /** @return the blob: header (24 bytes), types, strings */
+        /** {@return the blob: header (24 bytes), types, strings} */
         public byte[] build() {
             return writer.build();
         }
 
-        /** @return the types added so far, as a {@link Btf} */
+        /** {@return the types added so far, as a {@link Btf}} */
         public Btf toBtf() {
             return new Btf(BtfData.parse(writer.build(), "built BTF"));
         }

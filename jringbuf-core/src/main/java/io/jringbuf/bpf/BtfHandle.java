@@ -56,7 +56,7 @@ public final class BtfHandle implements AutoCloseable {
         }
     }
 
-    /** @return the file descriptor */
+    /** {@return the file descriptor} */
     public int fd() {
         if (closed) {
             throw new ErrnoException(Errno.EBADF, "use of closed BTF object");

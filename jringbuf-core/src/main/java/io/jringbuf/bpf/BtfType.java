@@ -11,7 +11,7 @@ import java.util.List;
  * {@link Void}. The records are immutable values; their kinds follow {@code include/uapi/linux/btf.h}.
  */
 public sealed interface BtfType {
-    /** @return the type's name, empty for anonymous types */
+    /** {@return the type's name, empty for anonymous types} */
     String name();
 
     /** {@code void}: type id 0. */

@@ -61,7 +61,7 @@ public enum Helper {
         this.id = id;
     }
 
-    /** @return the helper's number */
+    /** {@return the helper's number} */
     public int id() {
         return id;
     }

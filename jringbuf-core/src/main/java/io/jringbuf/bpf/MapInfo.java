@@ -15,7 +15,7 @@ package io.jringbuf.bpf;
  * @param name the map's name (up to 15 characters)
  */
 public record MapInfo(int type, int id, int keySize, int valueSize, long maxEntries, int flags, String name) {
-    /** @return the type's name, for example {@code "RINGBUF"} */
+    /** {@return the type's name, for example {@code "RINGBUF"}} */
     public String typeName() {
         return MapType.nameOf(type);
     }

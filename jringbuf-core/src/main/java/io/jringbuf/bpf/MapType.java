@@ -46,12 +46,14 @@ public enum MapType {
         this.number = number;
     }
 
-    /** @return the kernel's number for this type */
+    /** {@return the kernel's number for this type} */
     public int number() {
         return number;
     }
 
     /**
+     * The name of a map type number.
+     *
      * @param number a kernel map type number
      * @return its name if this enum knows it, else {@code "type N"}
      */

@@ -35,7 +35,7 @@ final class ObjectLoader {
         this.pinRoot = pinRoot;
     }
 
-    /** @return the object's BTF fd, or -1 if it has no BTF */
+    /** {@return the object's BTF fd, or -1 if it has no BTF} */
     int loadBtf() {
         if (spec.btf() == null) {
             return -1;

@@ -31,7 +31,7 @@ final class ObjectResources {
         links.add(link);
     }
 
-    /** @return the arena that unmaps the global data sections when released */
+    /** {@return the arena that unmaps the global data sections when released} */
     Arena mappings() {
         return mappings;
     }
@@ -40,7 +40,7 @@ final class ObjectResources {
         mapped.put(section, segment);
     }
 
-    /** @return the mapping of a global data section (published by the object's volatile state) */
+    /** {@return the mapping of a global data section (published by the object's volatile state)} */
     MemorySegment mapping(String section) {
         return mapped.get(section);
     }

@@ -82,12 +82,14 @@ public enum ProgType {
         this.number = number;
     }
 
-    /** @return the kernel's number for this type */
+    /** {@return the kernel's number for this type} */
     public int number() {
         return number;
     }
 
     /**
+     * The program type of a kernel number.
+     *
      * @param number a kernel program type number
      * @return the type, or null if this enum does not name it
      */

@@ -33,23 +33,23 @@ public record Program(byte[] code, List<Function> functions) {
         functions = List.copyOf(functions);
     }
 
-    /** @return a copy of the encoded instructions */
+    /** {@return a copy of the encoded instructions} */
     @Override
     public byte[] code() {
         return code.clone();
     }
 
-    /** @return the number of instruction slots (a 64-bit immediate load takes two) */
+    /** {@return the number of instruction slots (a 64-bit immediate load takes two)} */
     public int slots() {
         return code.length / 8;
     }
 
-    /** @return true if the program has subprograms (and then needs BTF {@code func_info} to load) */
+    /** {@return true if the program has subprograms (and then needs BTF {@code func_info} to load)} */
     public boolean hasSubprograms() {
         return functions.size() > 1;
     }
 
-    /** @return one line per slot: index and the 8 bytes in hex, for comparing with bpftool */
+    /** {@return one line per slot: index and the 8 bytes in hex, for comparing with bpftool} */
     public String dump() {
         StringBuilder sb = new StringBuilder();
         ByteBuffer bb = ByteBuffer.wrap(code).order(ByteOrder.LITTLE_ENDIAN);

@@ -193,7 +193,7 @@ public final class Consumer {
         try {
             settle();
             return consumeLoop(handler, n);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "consume");
         }
     }
@@ -220,7 +220,7 @@ public final class Consumer {
                 holding = true;
             }
             return holdingLoop(handler, n);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "consume");
         }
     }
@@ -243,7 +243,7 @@ public final class Consumer {
         try {
             // Release: pairs with the producers' acquire loads of consumer_pos.
             LONG.setRelease(consumerPage, 0L, heldPosition);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "settle");
         }
         VarHandle.fullFence(); // missed-wakeup fence: publish consumer_pos before any later producer_pos load
@@ -285,7 +285,7 @@ public final class Consumer {
                 reading = true;
             }
             return readLoop(handler, n);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "read");
         }
     }
@@ -306,7 +306,7 @@ public final class Consumer {
                 return c > 0 ? c : -1;
             }, () -> hasUncommitted() || idleCheck.shouldRetry());
             return got > 0 ? (int) got : 0;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "poll");
         }
     }
@@ -355,7 +355,7 @@ public final class Consumer {
             LONG.setRelease(consumerPage, 0L, position);
             VarHandle.fullFence(); // missed-wakeup fence: publish consumer_pos before any later producer_pos load
             spaceNotifier.wakeUp();
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "commit");
         }
     }
@@ -427,7 +427,7 @@ public final class Consumer {
                 return c > 0 ? c : -1;
             }, idleCheck);
             return got > 0 ? (int) got : 0;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "poll");
         }
     }
@@ -446,12 +446,20 @@ public final class Consumer {
 
     /** {@return {@code consumer_pos}, acquire-loaded} */
     public long consumerPosition() {
-        return (long) LONG.getAcquire(consumerPage, 0L);
+        try {
+            return (long) LONG.getAcquire(consumerPage, 0L);
+        } catch (IllegalStateException | InternalError e) {
+            throw Closed.translate(e, data, "read consumer_pos");
+        }
     }
 
     /** {@return {@code producer_pos}, acquire-loaded} */
     public long producerPosition() {
-        return (long) LONG.getAcquire(producerPage, 0L);
+        try {
+            return (long) LONG.getAcquire(producerPage, 0L);
+        } catch (IllegalStateException | InternalError e) {
+            throw Closed.translate(e, data, "read producer_pos");
+        }
     }
 
     /**
@@ -462,6 +470,22 @@ public final class Consumer {
         // Consumer first: a producer_pos loaded later is never older than it.
         long cons = consumerPosition();
         return producerPosition() - cons;
+    }
+
+    /**
+     * {@link #availableBytes()} as the first step of {@code operation}: a failure names it.
+     *
+     * @param operation the caller's operation, for the error message
+     * @return unconsumed bytes, a racy snapshot
+     */
+    public long availableBytes(String operation) {
+        try {
+            // Acquire loads, consumer first: pair with the release stores of the positions.
+            long cons = (long) LONG.getAcquire(consumerPage, 0L);
+            return (long) LONG.getAcquire(producerPage, 0L) - cons;
+        } catch (IllegalStateException | InternalError e) {
+            throw Closed.translate(e, data, operation);
+        }
     }
 
     /** {@return whether the ring's memory is still mapped} */
@@ -497,17 +521,15 @@ public final class Consumer {
      * of the last record passed ({@link #holdAt}) once per pass, after every eighth of the ring
      * within a pass, and at every exit, in both commit modes; BUSY records of dead producers are
      * left to the ordinary loop. Not per record: the kernel's producer loads consumer_pos at every
-     * reservation and commit, and a store per record moved that cache line to the consumer's CPU
-     * every time (K2 busy poll, per record against per pass, three interleaved pairs: 64 B
-     * 7.7-8.7 against 9.2-10.1 M records/s, 256 B 7.1-9.8 against 10.3-11.1, 2026-11-26). Its own
-     * plain loop, not the specialised template: a spinning consumer takes a few records per call, and
-     * the template's per-record and batch loops stay exactly as fast as without it (a holding
-     * variant of the template cost them 4-11 % at 8 B, K1 A/B, through the extra values the JIT
-     * keeps alive).
+     * reservation and commit, and a store per record moves that cache line to the consumer's CPU
+     * every time (measured slower: bench/KERNEL-NOTES.md, "K2: a busy poll that holds consumer_pos
+     * back"). Its own plain loop, not the specialised template: a spinning consumer takes a few
+     * records per call, and a holding variant of the template slowed the template's other loops
+     * (same notes).
      */
     private int holdingLoop(RecordHandler handler, int n) {
         final MemorySegment data = this.data;
-                final long start = heldPosition;
+        final long start = heldPosition;
         long cons = start;
         long last = start; // the start of the last record passed
         int count = 0;

@@ -160,7 +160,7 @@ public final class UserProducer {
         long recordSize = checkLength(length);
         try {
             return tryReserve(length, recordSize);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "reserve");
         }
     }
@@ -180,7 +180,7 @@ public final class UserProducer {
                 return offset;
             }
             return Blocking.await(spaceWaiter, nanos, () -> tryReserve(length, recordSize), idleCheck);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "reserve");
         }
     }
@@ -227,18 +227,26 @@ public final class UserProducer {
 
     /** {@return free bytes now (a snapshot: a drain may free more at any time)} */
     public long freeBytes() {
-        long cons = (long) LONG.getAcquire(consumerPage, 0L);
-        return size - ((long) LONG.getAcquire(producerPage, 0L) - cons);
+        long cons = consumerPosition();
+        return size - (producerPosition() - cons);
     }
 
     /** {@return {@code consumer_pos}, acquire-loaded} */
     public long consumerPosition() {
-        return (long) LONG.getAcquire(consumerPage, 0L);
+        try {
+            return (long) LONG.getAcquire(consumerPage, 0L);
+        } catch (IllegalStateException | InternalError e) {
+            throw Closed.translate(e, data, "read consumer_pos");
+        }
     }
 
     /** {@return {@code producer_pos}, acquire-loaded} */
     public long producerPosition() {
-        return (long) LONG.getAcquire(producerPage, 0L);
+        try {
+            return (long) LONG.getAcquire(producerPage, 0L);
+        } catch (IllegalStateException | InternalError e) {
+            throw Closed.translate(e, data, "read producer_pos");
+        }
     }
 
     /** {@return the data area (both copies): write samples at the offsets {@link #reserve} returns} */
@@ -306,7 +314,7 @@ public final class UserProducer {
             } else {
                 generic.commit(this, offset, flags, discard, operation);
             }
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, operation);
         }
     }

@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.internal.format.MappedAtomics;
 import io.jringbuf.internal.format.RingLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -157,7 +158,7 @@ final class UserProducerOpsTemplate implements UserProducer.Ops {
         // (pairs with the drainer's acquire load of the header), and the header store is
         // ordered before the loads below that decide the wakeup (StoreLoad: pairs with the
         // drainer's fence between registering as a waiter and re-reading the header).
-        INT.getAndSet(data(), headerOffset, committed);
+        MappedAtomics.getAndSetInt(data(), headerOffset, committed);
         if (force) {
             producer.dataNotifier.wakeUp();
         } else if (producer.dataNotifier.mayHaveWaiters()) {
