@@ -148,22 +148,38 @@ public final class BtfLayout {
         return new BtfLayout(d, r, layout, json);
     }
 
-    /** @return the struct's tag, empty for an anonymous struct */
+    /**
+     * The struct's tag.
+     *
+     * @return the tag, empty for an anonymous struct
+     */
     public String name() {
         return name;
     }
 
-    /** @return its type id in its {@link Btf} */
+    /**
+     * The struct's type id.
+     *
+     * @return its id in its {@link Btf}
+     */
     public int typeId() {
         return typeId;
     }
 
-    /** @return {@code sizeof} the struct */
+    /**
+     * The struct's size.
+     *
+     * @return {@code sizeof} the struct, in bytes
+     */
     public long size() {
         return layout.byteSize();
     }
 
-    /** @return the layout (named after the struct) */
+    /**
+     * The struct's memory layout.
+     *
+     * @return the layout, named after the struct
+     */
     public StructLayout layout() {
         return layout;
     }
