@@ -67,8 +67,10 @@ final class RecordLoop {
                 progress.done();
                 if (format == RecordPrinter.Format.none) {
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    io.err().printf("%s: %d records, %d bytes, %.3f s, %.0f records/s%n", command, printer.records,
-                            printer.bytes, seconds, printer.records / Math.max(seconds, 1e-9));
+                    long lost = source.statistics().lost();
+                    io.err().printf("%s: %d records, %d bytes, %.3f s, %.0f records/s%s%n", command, printer.records,
+                            printer.bytes, seconds, printer.records / Math.max(seconds, 1e-9),
+                            lost > 0 ? ", " + lost + " lost" : "");
                     io.err().flush();
                 }
                 try {

@@ -3,6 +3,7 @@
  */
 package io.jringbuf.cli;
 
+import io.jringbuf.CommitMode;
 import io.jringbuf.KernelRingReader;
 import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
@@ -108,7 +109,8 @@ final class RunCommand implements Callable<Integer> {
             obj.attachAll();
             long limit = count == null ? Long.MAX_VALUE : count;
             RecordPrinter printer = new RecordPrinter(new BufferedOutputStream(io.out(), 1 << 16), f, layout, limit);
-            try (KernelRingReader reader = KernelRingReader.open(obj.map(ringName))) {
+            // By object and name: a RING_lost counter in the object (include/jringbuf_lost.h) counts refusals.
+            try (KernelRingReader reader = KernelRingReader.open(obj, ringName, CommitMode.PER_RECORD)) {
                 current.set(reader);
                 RecordLoop.run(io, "run", reader, printer, f, count, timeout, stop, () -> {
                     current.set(null);
