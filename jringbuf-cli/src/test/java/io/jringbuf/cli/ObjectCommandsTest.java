@@ -175,6 +175,10 @@ class ObjectCommandsTest {
                 new Case(1, "map 'counts' is a HASH map, not a RINGBUF map", "run",
                         BpfFixtures.object("maps").toString(), "--ring", "counts"),
                 new Case(1, "no RINGBUF map", "run", BpfFixtures.object("globals").toString()),
+                new Case(2, "has 2 RINGBUF maps [first, second]: choose one with --ring MAP", "run",
+                        BpfFixtures.object("two_rings").toString()),
+                new Case(1, "timeout after 100ms: 0 of 1 records received", "run", BpfFixtures.object("two_rings").toString(),
+                        "--ring", "second", "--count", "1", "--timeout", "100ms"),
                 new Case(2, "--format json needs --type", "run", o, "--format", "json"),
                 new Case(2, "is not NAME=VALUE", "run", o, "--set", "parent_tgid"),
                 new Case(2, "--count must be at least 1", "run", o, "--count", "0"));
