@@ -29,12 +29,15 @@ import java.util.concurrent.TimeUnit;
 import static io.jringbuf.bpf.Reg.*;
 
 /**
- * The demo on the kernel: two BPF programs built with {@link Asm}, no clang or libbpf.
+ * The demo on the kernel, without clang or libbpf at run time.
  * <ol>
- *   <li><b>execsnoop</b>: a raw tracepoint program on {@code sys_enter} reports every
- *       {@code execve} on the machine (pid, comm, filename) into a RINGBUF; Java prints them live,
- *       adding the parent pid from {@code /proc}. The demo starts {@code /bin/true} now and then
- *       so that there is something to see on a quiet machine.</li>
+ *   <li><b>execsnoop</b>: the clang-built {@code examples/execsnoop/execsnoop.bpf.o} (in the jar),
+ *       loaded by jringbuf's object loader ({@link ObjectExecsnoop}), reports every {@code execve}
+ *       on the machine (pid, parent pid read by CO-RE, comm, filename) into a RINGBUF; Java prints
+ *       them live through the record's BTF layout. Where that object does not load, the demo says
+ *       why and falls back to a raw tracepoint program built with {@link Asm}, with the parent pid
+ *       from {@code /proc}. The demo starts {@code /bin/true} now and then so that there is
+ *       something to see on a quiet machine.</li>
  *   <li><b>round trip</b>: Java writes a request into a USER_RINGBUF, a BPF program run with
  *       {@code BPF_PROG_TEST_RUN} drains it with {@code bpf_user_ringbuf_drain} and echoes it into a
  *       RINGBUF, Java consumes the echo; round trips per second and latency percentiles.</li>
@@ -58,28 +61,51 @@ final class BpfDemo {
      * @return null if it ran; otherwise the refusal (nothing was printed on stdout)
      */
     static String tryRun(Duration duration, CliIo io) throws Exception {
-        if (!"amd64".equals(System.getProperty("os.arch")) && !"x86_64".equals(System.getProperty("os.arch"))) {
-            return "the execve tracer reads x86-64 registers; this is " + System.getProperty("os.arch");
-        }
         String refusal = BpfSupport.refusal();
         if (refusal != null) {
             return refusal;
         }
-        try (BpfMap events = BpfMap.createRingbuf("demo_execs", 1 << 20);
-             BpfMap requests = BpfMap.createUserRingbuf("demo_requests", 1 << 16);
+        long half = duration.toNanos() / 2;
+        try (BpfMap requests = BpfMap.createUserRingbuf("demo_requests", 1 << 16);
              BpfMap replies = BpfMap.createRingbuf("demo_replies", 1 << 16)) {
-            BpfProgram tracer;
             BpfProgram echo;
             try {
-                tracer = BpfProgram.load(ProgType.RAW_TRACEPOINT, "demo_execsnoop", execsnoop(events));
                 echo = BpfProgram.load(ProgType.SOCKET_FILTER, "demo_echo", echo(requests, replies));
             } catch (ErrnoException e) {
                 return e.getMessage().lines().findFirst().orElse(e.errnoName());
             }
-            try (tracer; echo) {
-                long half = duration.toNanos() / 2;
-                execsnoop(io, events, tracer, half);
+            try (echo) {
+                String objectRefusal = ObjectExecsnoop.tryRun(io, half);
+                if (objectRefusal != null) {
+                    io.err().println("demo: the execsnoop object did not load (" + objectRefusal + "); tracing with the "
+                            + "built-in program instead (PPID from /proc, '?' once a process is gone)");
+                    io.err().flush();
+                    String builtIn = builtInExecsnoop(io, half);
+                    if (builtIn != null) {
+                        io.err().println("demo: no execve tracer (" + builtIn + ")");
+                        io.err().flush();
+                    }
+                }
                 roundTrip(io, requests, replies, echo, duration.toNanos() - half);
+            }
+        }
+        return null;
+    }
+
+    /** The fallback tracer: a raw tracepoint program built with {@link Asm} (x86-64 registers). */
+    private static String builtInExecsnoop(CliIo io, long nanos) throws IOException {
+        if (!"amd64".equals(System.getProperty("os.arch")) && !"x86_64".equals(System.getProperty("os.arch"))) {
+            return "the built-in execve tracer reads x86-64 registers; this is " + System.getProperty("os.arch");
+        }
+        try (BpfMap events = BpfMap.createRingbuf("demo_execs", 1 << 20)) {
+            BpfProgram tracer;
+            try {
+                tracer = BpfProgram.load(ProgType.RAW_TRACEPOINT, "demo_execsnoop", execsnoop(events));
+            } catch (ErrnoException e) {
+                return e.getMessage().lines().findFirst().orElse(e.errnoName());
+            }
+            try (tracer) {
+                execsnoop(io, events, tracer, nanos);
             }
         }
         return null;
@@ -145,7 +171,7 @@ final class BpfDemo {
             seen[0]++;
             return true;
         };
-        try (RingBuffer rb = RingBuffer.create(events.fd(), print); BpfLink link = tracer.attachRawTracepoint("sys_enter")) {
+        try (RingBuffer rb = RingBuffer.create(events, print); BpfLink link = tracer.attachRawTracepoint("sys_enter")) {
             long end = System.nanoTime() + nanos;
             long nextSpawn = System.nanoTime();
             while (System.nanoTime() < end) {
@@ -174,7 +200,7 @@ final class BpfDemo {
         }
     }
 
-    private static String cString(MemorySegment buffer, long offset, int max, byte[] scratch) {
+    static String cString(MemorySegment buffer, long offset, int max, byte[] scratch) {
         int n = 0;
         while (n < max && (scratch[n] = buffer.get(ValueLayout.JAVA_BYTE, offset + n)) != 0) {
             n++;
