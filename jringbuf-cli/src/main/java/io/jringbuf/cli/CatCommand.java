@@ -25,7 +25,9 @@ import java.util.concurrent.Callable;
         description = {"Consume records and print each payload as one line of lowercase hex, in ring order "
                 + "(discarded records are not printed).",
                 "RINGBUF rings are read by the consumer, USER_RINGBUF rings by the drainer. Without --count, runs "
-                        + "until SIGINT/SIGTERM (output flushed, exit 0) or until --timeout passes (exit 0)."})
+                        + "until SIGINT/SIGTERM (output flushed, exit 0) or until --timeout passes (exit 0).",
+                "Consuming a kernel RINGBUF that other processes hold open prints a warning naming them (two "
+                        + "consumers split the records). --peek prints the unconsumed records without taking them."})
 final class CatCommand implements Callable<Integer> {
     /** Upper bound of one wait, so that a stop request is seen even if a wakeup were missed. */
     private static final long SLICE_NANOS = 250_000_000L;
@@ -48,6 +50,11 @@ final class CatCommand implements Callable<Integer> {
                     + "Default: wait forever.")
     Duration timeout;
 
+    @Option(names = "--peek", description = "Read-only: print the records between consumer_pos and producer_pos "
+            + "now, once, without consuming them or taking the reading side (works while another process consumes); "
+            + "a record consumed while being read is reported on stderr and skipped, never printed torn.")
+    boolean peek;
+
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "hex",
             description = "hex (default): one line per record; none: only a summary on stderr.")
     Format format;
@@ -62,10 +69,16 @@ final class CatCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--count must be at least 1, not " + count);
         }
         long limit = count == null ? Long.MAX_VALUE : count;
+        if (peek) {
+            try (Target t = target.open()) {
+                return CatPeek.run(io, t, limit, format == Format.hex);
+            }
+        }
         Printer printer = new Printer(new BufferedOutputStream(io.out(), 1 << 16), format == Format.hex, limit);
         Progress progress = new Progress(io, format == Format.none, "cat");
         String stuck = null;
         try (Target t = target.open()) {
+            MapHolders.warnIfShared(io, "jringbuf cat", t);
             RingReader source = t.openReader();
             // The clock starts once the ring is open: JVM start-up and mapping do not count.
             long start = System.nanoTime();
