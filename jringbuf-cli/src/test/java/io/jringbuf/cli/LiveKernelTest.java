@@ -4,6 +4,7 @@
 package io.jringbuf.cli;
 
 import io.jringbuf.bpf.Asm;
+import io.jringbuf.bpf.BpfLink;
 import io.jringbuf.bpf.BpfMap;
 import io.jringbuf.bpf.BpfProgram;
 import io.jringbuf.bpf.BpfSupport;
@@ -111,6 +112,26 @@ class LiveKernelTest {
             assertTrue(peek.lines().stream().allMatch(l -> l.length() == 2048 && l.startsWith("2a")), peek.out());
             Cli.Result stat = Cli.run("stat", "--map-id", Integer.toString(ring.info().id()));
             assertTrue(stat.lines().contains("consumer_pos: 0"), "peek consumed nothing: " + stat.out());
+        }
+    }
+
+    @Test
+    void theDemoTracerCountsWhatItsRingRefusesAndStatFindsTheCounter() throws Exception {
+        // The demo's execve tracer on a ring too small for 20 execs (296 bytes each in 4 KiB).
+        try (BpfMap ring = BpfMap.createRingbuf("live_execs", 4096);
+             BpfMap lost = BpfMap.createLostCounter("live_execs");
+             BpfProgram tracer = BpfProgram.load(ProgType.RAW_TRACEPOINT, "live_execs", BpfDemo.execsnoop(ring, lost))) {
+            try (BpfLink link = tracer.attachRawTracepoint("sys_enter")) {
+                for (int i = 0; i < 20; i++) {
+                    assertEquals(0, new ProcessBuilder("/bin/true").start().waitFor());
+                }
+            }
+            long counted = lost.sumPerCpuLong(0);
+            Cli.Result peek = Cli.run("cat", "--peek", "--map-id", Integer.toString(ring.info().id()));
+            assertTrue(counted >= 1 && peek.lines().size() + counted >= 20,
+                    "kept " + peek.lines().size() + " + lost " + counted + " of at least 20 execve");
+            Cli.Result stat = Cli.run("stat", "--map-id", Integer.toString(ring.info().id()));
+            assertTrue(stat.lines().contains("lost: " + counted), "found through the tracer's maps: " + stat.out());
         }
     }
 
