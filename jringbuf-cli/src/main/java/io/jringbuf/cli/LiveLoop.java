@@ -42,6 +42,9 @@ final class LiveLoop {
                     return;
                 }
                 next += interval.toNanos();
+                if (next < System.nanoTime()) {
+                    next = System.nanoTime() + interval.toNanos(); // a slow sample: no burst to catch up
+                }
                 for (long left = next - System.nanoTime(); left > 0; left = next - System.nanoTime()) {
                     if (stopped.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS)), TimeUnit.NANOSECONDS)
                             || stop.requested()) {

@@ -15,7 +15,8 @@ import java.util.Locale;
  * place: the cursor goes back to the table's first line ({@code ESC [ n F}), the old table is
  * erased to the end of the screen ({@code ESC [ J}) and the new one printed. Otherwise (a pipe or
  * a file), one line per ring and sample, in logfmt ({@code key=value} pairs separated by spaces,
- * {@code -} for a value not known), for logs and scripts.
+ * {@code -} for a value not known, {@code ~} before an estimated record count), for logs and
+ * scripts.
  */
 final class LiveView {
     static final String CURSOR_UP_TO_LINE_START = "\033[%dF";
@@ -73,7 +74,7 @@ final class LiveView {
                 + String.format(Locale.ROOT, "%4.0f%%", fill); // 16 characters
         return String.format(Locale.ROOT, "%-" + RING_WIDTH + "s %-12s %9d %11d %11d %9d %-16s %8s %8s %7s %7s", ring,
                 typeName(s.type()), s.size(), s.consumerPos(), s.producerPos(), s.backlog(), bar,
-                human(s.recordsPerSecond()), human(s.bytesPerSecond()), count(s.lost()), count(s.wakeups()));
+                (s.recordsEstimated() ? "~" : "") + human(s.recordsPerSecond()), human(s.bytesPerSecond()), count(s.lost()), count(s.wakeups()));
     }
 
     /** One logfmt line: {@code time=… ring=… type=… size=… consumer_pos=… …}. */
@@ -81,8 +82,9 @@ final class LiveView {
         return "time=" + s.time().truncatedTo(ChronoUnit.MILLIS) + " ring=" + quote(s.ring()) + " type="
                 + typeName(s.type()) + " size=" + s.size() + " consumer_pos=" + s.consumerPos() + " producer_pos="
                 + s.producerPos() + " backlog=" + s.backlog() + " backlog_pct="
-                + String.format(Locale.ROOT, "%.1f", s.fillPercent()) + " records=" + count(s.records()) + " bytes="
-                + count(s.bytes()) + " records_per_s=" + rate(s.recordsPerSecond()) + " bytes_per_s="
+                + String.format(Locale.ROOT, "%.1f", s.fillPercent()) + " records=" + (s.recordsEstimated() ? "~" : "") + count(s.records()) + " bytes="
+                + count(s.bytes()) + " records_per_s=" + (s.recordsEstimated() ? "~" : "") + rate(s.recordsPerSecond())
+                + " bytes_per_s="
                 + rate(s.bytesPerSecond()) + " lost=" + count(s.lost()) + " wakeups=" + count(s.wakeups());
     }
 

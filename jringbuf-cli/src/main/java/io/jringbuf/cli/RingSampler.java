@@ -20,15 +20,18 @@ import java.util.function.LongSupplier;
  *
  * <p>Records are counted by walking the headers reserved since the last look
  * ({@link RingPeeker#recordsBetween}), at every {@link #tick()} (the commands tick several times
- * per interval). If the producers lapped the ring between two looks, the headers are gone and the
- * interval's record count is unknown.
+ * per interval). If the producers lapped the ring between two looks, the headers are gone: the
+ * interval's record count is then estimated from its bytes and the mean record size seen
+ * ({@link RecordSizes}), and marked as an estimate.
  */
 final class RingSampler implements AutoCloseable {
     /**
      * One sample.
      *
-     * @param records records reserved since the previous sample, -1 if unknown (first sample, or
-     *                the producers lapped the ring between two looks)
+     * @param records records reserved since the previous sample, -1 if unknown (the first sample,
+     *                or no record seen yet to estimate from)
+     * @param recordsEstimated whether {@code records} is an estimate (bytes over the mean record size:
+     *                         the producers lapped the ring between two looks)
      * @param bytes bytes reserved since the previous sample ({@code producer_pos}'s advance,
      *              headers included), -1 for the first sample
      * @param seconds time since the previous sample, 0 for the first
@@ -37,7 +40,7 @@ final class RingSampler implements AutoCloseable {
      * @param wakeups wakeups delivered to waiting threads (JVM rings), -1 if unknown
      */
     record Sample(Instant time, String ring, RingType type, long size, long consumerPos, long producerPos,
-                  long records, long bytes, double seconds, long lost, long wakeups) {
+                  long records, boolean recordsEstimated, long bytes, double seconds, long lost, long wakeups) {
         long backlog() {
             return producerPos - consumerPos;
         }
@@ -66,6 +69,7 @@ final class RingSampler implements AutoCloseable {
     private long lookedAt;
     private long records;
     private boolean recordsKnown;
+    private final RecordSizes sizes = new RecordSizes();
 
     private RingSampler(String name, RingPeeker peeker, LongSupplier lost, LongSupplier wakeups, AutoCloseable owned) {
         this.name = name;
@@ -148,7 +152,11 @@ final class RingSampler implements AutoCloseable {
                 recordsKnown = false;
             } else {
                 records += n;
+                sizes.add(n, prod - lookedAt);
             }
+        }
+        if (!recordsKnown) {
+            sizes.look(peeker); // for the estimate
         }
         lookedAt = prod;
     }
@@ -162,13 +170,27 @@ final class RingSampler implements AutoCloseable {
         long prod = peeker.producerPosition();
         boolean first = lastSampleNanos < 0;
         long rec = -1;
+        boolean estimated = false;
         if (!first && recordsKnown) {
             long n = peeker.recordsBetween(lookedAt, prod);
-            rec = n < 0 ? -1 : records + n;
+            if (n >= 0) {
+                rec = records + n;
+                sizes.add(n, prod - lookedAt);
+            }
+        }
+        if (first) {
+            sizes.look(peeker); // the records already in the ring: a mean size from the start
+            sizes.estimate(0);
+        } else if (rec < 0) {
+            sizes.look(peeker);
+            rec = sizes.estimate(prod - lastSampleProducer);
+            estimated = rec >= 0;
+        } else {
+            sizes.estimate(0); // the interval's sizes become the mean for later estimates
         }
         long bytes = first ? -1 : prod - lastSampleProducer;
         double seconds = first ? 0 : (now - lastSampleNanos) / 1e9;
-        Sample s = new Sample(Instant.now(), name, peeker.type(), peeker.size(), cons, prod, rec, bytes, seconds,
+        Sample s = new Sample(Instant.now(), name, peeker.type(), peeker.size(), cons, prod, rec, estimated, bytes, seconds,
                 lost.getAsLong(), wakeups.getAsLong());
         lastSampleNanos = now;
         lastSampleProducer = prod;

@@ -35,9 +35,11 @@ import java.util.concurrent.Callable;
                         + "share of the ring, records/s and bytes/s reserved since the previous sample, lost and "
                         + "wakeups. Otherwise one logfmt line per sample: time= ring= type= size= consumer_pos= "
                         + "producer_pos= backlog= backlog_pct= records= bytes= records_per_s= bytes_per_s= lost= "
-                        + "wakeups= (records and bytes: reserved since the previous line; '-' where not known: "
-                        + "rates on the first line, records when the producers lapped the ring between two looks "
-                        + "(every 50 ms), lost without a counter, wakeups of kernel maps)."})
+                        + "wakeups= (records and bytes: reserved since the previous line, records counted from "
+                        + "their headers every 50 ms; when the producers lapped the ring between two looks, the "
+                        + "records are estimated from the bytes and the mean record size seen, marked '~'; '-' "
+                        + "where not known: rates on the first line, lost without a counter, wakeups of kernel "
+                        + "maps)."})
 final class StatCommand implements Callable<Integer> {
     private final CliIo io;
 

@@ -40,8 +40,8 @@ import java.util.stream.Stream;
                 + "read-only, and only while they are sampled (top never keeps a map alive).",
                 "Columns as in 'stat --watch': on a terminal a table redrawn in place, otherwise one logfmt line per "
                         + "ring and an empty line after each interval's block. Records of ring files are counted "
-                        + "every 50 ms, of kernel maps at each sample ('-' if the producers lapped the ring in "
-                        + "between). Runs until SIGINT/SIGTERM (exit 0) or --count samples."})
+                        + "every 50 ms, of kernel maps at each sample; if the producers lapped the ring in between, "
+                        + "records are estimated from the bytes and the mean record size seen, marked '~'. Runs until SIGINT/SIGTERM (exit 0) or --count samples."})
 final class TopCommand implements Callable<Integer> {
     private final CliIo io;
 
@@ -157,6 +157,7 @@ final class TopCommand implements Callable<Integer> {
     private static final class MapState {
         long producerPos;
         long nanos;
+        final RecordSizes sizes = new RecordSizes();
     }
 
     private void sampleMaps(List<RingSampler.Sample> samples) {
@@ -208,21 +209,31 @@ final class TopCommand implements Callable<Integer> {
             long prod = peeker.producerPosition();
             MapState last = maps.get(id);
             long records = -1;
+            boolean estimated = false;
             long bytes = -1;
             double seconds = 0;
             if (last != null) {
-                records = prod < last.producerPos ? -1 : peeker.recordsBetween(last.producerPos, prod);
                 bytes = prod - last.producerPos;
                 seconds = (now - last.nanos) / 1e9;
+                records = peeker.recordsBetween(last.producerPos, prod);
+                last.sizes.add(records, bytes);
+                last.sizes.look(peeker);
+                if (records < 0) {
+                    records = last.sizes.estimate(bytes);
+                    estimated = records >= 0;
+                } else {
+                    last.sizes.estimate(0);
+                }
             } else {
                 last = new MapState();
+                last.sizes.look(peeker);
                 maps.put(id, last);
             }
             last.producerPos = prod;
             last.nanos = now;
             return new RingSampler.Sample(Instant.now(), "map " + map.info().name() + " (id " + id + ")",
                     map.info().type() == MapType.RINGBUF.number() ? RingType.RINGBUF : RingType.USER_RINGBUF,
-                    peeker.size(), cons, prod, records, bytes, seconds, lost, -1);
+                    peeker.size(), cons, prod, records, estimated, bytes, seconds, lost, -1);
         }
     }
 }

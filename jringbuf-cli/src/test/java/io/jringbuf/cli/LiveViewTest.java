@@ -4,6 +4,7 @@
 package io.jringbuf.cli;
 
 import io.jringbuf.JvmRing;
+import io.jringbuf.RingReader;
 import io.jringbuf.RingWriter;
 import io.jringbuf.base.RecordHandler;
 import io.jringbuf.base.RingType;
@@ -181,6 +182,47 @@ class LiveViewTest {
             assertEquals("4.7", end.get("backlog_pct"));
             assertEquals("0", end.get("records"));
             assertEquals("0", end.get("records_per_s"));
+        }
+    }
+
+    @Test
+    void recordsOfARingLappedBetweenTwoLooksAreEstimatedAndMarked() throws Exception {
+        Path file = dir.resolve("lapped");
+        try (JvmRing ring = JvmRing.create(file, RingType.RINGBUF, 4096)) {
+            RingWriter w = ring.writer();
+            for (int i = 0; i < 3; i++) {
+                put(w, 8); // the mean size the estimate starts from: 16 bytes
+            }
+            Lines out = new Lines();
+            TestSignals signals = new TestSignals();
+            CliIo io = new CliIo(new ByteArrayInputStream(new byte[0]), out, new PrintStream(new ByteArrayOutputStream()),
+                    false, signals);
+            AtomicInteger exit = new AtomicInteger(-1);
+            Thread command = new Thread(() -> exit.set(Main.run(io, "stat", file.toString(), "--watch", "200ms")));
+            command.start();
+            assertEquals("48", parse(out.next()).get("producer_pos"));
+            // 2000 records of 16 bytes, 32000 bytes through a 4096-byte ring in a burst of about a
+            // millisecond: between two looks (50 ms apart) the producer laps the ring, so the
+            // headers are gone before they can be counted.
+            RingReader reader = ring.reader();
+            for (int i = 0; i < 2000; i++) {
+                put(w, 8);
+                reader.consume((b, o, l) -> RecordHandler.CONTINUE);
+            }
+            long records = 0;
+            boolean estimated = false;
+            for (Map<String, String> s = parse(out.next()); ; s = parse(out.next())) {
+                estimated |= s.get("records").startsWith("~");
+                records += Long.parseLong(s.get("records").replace("~", ""));
+                if ("32048".equals(s.get("producer_pos"))) {
+                    break;
+                }
+            }
+            signals.stop();
+            command.join(10_000);
+            assertEquals(0, exit.get());
+            assertTrue(estimated, "marked as an estimate");
+            assertEquals(2000, records, "bytes over the mean record size");
         }
     }
 
