@@ -77,7 +77,7 @@ final class TopCommand implements Callable<Integer> {
         List<Path> where = dirs == null ? List.of(Path.of("/dev/shm")) : dirs;
         for (Path d : where) {
             if (!Files.isDirectory(d)) {
-                throw new CliException(CliException.RUNTIME, "top: " + d + " is not a directory");
+                throw new CliException(CliException.RUNTIME, d + " is not a directory");
             }
         }
         try {
