@@ -252,6 +252,15 @@ class LiveViewTest {
                 + " +ringbuf +4096 +0 +2048 +2048 \\[#####\\.\\.\\.\\.\\.\\] +50% ");
         assertEquals(3, row.matcher(out).results().count(), "the row with the bar: " + out);
         assertFalse(out.contains("time="), "no logfmt on a terminal");
+
+        // The same in the pseudo-terminal, but with stdout piped: logfmt lines, no escape sequence.
+        Process piped = new ProcessBuilder("script", "-qec", command + " | cat", "/dev/null").redirectErrorStream(true)
+                .start();
+        piped.getOutputStream().close();
+        String lines = new String(piped.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(piped.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(3, count(lines, "time="), lines);
+        assertFalse(lines.contains("\033["), "no escape sequence when stdout is a pipe: " + lines);
     }
 
     @Test
