@@ -22,10 +22,11 @@ import java.util.Objects;
 import java.util.function.LongConsumer;
 
 /**
- * Looks at a ring without taking anything: prints-without-consuming for operators
- * ({@code jringbuf cat --peek}), gauges for monitors. A peeker never writes the ring, never moves
- * {@code consumer_pos}, and claims no side, so it works while another thread or process consumes
- * (or drains) the ring and produces into it. A kernel map is mapped read-only for it.
+ * Looks at a ring without taking anything: the unconsumed records for an operator
+ * ({@code jringbuf cat --peek}), positions and record counts for a monitor
+ * ({@code jringbuf stat --watch}, {@code jringbuf top}). A peeker never writes the ring, never
+ * moves {@code consumer_pos}, and claims no side, so it works while other threads or processes
+ * consume (or drain) the ring and produce into it. A kernel map is mapped read-only for it.
  *
  * <pre>{@code
  * try (BpfMap events = BpfMap.openById(42);

@@ -70,6 +70,10 @@ final class CatCommand implements Callable<Integer> {
         }
         long limit = count == null ? Long.MAX_VALUE : count;
         if (peek) {
+            if (timeout != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--peek prints what is in the ring now and exits: --timeout does not apply");
+            }
             try (Target t = target.open()) {
                 return CatPeek.run(io, t, limit, format == Format.hex);
             }

@@ -337,6 +337,8 @@ class LiveViewTest {
             assertEquals(List.of("01", "0200", "030000"), Cli.run("cat", file.toString(), "--count", "3").lines(),
                     "a consuming cat still gets every record");
             assertEquals(List.of(), Cli.run("cat", "--peek", file.toString()).lines());
+            Cli.Result withTimeout = Cli.run("cat", "--peek", "--timeout", "1s", file.toString());
+            assertEquals(2, withTimeout.exit(), "a usage error: " + withTimeout);
         }
     }
 
