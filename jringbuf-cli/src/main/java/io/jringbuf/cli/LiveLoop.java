@@ -56,6 +56,7 @@ final class LiveLoop {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            view.end();
             out.flush();
             stop.finished();
         }

@@ -13,7 +13,10 @@ import java.util.Locale;
 /**
  * The output of {@code stat --watch} and {@code top}. On a terminal, a compact table redrawn in
  * place: the cursor goes back to the table's first line ({@code ESC [ n F}), the old table is
- * erased to the end of the screen ({@code ESC [ J}) and the new one printed. Otherwise (a pipe or
+ * erased to the end of the screen ({@code ESC [ J}) and the new one printed. Line wrapping is
+ * off while the table is shown ({@code ESC [ ? 7 l}, back on at the end with {@code ESC [ ? 7 h}),
+ * so that a terminal narrower than the table cuts the rows rather than wrapping them, and the
+ * redraw goes back exactly as many lines as were drawn. Otherwise (a pipe or
  * a file), one line per ring and sample, in logfmt ({@code key=value} pairs separated by spaces,
  * {@code -} for a value not known, {@code ~} before an estimated record count), for logs and
  * scripts.
@@ -21,6 +24,8 @@ import java.util.Locale;
 final class LiveView {
     static final String CURSOR_UP_TO_LINE_START = "\033[%dF";
     static final String ERASE_BELOW = "\033[J";
+    static final String WRAP_OFF = "\033[?7l";
+    static final String WRAP_ON = "\033[?7h";
     private static final int BAR = 10;
     private static final int RING_WIDTH = 24;
 
@@ -42,6 +47,8 @@ final class LiveView {
             StringBuilder frame = new StringBuilder();
             if (drawnLines > 0) {
                 frame.append(String.format(CURSOR_UP_TO_LINE_START, drawnLines)).append(ERASE_BELOW);
+            } else {
+                frame.append(WRAP_OFF);
             }
             frame.append(title).append('\n');
             frame.append(String.format(Locale.ROOT, "%-" + RING_WIDTH + "s %-12s %9s %11s %11s %9s %-16s %8s %8s %7s %7s%n",
@@ -64,6 +71,14 @@ final class LiveView {
             }
         }
         out.flush();
+    }
+
+    /** Ends the view: line wrapping back on, if it was turned off. */
+    void end() {
+        if (terminal && drawnLines > 0) {
+            out.print(WRAP_ON);
+            out.flush();
+        }
     }
 
     private static String row(RingSampler.Sample s) {

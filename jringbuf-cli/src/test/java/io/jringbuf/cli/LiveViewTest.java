@@ -245,6 +245,8 @@ class LiveViewTest {
         assertEquals(0, script.exitValue(), out);
         String redraw = "\033[3F\033[J"; // back to the table's first line, erase below
         assertEquals(2, count(out, redraw), "redrawn twice in place: " + out);
+        assertTrue(out.startsWith("\033[?7l") && out.stripTrailing().endsWith("\033[?7h"),
+                "line wrapping off while the table is shown, back on at the end: " + out);
         assertEquals(3, count(out, "jringbuf stat " + file + ", every 100ms"), out);
         assertTrue(out.contains("RING "), out);
         Pattern row = Pattern.compile(Pattern.quote(file.toString().length() <= 24 ? file.toString()
