@@ -138,7 +138,8 @@ class LiveKernelTest {
     /**
      * A small process that opens the map by id ({@code BPF_MAP_GET_FD_BY_ID} through
      * {@code syscall(2)}), prints the fd and holds it until its stdin closes: quicker to start than
-     * a JVM, and a process other than the command's, as execsnoop or bpftool would be.
+     * a JVM, and a process other than the command's, as execsnoop or bpftool would be. Without
+     * python3, the holder is a child JVM running {@code stat --watch} on the map.
      */
     private static Process holder(int mapId) throws java.io.IOException {
         String script = String.join("\n",
@@ -159,16 +160,19 @@ class LiveKernelTest {
             assertEquals(0, alone.exit(), alone.toString());
             assertFalse(alone.err().contains("warning"), "only this process holds it: " + alone.err());
 
-            Process other = holder(id);
+            boolean python = java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/python3"));
+            Process other = python ? holder(id) : Cli.start("stat", "--map-id", Integer.toString(id), "--watch", "10s");
             try {
-                String fd = new java.io.BufferedReader(new java.io.InputStreamReader(other.getInputStream())).readLine();
-                assertTrue(fd != null && fd.matches("\\d+"), "the other process opened the map: " + fd);
+                String first = new java.io.BufferedReader(new java.io.InputStreamReader(other.getInputStream()))
+                        .readLine();
+                assertTrue(first != null && (python ? first.matches("\\d+") : first.startsWith("time=")),
+                        "the other process opened the map: " + first);
                 Cli.Result shared = Cli.run("cat", "--map-id", Integer.toString(id), "--timeout", "0ms");
                 assertEquals(0, shared.exit(), shared.toString());
                 List<String> warnings = shared.err().lines().filter(l -> l.contains("warning")).toList();
                 assertEquals(1, warnings.size(), shared.err());
                 assertEquals("jringbuf cat: warning: map " + id + " is also open in process " + other.pid()
-                        + " (python3): if one of them consumes it, each record goes to only one reader; use --peek to "
+                        + (python ? " (python3)" : " (java)") + ": if one of them consumes it, each record goes to only one reader; use --peek to "
                         + "look without taking", warnings.get(0));
                 Cli.Result peek = Cli.run("cat", "--peek", "--map-id", Integer.toString(id));
                 assertFalse(peek.err().contains("warning"), "a peek takes nothing, so it does not warn");
