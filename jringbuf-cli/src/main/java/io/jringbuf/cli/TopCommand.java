@@ -62,7 +62,10 @@ final class TopCommand implements Callable<Integer> {
     boolean noMaps;
 
     private final Map<Path, RingSampler> files = new LinkedHashMap<>();
-    private final Set<Path> notRings = new HashSet<>();
+    /** The file each sampler opened (its inode): a ring file replaced under the same name is opened again. */
+    private final Map<Path, Object> fileKeys = new HashMap<>();
+    /** Files that are not rings (or could not be opened), with the version looked at (see {@link #fileVersion}). */
+    private final Map<Path, Object> notRings = new HashMap<>();
     private final Map<Integer, MapState> maps = new HashMap<>();
     private final Set<Integer> notRingMaps = new HashSet<>();
     private boolean mapWalkRefused;
@@ -125,26 +128,55 @@ final class TopCommand implements Callable<Integer> {
         }
         for (Iterator<Map.Entry<Path, RingSampler>> it = files.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Path, RingSampler> e = it.next();
-            if (!present.contains(e.getKey())) {
+            if (!present.contains(e.getKey()) || !fileKeys.get(e.getKey()).equals(fileKey(e.getKey()))) {
                 e.getValue().close();
+                fileKeys.remove(e.getKey());
                 it.remove();
             }
         }
-        notRings.retainAll(present);
+        notRings.keySet().retainAll(present);
         for (Path p : present.stream().sorted().toList()) {
-            if (files.containsKey(p) || notRings.contains(p)) {
+            // A file that was not a ring is looked at again once it changes (it may have been a
+            // ring file being created).
+            Object version = fileVersion(p);
+            if (files.containsKey(p) || version.equals(notRings.get(p))) {
                 continue;
             }
             try {
+                Object key = fileKey(p);
                 files.put(p, RingSampler.openFile(p));
+                fileKeys.put(p, key);
             } catch (ErrnoException e) {
-                notRings.add(p); // looked at once
+                if (e.errno() == Errno.ENOENT) {
+                    continue; // removed since the listing
+                }
+                notRings.put(p, version);
                 if (!isNotARingFile(e)) {
                     io.err().println("jringbuf top: skipped " + p + ": " + e.getMessage());
                 }
             }
         }
         io.err().flush();
+    }
+
+    /** The file's identity (device and inode), or a fresh object (never equal) if it cannot be read. */
+    private static Object fileKey(Path p) {
+        try {
+            Object key = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            return key != null ? key : new Object();
+        } catch (IOException e) {
+            return new Object();
+        }
+    }
+
+    /** The file's identity, size and modification time: a fresh object (never equal) if they cannot be read. */
+    private static Object fileVersion(Path p) {
+        try {
+            var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+            return java.util.Arrays.asList(a.fileKey(), a.size(), a.lastModifiedTime());
+        } catch (IOException e) {
+            return new Object();
+        }
     }
 
     /** Whether opening failed because the file is not a ring file at all (its header says so). */
@@ -212,6 +244,9 @@ final class TopCommand implements Callable<Integer> {
             boolean estimated = false;
             long bytes = -1;
             double seconds = 0;
+            if (last != null && prod < last.producerPos) {
+                last = null; // positions went back: another map under a reused id
+            }
             if (last != null) {
                 bytes = prod - last.producerPos;
                 seconds = (now - last.nanos) / 1e9;

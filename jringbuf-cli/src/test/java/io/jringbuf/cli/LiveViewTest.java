@@ -321,6 +321,58 @@ class LiveViewTest {
     }
 
     @Test
+    void topFollowsRingFilesThatAppearAreReplacedOrRemoved() throws Exception {
+        Path rings = Files.createDirectory(dir.resolve("changing"));
+        Path a = rings.resolve("a");
+        Path b = rings.resolve("b");
+        try (JvmRing ring = JvmRing.create(a, RingType.RINGBUF, 4096)) {
+            put(ring.writer(), 8);
+        }
+        Files.writeString(b, "not a ring yet");
+        Lines out = new Lines();
+        TestSignals signals = new TestSignals();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CliIo io = new CliIo(new ByteArrayInputStream(new byte[0]), out, new PrintStream(err, true), false, signals);
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread command = new Thread(() -> exit.set(Main.run(io, "top", "--dir", rings.toString(), "--interval", "100ms",
+                "--no-maps")));
+        command.start();
+        assertEquals(Map.of(a.toString(), "16"), block(out));
+        // a is replaced by another ring file under the same name, b becomes a ring file.
+        Files.delete(a);
+        try (JvmRing ring = JvmRing.create(a, RingType.RINGBUF, 4096)) {
+            put(ring.writer(), 8);
+            put(ring.writer(), 8);
+        }
+        Files.delete(b);
+        try (JvmRing ring = JvmRing.create(b, RingType.RINGBUF, 4096)) {
+            put(ring.writer(), 24);
+        }
+        Map<String, String> seen;
+        do {
+            seen = block(out);
+        } while (!seen.equals(Map.of(a.toString(), "32", b.toString(), "32")));
+        Files.delete(a);
+        do {
+            seen = block(out);
+        } while (!seen.equals(Map.of(b.toString(), "32")));
+        signals.stop();
+        command.join(10_000);
+        assertEquals(0, exit.get(), err.toString());
+        assertEquals("", err.toString(), "nothing to report: b was not a ring file, then a readable one");
+    }
+
+    /** One block of top's pipe output: ring to backlog. */
+    private static Map<String, String> block(Lines out) throws InterruptedException {
+        Map<String, String> rows = new LinkedHashMap<>();
+        for (String line = out.next(); !line.isEmpty(); line = out.next()) {
+            Map<String, String> m = parse(line);
+            rows.put(m.get("ring"), m.get("backlog"));
+        }
+        return rows;
+    }
+
+    @Test
     void catPeekPrintsTheUnconsumedRecordsWithoutConsumingThem() throws Exception {
         Path file = dir.resolve("peeked");
         try (JvmRing ring = JvmRing.create(file, RingType.RINGBUF, 4096)) {
