@@ -11,7 +11,7 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 bpftool btf dump file /sys/kernel/btf/vmlinux format c > "$tmp/vmlinux.h"
-clang -O2 -g -target bpf -D__TARGET_ARCH_x86 -Wall -I"$tmp" -I/usr/include/x86_64-linux-gnu \
+clang -O2 -g -target bpf -D__TARGET_ARCH_x86 -Wall -I"$tmp" -I../../include -I/usr/include/x86_64-linux-gnu \
   -c execsnoop.bpf.c -o "$tmp/execsnoop.bpf.o"
 llvm-strip -g "$tmp/execsnoop.bpf.o"
 mv "$tmp/execsnoop.bpf.o" execsnoop.bpf.o

@@ -8,6 +8,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
+#include "jringbuf_lost.h"
 
 #define FILENAME_LEN 256
 
@@ -27,6 +28,9 @@ struct {
     __uint(max_entries, 1 << 20);
 } execs SEC(".maps");
 
+/* execs_lost: the execve events the full ring refused, added up by jringbuf as the ring's lost count. */
+JRINGBUF_LOST_COUNTER(execs);
+
 /* 0: every process; otherwise only the children of this process (set before load). */
 const volatile __u32 parent_tgid = 0;
 
@@ -38,9 +42,9 @@ int trace_execve(struct trace_event_raw_sys_enter *ctx)
 
     if (parent_tgid && ppid != parent_tgid)
         return 0;
-    struct exec_event *e = bpf_ringbuf_reserve(&execs, sizeof(*e), 0);
+    struct exec_event *e = JRINGBUF_RESERVE(execs, sizeof(*e));
     if (!e)
-        return 0;
+        return 0; /* counted in execs_lost */
     e->pid = bpf_get_current_pid_tgid() >> 32;
     e->ppid = ppid;
     e->uid = (__u32)bpf_get_current_uid_gid();

@@ -97,28 +97,32 @@ final class BpfDemo {
         if (!"amd64".equals(System.getProperty("os.arch")) && !"x86_64".equals(System.getProperty("os.arch"))) {
             return "the built-in execve tracer reads x86-64 registers; this is " + System.getProperty("os.arch");
         }
-        try (BpfMap events = BpfMap.createRingbuf("demo_execs", 1 << 20)) {
+        try (BpfMap events = BpfMap.createRingbuf("demo_execs", 1 << 20);
+             BpfMap eventsLost = BpfMap.createLostCounter("demo_execs")) {
             BpfProgram tracer;
             try {
-                tracer = BpfProgram.load(ProgType.RAW_TRACEPOINT, "demo_execsnoop", execsnoop(events));
+                tracer = BpfProgram.load(ProgType.RAW_TRACEPOINT, "demo_execsnoop", execsnoop(events, eventsLost));
             } catch (ErrnoException e) {
                 return e.getMessage().lines().findFirst().orElse(e.errnoName());
             }
             try (tracer) {
-                execsnoop(io, events, tracer, nanos);
+                execsnoop(io, events, eventsLost, tracer, nanos);
             }
         }
         return null;
     }
 
-    static Program execsnoop(BpfMap events) {
+    /**
+     * The tracer: reserve-or-count into {@code events} (a refused execve is counted in
+     * {@code lost}, the {@code demo_execs_lost} counter, as {@code include/jringbuf_lost.h} does),
+     * so the demo and {@code jringbuf stat} report the ring's lost records.
+     */
+    static Program execsnoop(BpfMap events, BpfMap lost) {
         return new Asm("demo_execsnoop")
                 .mov(R6, R1)                                    // struct bpf_raw_tracepoint_args *
                 .load(Asm.Size.DW, R7, R6, 8)                   // args[1]: system call number
                 .jne(R7, NR_EXECVE, "out")
-                .ldMap(R1, events).mov(R2, EVENT).mov(R3, 0)
-                .call(Helper.RINGBUF_RESERVE)
-                .jeq(R0, 0, "out")
+                .ringbufReserveOrCount(events, EVENT, lost, -8, "out")
                 .mov(R8, R0)
                 .call(Helper.GET_CURRENT_PID_TGID).store(Asm.Size.DW, R8, 0, R0)
                 .call(Helper.KTIME_GET_NS).store(Asm.Size.DW, R8, 8, R0)
@@ -155,7 +159,8 @@ final class BpfDemo {
                 .build();
     }
 
-    private static void execsnoop(CliIo io, BpfMap events, BpfProgram tracer, long nanos) throws IOException {
+    private static void execsnoop(CliIo io, BpfMap events, BpfMap lost, BpfProgram tracer, long nanos)
+            throws IOException {
         PrintStream out = new PrintStream(io.out(), false, StandardCharsets.UTF_8);
         io.err().printf("demo: tracing execve system-wide for %.1f s (starting /bin/true every 0.5 s so that "
                 + "there is something to see)%n", nanos / 1e9);
@@ -187,6 +192,7 @@ final class BpfDemo {
             rb.consume();
         }
         out.println("execve_seen: " + seen[0]);
+        out.println("execve_lost: " + lost.sumPerCpuLong(0)); // refused by the full ring, counted by the tracer
         out.flush();
     }
 

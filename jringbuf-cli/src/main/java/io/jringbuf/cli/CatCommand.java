@@ -23,7 +23,9 @@ import java.util.concurrent.Callable;
                 + "(discarded records are not printed); with --btf OBJECT --type STRUCT --format json, as one JSON "
                 + "object per line decoded by the struct's BTF type.",
                 "RINGBUF rings are read by the consumer, USER_RINGBUF rings by the drainer. Without --count, runs "
-                        + "until SIGINT/SIGTERM (output flushed, exit 0) or until --timeout passes (exit 0)."})
+                        + "until SIGINT/SIGTERM (output flushed, exit 0) or until --timeout passes (exit 0).",
+                "Consuming a kernel RINGBUF that other processes hold open prints a warning naming them (two "
+                        + "consumers split the records). --peek prints the unconsumed records without taking them."})
 final class CatCommand implements Callable<Integer> {
     private final CliIo io;
 
@@ -40,6 +42,11 @@ final class CatCommand implements Callable<Integer> {
             description = "Give up after DURATION (e.g. 500ms, 10s, 2m; 0ms: print what is there now). "
                     + "Default: wait forever.")
     Duration timeout;
+
+    @Option(names = "--peek", description = "Read-only: print the records between consumer_pos and producer_pos "
+            + "now, once, without consuming them or taking the reading side (works while another process consumes); "
+            + "a record consumed while being read is reported on stderr and skipped, never printed torn.")
+    boolean peek;
 
     @Option(names = "--format", paramLabel = "FORMAT",
             description = "hex: one line per record (the default); json: one object per line, decoded with --type "
@@ -78,7 +85,17 @@ final class CatCommand implements Callable<Integer> {
         }
         long limit = count == null ? Long.MAX_VALUE : count;
         RecordPrinter printer = new RecordPrinter(new BufferedOutputStream(io.out(), 1 << 16), f, layout, limit);
+        if (peek) {
+            if (timeout != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--peek prints what is in the ring now and exits: --timeout does not apply");
+            }
+            try (Target t = target.open()) {
+                return CatPeek.run(io, t, printer, f);
+            }
+        }
         try (Target t = target.open()) {
+            MapHolders.warnIfShared(io, "jringbuf cat", t);
             RingReader source = t.openReader();
             RecordLoop.run(io, "cat", source, printer, f, count, timeout, io.signals().register(source::wakeUp),
                     () -> { }, t::stuckAt);

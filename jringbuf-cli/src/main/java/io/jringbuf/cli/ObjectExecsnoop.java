@@ -3,6 +3,7 @@
  */
 package io.jringbuf.cli;
 
+import io.jringbuf.CommitMode;
 import io.jringbuf.KernelRingReader;
 import io.jringbuf.base.ErrnoException;
 import io.jringbuf.base.RecordHandler;
@@ -72,7 +73,7 @@ final class ObjectExecsnoop {
                 event = BtfLayout.of(obj.btf(), "exec_event");
                 obj.load();
                 obj.attachAll();
-                reader = KernelRingReader.open(obj.map("execs"));
+                reader = KernelRingReader.open(obj, "execs", CommitMode.PER_RECORD); // execs_lost: its lost count
             } catch (ErrnoException e) {
                 return e.getMessage().lines().findFirst().orElse(e.errnoName());
             }
@@ -118,6 +119,7 @@ final class ObjectExecsnoop {
         }
         reader.consume(handler);
         out.println("execve_seen: " + seen[0]);
+        out.println("execve_lost: " + reader.statistics().lost()); // refused by the full ring, counted in execs_lost
         out.flush();
     }
 }

@@ -110,6 +110,7 @@ final class RunCommand implements Callable<Integer> {
             long limit = count == null ? Long.MAX_VALUE : count;
             RecordPrinter printer = new RecordPrinter(new BufferedOutputStream(io.out(), 1 << 16), f, layout, limit);
             // By object and name: a RING_lost counter in the object (include/jringbuf_lost.h) counts refusals.
+            MapHolders.warnIfShared(io, "jringbuf run", obj.map(ringName));
             try (KernelRingReader reader = KernelRingReader.open(obj, ringName, CommitMode.PER_RECORD)) {
                 current.set(reader);
                 RecordLoop.run(io, "run", reader, printer, f, count, timeout, stop, () -> {

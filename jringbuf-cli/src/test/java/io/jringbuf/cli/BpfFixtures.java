@@ -93,7 +93,7 @@ final class BpfFixtures {
     static Path compile(Path source, Path out) {
         writeVmlinuxHeader();
         run(List.of(which("clang"), "-O2", "-g", "-target", "bpf", "-D__TARGET_ARCH_x86", "-Wall",
-                "-I" + OUT, "-I" + source.getParent(), "-I/usr/include/x86_64-linux-gnu",
+                "-I" + OUT, "-I" + source.getParent(), "-I" + MODULE.resolveSibling("include"), "-I/usr/include/x86_64-linux-gnu",
                 "-c", source.toString(), "-o", out.toString()), null);
         return out;
     }

@@ -195,6 +195,7 @@ class KernelCommandsTest {
         List<String> lines = demo.lines();
         Map<String, String> v = keyValues(lines.stream().filter(l -> l.contains(": ")).toList());
         assertTrue(Long.parseLong(v.get("execve_seen")) >= 1, demo.out());
+        assertEquals("0", v.get("execve_lost"), "a 1 MiB ring read live loses nothing: " + demo.out());
         assertEquals("bpf", v.get("mode"));
         assertTrue(Long.parseLong(v.get("round_trips")) > 100, demo.out());
         assertTrue(Double.parseDouble(v.get("latency_p50_us")) <= Double.parseDouble(v.get("latency_p99_us")));
