@@ -11,9 +11,11 @@
 # (default 5), each round between two cache-line round-trip measurements; raw CSV, medians and
 # a chart (io.jringbuf.jmh.Interleaved; JMH_INCLUDE and extra options do not apply).
 # quick and full run Throughput and SampleTime with -prof gc. Raw results go to
-# bench/results/jmh-<mode>-<UTC date>.json; a ratio table (jringbuf / Agrona) is printed.
+# bench/results/jmh-<mode>-<UTC date>.json, the machine it ran on (bench/machine.sh) next to it in
+# .machine.txt; a ratio table (jringbuf / Agrona) is printed.
 # Env: JAVA25 (a JDK 25+ java, default: the first one found), JMH_INCLUDE (benchmark regex),
-# SKIP_BUILD=1 (reuse the jar).
+# SKIP_BUILD=1 (reuse the jar), JMH_JFR=0 (no JIT recording per fork; by default quick and full
+# record one per fork with bench/jit.jfc and summarise them into <name>-jit.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,6 +56,8 @@ mkdir -p bench/results
 if [ "$mode" = ab ]; then
   echo "bench/jmh.sh: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
   out=bench/results/jmh-ab-$(date -u +%Y%m%dT%H%M%SZ).csv
+  # The machine (CPU family/model/stepping, flags, microcode, kernel, THP, JVM flags), next to the result.
+  bench/machine.sh "$java" > "${out%.csv}.machine.txt"
   "$java" --enable-native-access=ALL-UNNAMED -cp jringbuf-jmh/target/benchmarks.jar io.jringbuf.jmh.Interleaved \
     "${AB_ROUNDS:-5}" "$out"
   echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -65,12 +69,32 @@ fi
 # Ratios are only meaningful between runs on a quiet machine: say how busy it was.
 echo "bench/jmh.sh: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
 out=bench/results/jmh-$mode-$(date -u +%Y%m%dT%H%M%SZ).json
+# The machine (CPU family/model/stepping, flags, microcode, kernel, THP, JVM flags), next to the result.
+bench/machine.sh "$java" > "${out%.json}.machine.txt"
+# Every fork records its JIT (compilations, inlining, deoptimizations) with JFR, one file per fork
+# (JMH_JFR=0: off). -jvmArgsPrepend leaves the benchmarks' own @Fork(jvmArgsAppend) flags in place.
+jfr=()
+jfr_dir=bench/out/jfr-$(basename "${out%.json}")
+if [ "${JMH_JFR:-1}" = 1 ]; then
+  mkdir -p "$jfr_dir"
+  jfr=(-jvmArgsPrepend "-Xlog:jfr+startup=error -XX:StartFlightRecording:filename=$PWD/$jfr_dir/fork-%p.jfr,settings=$PWD/bench/jit.jfc")
+fi
 "$java" --enable-native-access=ALL-UNNAMED -jar jringbuf-jmh/target/benchmarks.jar \
-  "${JMH_INCLUDE:-io.jringbuf.jmh.*}" "${opts[@]}" -bm "$bm" -tu us -prof gc \
+  "${JMH_INCLUDE:-io.jringbuf.jmh.*}" "${opts[@]}" -bm "$bm" -tu us -prof gc "${jfr[@]}" \
   -rf json -rff "$out" "$@"
+if [ "${JMH_JFR:-1}" = 1 ]; then
+  # What the JIT made of each fork's hot code (KernelBench jit, from the jringbuf-bench jar).
+  if [ -f jringbuf-bench/target/jringbuf-bench.jar ] && ls "$jfr_dir"/*.jfr >/dev/null 2>&1; then
+    "$java" -jar jringbuf-bench/target/jringbuf-bench.jar jit "$jfr_dir"/*.jfr > "${out%.json}-jit.txt" 2>&1 || true
+    echo "JIT per fork: ${out%.json}-jit.txt (recordings in $jfr_dir)"
+  else
+    echo "JIT recordings in $jfr_dir (summarise: java -jar jringbuf-bench/target/jringbuf-bench.jar jit $jfr_dir/*.jfr)"
+  fi
+fi
 
 echo
-echo "raw results: $out (load average after the run: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "${out%.json}.machine.txt"
+echo "raw results: $out (load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)); machine: ${out%.json}.machine.txt"
 python3 bench/jmh_report.py "$out"
 # Charts, if some python3 has matplotlib (Debian's python3-matplotlib is for /usr/bin/python3).
 for py in python3 /usr/bin/python3; do

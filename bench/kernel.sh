@@ -1,28 +1,57 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks of jringbuf and libbpf (C) on real kernel rings, in one run:
 #   bench/kernel.sh [tiny|quick|full]
+#   bench/kernel.sh ab GIT-REV [tiny|quick|full]
 # Needs root (bpf(), bpffs). Builds the jringbuf-bench jar and bench/kernel/libbpf_bench.c
-# (installing libbpf-dev if missing), pins the rings and BPF programs under
-# /sys/fs/bpf/jringbuf-bench, runs jringbuf and libbpf alternately (A B A B ...) on the same
-# pinned objects, prints median [min-max] per figure with the jringbuf/libbpf ratio, and writes
-# the raw rows to bench/results/kernel-<date>.csv and everything to bench/results/kernel-<date>.json.
+# (installing libbpf-dev if missing), pins the rings and BPF programs under $KB_PINS
+# (default /sys/fs/bpf/jringbuf-bench, or .../jringbuf-bench-ab for ab), runs jringbuf and libbpf
+# alternately (A B A B ...) on the same pinned objects, prints median [min-max] per figure with
+# the jringbuf/libbpf ratio, and writes the raw rows to bench/results/kernel-<date>.csv (machine
+# facts first, as '# key=value' lines) and everything to bench/results/kernel-<date>.json.
+#
+# ab: builds the jringbuf-bench jar at GIT-REV (in a temporary git worktree under /tmp) and at
+# the working tree, and runs baseline jringbuf, new jringbuf and libbpf in turn (the order
+# rotates from run to run) on the same pins; the report gives per-size medians, new/baseline
+# (ratio of medians and the median of per-run ratios) and each/libbpf. Default mode quick and
+# scenarios K1,K3 (KB_ONLY=K1,K2,K3 for all). Results: bench/results/kernel-ab-<date>.{csv,json}.
+# 'ab HEAD' with a clean working tree is an A/A control of the machine's noise.
+#
+# Every Java run records its JIT compilations, inlining decisions and deoptimizations with JFR
+# (bench/jit.jfc; KB_JFR=0 turns it off) into bench/out/jfr-<date>/, summarised into
+# bench/results/kernel-<date>-jit.txt and the JSON ("jit"), with the JVM's flags and whether the
+# specialised hot-path classes were in use ("runs").
+# Env: KB_PINS (pin directory), KB_ONLY (scenarios: K1,K2,K3), KB_JAVA_OPTS (extra JVM flags for
+# every Java run, recorded), KB_JFR (1/0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mode=${1:-quick}
+ab_rev=""
+if [ "${1:-}" = ab ]; then
+  ab_rev=${2:?usage: bench/kernel.sh ab GIT-REV [tiny|quick|full]}
+  mode=${3:-quick}
+else
+  mode=${1:-quick}
+fi
 payloads="8 64 256"
 case "$mode" in
-  # tiny: what './jringbuf bench' runs (8-byte payloads only, about a minute)
-  tiny)  runs=3; warm=2000000;  timed=1000000;  k2_attempts=400000; payloads="8" ;;
+  # tiny: what './jringbuf bench' runs (8-byte payloads only, a few minutes). Warm-up: the
+  # record count of quick; 2 M was too little for K3 (see bench/KERNEL-NOTES.md, 2026-12-06).
+  tiny)  runs=3; warm=5000000;  timed=2000000;  k2_attempts=400000; payloads="8" ;;
   # warm/timed: records per run for K1 and K3 (rounded up to whole ring fills)
   quick) runs=5; warm=5000000;  timed=2000000;  k2_attempts=1000000 ;;
   full)  runs=9; warm=20000000; timed=10000000; k2_attempts=4000000 ;;
-  *) echo "usage: bench/kernel.sh [tiny|quick|full]" >&2; exit 2 ;;
+  *) echo "usage: bench/kernel.sh [tiny|quick|full] | bench/kernel.sh ab GIT-REV [tiny|quick|full]" >&2; exit 2 ;;
 esac
 k2_chunk=10000          # test_run repeat per producer call in K2
 force_every=512         # K2 sampled: one FORCE_WAKEUP every 512 records, NO_WAKEUP otherwise
 ring_bytes=$((4 << 20)) # every RINGBUF and USER_RINGBUF
-pins=/sys/fs/bpf/jringbuf-bench
+if [ -n "$ab_rev" ]; then
+  pins=${KB_PINS:-/sys/fs/bpf/jringbuf-bench-ab}
+  only=${KB_ONLY:-K1,K3}
+else
+  pins=${KB_PINS:-/sys/fs/bpf/jringbuf-bench}
+  only=${KB_ONLY:-K1,K2,K3}
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "bench/kernel.sh: needs root (bpf(), bpffs pins)" >&2
@@ -50,49 +79,131 @@ if [ -z "$jdk25" ]; then
   echo "bench/kernel.sh: no JDK 25 or newer found (looked at \$JAVA_HOME and /usr/lib/jvm/*)" >&2
   exit 1
 fi
-java=("$jdk25/bin/java" -jar jringbuf-bench/target/jringbuf-bench.jar)
+
+stamp=$(date -u +%Y-%m-%d-%H%M%S)
+mkdir -p bench/out bench/results
+name=kernel-$stamp
+[ -n "$ab_rev" ] && name=kernel-ab-$stamp
 
 echo "== build"
 mvn -B -q -ntp -pl jringbuf-bench -am package -DskipTests
-mkdir -p bench/out bench/results
+# The jars the run uses are copies, so that a rebuild during the run changes nothing.
+new_jar=bench/out/$name-new.jar
+cp jringbuf-bench/target/jringbuf-bench.jar "$new_jar"
+base_jar=""
+if [ -n "$ab_rev" ]; then
+  base_sha=$(git rev-parse --verify "$ab_rev^{commit}")
+  tmp=$(mktemp -d /tmp/jringbuf-ab-XXXXXX)
+  echo "== build the baseline at $ab_rev ($base_sha) in $tmp"
+  git worktree add -q --detach "$tmp/src" "$base_sha"
+  if ! (cd "$tmp/src" && { mvn -B -q -o -ntp -pl jringbuf-bench -am package -DskipTests 2>/dev/null \
+        || mvn -B -q -ntp -pl jringbuf-bench -am package -DskipTests; }); then
+    git worktree remove --force "$tmp/src"; rm -rf "$tmp"
+    echo "bench/kernel.sh: building jringbuf-bench at $ab_rev failed" >&2
+    exit 1
+  fi
+  base_jar=bench/out/$name-base.jar
+  cp "$tmp/src/jringbuf-bench/target/jringbuf-bench.jar" "$base_jar"
+  git worktree remove --force "$tmp/src"
+  rm -rf "$tmp"
+  new_desc="working tree at $(git rev-parse HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' + uncommitted changes')"
+fi
 gcc -O2 -Wall -o bench/out/libbpf_bench bench/kernel/libbpf_bench.c -lbpf -lpthread
 
-echo "== setup (pins in $pins)"
-"${java[@]}" setup "$pins" "$ring_bytes" $payloads
-trap '"${java[@]}" teardown "$pins" || true' EXIT
+jfr_dir=bench/out/jfr-$stamp
+runmeta=bench/out/$name-runs.jsonl
+: > "$runmeta"
+[ "${KB_JFR:-1}" = 1 ] && mkdir -p "$jfr_dir"
+read -r -a java_opts <<< "${KB_JAVA_OPTS:-}"
+# One Java run: JAR SIDE RUN PAYLOAD (SIDE: jringbuf or jringbuf-base; the rows say which).
+java_run() {
+  local jar=$1 side=$2 run=$3 p=$4 flags=()
+  if [ "${KB_JFR:-1}" = 1 ]; then
+    flags+=(-Xlog:jfr+startup=error
+            "-XX:StartFlightRecording:filename=$jfr_dir/$side-p$p-r$run.jfr,settings=$PWD/bench/jit.jfc")
+  fi
+  "$jdk25/bin/java" "${flags[@]}" "${java_opts[@]}" "-Dkb.only=$only" "-Dkb.meta=$runmeta" "-Dkb.side=$side" -jar "$jar" \
+    run "$pins" "$p" "$run" "${params[@]}" | sed "s/^\([0-9]*\),jringbuf,/\1,$side,/"
+}
+c_run() {
+  KB_ONLY=$only bench/out/libbpf_bench "$pins" "$2" "$1" "${params[@]}"
+}
 
+echo "== setup (pins in $pins)"
+"$jdk25/bin/java" -jar "$new_jar" setup "$pins" "$ring_bytes" $payloads
+trap '"$jdk25/bin/java" -jar "$new_jar" teardown "$pins" || true' EXIT
+
+raw=bench/results/$name.csv
+json=bench/results/$name.json
+jit=bench/results/$name-jit.txt
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+{
+  bench/machine.sh "$jdk25/bin/java" | sed 's/^/# /'
+  echo "# mode=$mode"
+  echo "# scenarios=$only"
+  echo "# java_opts=${KB_JAVA_OPTS:-} (plus JFR recording: ${KB_JFR:-1})"
+  if [ -n "$ab_rev" ]; then
+    echo "# ab_baseline=$ab_rev ($base_sha)"
+    echo "# ab_new=$new_desc"
+  else
+    echo "# code=$(git rev-parse HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' + uncommitted changes')"
+  fi
+  "$jdk25/bin/java" -jar "$new_jar" header
+} > "$raw"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-stamp=$(date -u +%Y-%m-%d-%H%M%S)
-raw=bench/results/kernel-$stamp.csv
-json=bench/results/kernel-$stamp.json
-"${java[@]}" header > "$raw"
 params=("$warm" "$timed" "$k2_attempts" "$k2_chunk" "$force_every")
-echo "== $mode: $runs runs x payloads {$payloads}, jringbuf and libbpf alternately"
+if [ -n "$ab_rev" ]; then
+  echo "== ab $mode: $runs runs x payloads {$payloads}, scenarios $only: baseline $ab_rev, new (working tree), libbpf in turn"
+else
+  echo "== $mode: $runs runs x payloads {$payloads}, jringbuf and libbpf alternately"
+fi
 for run in $(seq 1 "$runs"); do
   for p in $payloads; do
-    "${java[@]}" run "$pins" "$p" "$run" "${params[@]}" >> "$raw"
-    bench/out/libbpf_bench "$pins" "$p" "$run" "${params[@]}" >> "$raw"
+    if [ -n "$ab_rev" ]; then
+      # The order rotates, so that no side always runs first (after the other's cache and JIT work).
+      for k in 0 1 2; do
+        case $(( (run + k) % 3 )) in
+          0) java_run "$base_jar" jringbuf-base "$run" "$p" >> "$raw" ;;
+          1) java_run "$new_jar" jringbuf "$run" "$p" >> "$raw" ;;
+          2) c_run "$run" "$p" >> "$raw" ;;
+        esac
+      done
+    else
+      java_run "$new_jar" jringbuf "$run" "$p" >> "$raw"
+      c_run "$run" "$p" >> "$raw"
+    fi
   done
-  echo "   run $run/$runs done"
+  echo "   run $run/$runs done (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 done
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "# loadavg_start=$load_start" >> "$raw"
+echo "# loadavg_end=$load_end" >> "$raw"
 
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+if [ "${KB_JFR:-1}" = 1 ]; then
+  "$jdk25/bin/java" -jar "$new_jar" jit "$jfr_dir"/*.jfr > "$jit" 2>&1 || echo "(JIT summary failed)" >> "$jit"
+fi
+
 echo
-echo "   load average at start: $load_start, now: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+echo "   load average at start: $load_start, now: $load_end on $(nproc) CPUs"
 echo "== results (M records/s; ratio = jringbuf median / libbpf median; K1 batch-commit is compared with libbpf per-record)"
 echo "   ring $ring_bytes bytes; K1: ring prefilled by test_run with NO_WAKEUP, timed drain with consume();"
 echo "   K2: producer thread test_run(repeat=$k2_chunk) x $k2_attempts attempts, consumer poll(10 ms);"
 echo "   K3: reserve+submit until full, then BPF drain (bpf_user_ringbuf_drain flags 0) via test_run;"
 echo "   handlers read the payload's first 8 bytes into a sink; K1/K3: >= $warm warm-up then >= $timed timed records per run"
-"${java[@]}" report "$raw" "$json" mode="$mode" date="$stamp" kernel="$(uname -r)" cpu="$cpu" cpus="$(nproc)" \
-  loadavg_start="$load_start" loadavg_end="$(cut -d' ' -f1-3 /proc/loadavg)" jdk="$("$jdk25/bin/java" -version 2>&1 | head -1)" \
+[ -n "$ab_rev" ] && echo "   ab: new = working tree, base = $ab_rev; paired = median [min-max] of new/base per run"
+"$jdk25/bin/java" -jar "$new_jar" report "$raw" "$json" mode="$mode" date="$stamp" kernel="$(uname -r)" cpu="$cpu" cpus="$(nproc)" \
+  loadavg_start="$load_start" loadavg_end="$load_end" jdk="$("$jdk25/bin/java" -version 2>&1 | head -1)" \
   libbpf="$(dpkg-query -W -f='${Version}' libbpf-dev 2>/dev/null || echo unknown)" gcc="$(gcc -dumpfullversion)" \
   ring_bytes="$ring_bytes" runs="$runs" warm_records="$warm" timed_records="$timed" k2_attempts="$k2_attempts" \
-  k2_chunk="$k2_chunk" k2_force_every="$force_every"
+  k2_chunk="$k2_chunk" k2_force_every="$force_every" scenarios="$only" ab_baseline="${ab_rev:+$ab_rev ($base_sha)}" \
+  runmeta="$runmeta" jit="$jit"
 echo
 echo "raw rows: $raw"
 echo "json:     $json"
+[ "${KB_JFR:-1}" = 1 ] && echo "jit:      $jit (recordings in $jfr_dir)"
 # Chart, if some python3 has matplotlib (Debian's python3-matplotlib is for /usr/bin/python3).
-for py in python3 /usr/bin/python3; do
-  if "$py" -c 'import matplotlib' 2>/dev/null; then "$py" bench/plot_kernel.py "$json"; break; fi
-done
+if [ -z "$ab_rev" ]; then
+  for py in python3 /usr/bin/python3; do
+    if "$py" -c 'import matplotlib' 2>/dev/null; then "$py" bench/plot_kernel.py "$json"; break; fi
+  done
+fi

@@ -82,10 +82,24 @@ static void test_run(int prog, int repeat) {
 
 static long long seq_sum(long long seq0, long long n) { return n * seq0 + n * (n - 1) / 2; }
 
+// cycle_median: the median of the timed cycles' own rates (M records/s; K1 and K3 produce, 0 elsewhere), as
+// the Java side reports it: a preempted cycle on a shared machine moves it less than records / ns.
 static void row(const char *scenario, const char *variant, const char *flags, const char *wait, long long records,
-                long long ns, long long drops, long long wakeups) {
-    printf("%d,libbpf,%s,%s,%d,%d,%s,%s,%lld,%lld,%.3f,%lld,%lld\n", run_index, scenario, variant, payload,
-           record_bytes(), flags, wait, records, ns, ns == 0 ? 0.0 : records * 1e3 / ns, drops, wakeups);
+                long long ns, long long drops, long long wakeups, double cycle_median) {
+    printf("%d,libbpf,%s,%s,%d,%d,%s,%s,%lld,%lld,%.3f,%lld,%lld,%.3f\n", run_index, scenario, variant, payload,
+           record_bytes(), flags, wait, records, ns, ns == 0 ? 0.0 : records * 1e3 / ns, drops, wakeups, cycle_median);
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+// Median of n rates (sorts them); 0 if n is 0.
+static double median(double *v, int n) {
+    if (n == 0) return 0;
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 // The handler of both sides: reads the payload's first 8 bytes into a sink and counts.
@@ -112,8 +126,10 @@ static void k1(struct ring_buffer *rb, struct sink *sink, int ring, int state, i
     set_field(state, ST_MASK, 0);
     int cap = (int)((info.max_entries - 1) / record_bytes());
     long long records = 0, ns = 0;
-    int warm = cycles(warm_records, cap);
-    for (int c = 0; c < warm + cycles(timed_records, cap); c++) {
+    int warm = cycles(warm_records, cap), timed = cycles(timed_records, cap);
+    double *rates = calloc(timed, sizeof *rates);
+    if (!rates) die("calloc");
+    for (int c = 0; c < warm + timed; c++) {
         long long seq0 = field(state, ST_SEQ), drop0 = field(state, ST_DROPPED);
         test_run(producer, cap);
         check(field(state, ST_DROPPED) == drop0, "K1 prefill without drops");
@@ -126,9 +142,11 @@ static void k1(struct ring_buffer *rb, struct sink *sink, int ring, int state, i
         if (c >= warm) {
             records += n;
             ns += t1 - t0;
+            rates[c - warm] = t1 > t0 ? n * 1e3 / (t1 - t0) : 0;
         }
     }
-    row("K1", "per-record", "NO_WAKEUP", "none", records, ns, 0, 0);
+    row("K1", "per-record", "NO_WAKEUP", "none", records, ns, 0, 0, median(rates, timed));
+    free(rates);
 }
 
 struct producer_arg {
@@ -234,7 +252,7 @@ static void k2(struct ring_buffer *rb, struct sink *sink, int state, int produce
     snprintf(variant, sizeof variant, sampled ? "sampled-%d" : busy_us > 0 ? "adaptive-busy" : "adaptive", force_every);
     snprintf(flags, sizeof flags, sampled ? "NO_WAKEUP+FORCE/%d" : "0", force_every);
     snprintf(wait, sizeof wait, busy_us > 0 ? "busy-poll-%dus" : "epoll-poll", busy_us);
-    row("K2", variant, flags, wait, result[0], result[1], result[2], result[3]);
+    row("K2", variant, flags, wait, result[0], result[1], result[2], result[3], 0);
 }
 
 // Runs the drain program until a call drains nothing (each call drains at most 128 Ki samples).
@@ -258,8 +276,10 @@ static void k3(int uring, int ustate, int drain) {
     drain_all(ustate, drain);
     long long p_records = 0, p_ns = 0, d_ns = 0;
     long long cap = info.max_entries / record_bytes();
-    int warm = cycles(warm_records, cap);
-    for (int c = 0; c < warm + cycles(timed_records, cap); c++) {
+    int warm = cycles(warm_records, cap), timed = cycles(timed_records, cap);
+    double *rates = calloc(timed, sizeof *rates);
+    if (!rates) die("calloc");
+    for (int c = 0; c < warm + timed; c++) {
         long long count0 = field(ustate, DR_COUNT), sum0 = field(ustate, DR_SUM);
         uint64_t t0 = now_ns();
         long long n = 0;
@@ -279,11 +299,13 @@ static void k3(int uring, int ustate, int drain) {
             p_records += n;
             p_ns += t1 - t0;
             d_ns += t2 - t1;
+            rates[c - warm] = t1 > t0 ? n * 1e3 / (t1 - t0) : 0;
         }
     }
     user_ring_buffer__free(urb);
-    row("K3", "produce", "-", "none", p_records, p_ns, 0, 0);
-    row("K3", "drain", "0", "test_run", p_records, d_ns, 0, 0);
+    row("K3", "produce", "-", "none", p_records, p_ns, 0, 0, median(rates, timed));
+    row("K3", "drain", "0", "test_run", p_records, d_ns, 0, 0, 0);
+    free(rates);
 }
 
 int main(int argc, char **argv) {

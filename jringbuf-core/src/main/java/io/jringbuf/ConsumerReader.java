@@ -61,9 +61,13 @@ final class ConsumerReader implements RingReader {
 
     @Override
     public int consume(RecordHandler handler, int maxRecords) {
-        counters.called(consumer.availableBytes());
-        return counters.delivered(mode == CommitMode.EXPLICIT ? consumer.read(handler, maxRecords)
-                : consumer.consume(handler, maxRecords));
+        try {
+            counters.called(consumer.availableBytes("consume"));
+            return counters.delivered(mode == CommitMode.EXPLICIT ? consumer.read(handler, maxRecords)
+                    : consumer.consume(handler, maxRecords));
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, consumer.buffer(), "consume");
+        }
     }
 
     /**
@@ -71,8 +75,13 @@ final class ConsumerReader implements RingReader {
      * when it delivered, so that the looks of an idle spin do not count as calls.
      */
     int consumeHolding(RecordHandler handler, int maxRecords) {
-        int n = mode == CommitMode.EXPLICIT ? consumer.read(handler, maxRecords)
-                : consumer.consumeHolding(handler, maxRecords);
+        int n;
+        try {
+            n = mode == CommitMode.EXPLICIT ? consumer.read(handler, maxRecords)
+                    : consumer.consumeHolding(handler, maxRecords);
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, consumer.buffer(), "consume");
+        }
         if (n > 0) {
             counters.called(0);
             counters.delivered(n);
@@ -102,16 +111,22 @@ final class ConsumerReader implements RingReader {
 
     private int poll(RecordHandler handler, int maxRecords, long nanos) {
         Objects.requireNonNull(handler, "handler");
-        counters.called(consumer.availableBytes());
-        waiter();
-        Waiter w = countedWaiter;
-        RingEvents.PollEvent event = new RingEvents.PollEvent();
-        event.begin();
-        int n = mode == CommitMode.EXPLICIT
-                ? consumer.pollReading(handler, maxRecords, nanos, w)
-                : consumer.poll(handler, maxRecords, nanos, w);
-        RingEvents.pollEnded(event, counters.ring(), n);
-        return counters.delivered(n);
+        // The whole call inside the net: the JVM may report a fault of the ring's memory at the
+        // next safepoint poll after the access, outside the role's own handler.
+        try {
+            counters.called(consumer.availableBytes("poll"));
+            waiter();
+            Waiter w = countedWaiter;
+            RingEvents.PollEvent event = new RingEvents.PollEvent();
+            event.begin();
+            int n = mode == CommitMode.EXPLICIT
+                    ? consumer.pollReading(handler, maxRecords, nanos, w)
+                    : consumer.poll(handler, maxRecords, nanos, w);
+            RingEvents.pollEnded(event, counters.ring(), n);
+            return counters.delivered(n);
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, consumer.buffer(), "poll");
+        }
     }
 
     @Override

@@ -57,8 +57,12 @@ final class DrainerReader implements RingReader {
 
     @Override
     public int consume(RecordHandler handler, int maxRecords) {
-        counters.called(drainer.availableBytes());
-        return counters.delivered(drainer.drain(handler, maxRecords, 0));
+        try {
+            counters.called(drainer.availableBytes("drain"));
+            return counters.delivered(drainer.drain(handler, maxRecords, 0));
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, drainer.buffer(), "drain");
+        }
     }
 
     @Override
@@ -81,12 +85,16 @@ final class DrainerReader implements RingReader {
         if (maxRecords <= 0) {
             return 0;
         }
-        counters.called(drainer.availableBytes());
-        RingEvents.PollEvent event = new RingEvents.PollEvent();
-        event.begin();
-        int n = drainer.poll(handler, maxRecords, 0, nanos);
-        RingEvents.pollEnded(event, counters.ring(), n);
-        return counters.delivered(n);
+        try { // the whole call: see ConsumerReader.poll
+            counters.called(drainer.availableBytes("drain"));
+            RingEvents.PollEvent event = new RingEvents.PollEvent();
+            event.begin();
+            int n = drainer.poll(handler, maxRecords, 0, nanos);
+            RingEvents.pollEnded(event, counters.ring(), n);
+            return counters.delivered(n);
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, drainer.buffer(), "drain");
+        }
     }
 
     @Override

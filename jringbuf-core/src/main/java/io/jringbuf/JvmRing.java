@@ -21,6 +21,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * A BPF-format ring buffer between Java threads or Java processes, with Java playing the
@@ -58,11 +59,20 @@ import java.util.Objects;
  * records its pid in the ring; another process asking for the same side gets EBUSY until the
  * holder closes the ring or dies. Processes that share a ring must share a pid namespace.
  *
- * <p>{@link #close()} wakes this process's waiters, releases its sides and unmaps the ring; any
- * later use fails with {@link ErrnoException} EBADF.
+ * <p>{@link #close()} wakes this process's waiters, releases its claims and unmaps the ring;
+ * any later use fails with {@link ErrnoException} EBADF.
+ *
+ * <p>A ring file truncated while mapped, or whose pages the file system lost, makes the next
+ * access fail with {@link ErrnoException} EFAULT (truncated) or EIO (pages gone) naming the file;
+ * the ring is then closed in this process (its claims released where the file still allows), and
+ * every later call fails the same way at once. See {@code RELIABILITY.md}, "Faults from the
+ * environment". A ring file's blocks are allocated when it is created (or opened sparse), so a
+ * full file system fails there with ENOSPC; an open ring keeps its file open (one descriptor), so
+ * it stays reachable as {@code /proc/PID/fd/N} if the file is removed.
  */
 public final class JvmRing implements AutoCloseable {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
     private final SharedRingMemory memory;
     private final RingControl control;
@@ -298,6 +308,20 @@ public final class JvmRing implements AutoCloseable {
         return writer;
     }
 
+    /**
+     * A read-only view of this ring that claims no side: it delivers copies of the unconsumed
+     * records without consuming them, while another process (or this one) reads and writes the
+     * ring. See {@link RingPeeker}. Closing the peeker leaves the ring open; closing the ring
+     * makes the peeker fail with EBADF.
+     *
+     * @return a new peeker
+     * @throws ErrnoException EBADF if the ring is closed
+     */
+    public RingPeeker peeker() {
+        checkOpen("peek at");
+        return RingPeeker.of(this, memory.view(), true);
+    }
+
     /** {@return {@code consumer_pos}, acquire-loaded} */
     public long consumerPosition() {
         // Acquire: pairs with the reader's release store (any process).
@@ -321,6 +345,32 @@ public final class JvmRing implements AutoCloseable {
         return Math.max(0, prod - (ow - cons > 0 ? ow : cons));
     }
 
+    /**
+     * The process still writing the record at the head of the ring, if that record is reserved but
+     * neither submitted nor discarded: every later record waits behind it. Operators use it to name
+     * a stopped or dead writer ({@code jringbuf stat} shows it).
+     *
+     * @return the writer's process id, or empty if the ring is empty or its head record is complete
+     * @throws ErrnoException {@code EBADF} if the ring is closed
+     */
+    public OptionalInt headWriter() {
+        checkOpen("read the head record of");
+        RingView view = memory.view();
+        long cons = consumerPosition();
+        if (producerPosition() - cons <= 0) {
+            return OptionalInt.empty();
+        }
+        long at = cons & view.mask();
+        // Acquire: pairs with the writer's release store of the header at submit or discard.
+        int header = (int) INT.getAcquire(view.data(), at);
+        if ((header & RingLayout.BUSY_BIT) == 0) {
+            return OptionalInt.empty();
+        }
+        // Plain: the owner word is written at reservation, before the producer position's release
+        // store that producerPosition() acquired. A snapshot: the writer may finish right after.
+        return OptionalInt.of(view.data().get(ValueLayout.JAVA_INT, at + RingLayout.HEADER_OWNER_OFFSET));
+    }
+
     /** {@return reservations refused for lack of space, over the ring's life, in every process} */
     public long drops() {
         return control.drops();
@@ -329,6 +379,22 @@ public final class JvmRing implements AutoCloseable {
     /** {@return locks, busy flags and BUSY records taken over from dead processes} */
     public long recoveries() {
         return control.recoveries();
+    }
+
+    /**
+     * {@return threads waiting for records now, in every process (a reader in a poll): a snapshot
+     * that may include a thread about to find records without sleeping}
+     */
+    public int waitingReaders() {
+        return dataWakeup.waiters();
+    }
+
+    /**
+     * {@return threads waiting for space now, in every process (a writer in {@code reserve} with a
+     * timeout): a snapshot that may include a thread about to find space without sleeping}
+     */
+    public int waitingWriters() {
+        return spaceWakeup.waiters();
     }
 
     /** {@return wakeups that reached waiting threads, in every process} */
@@ -368,19 +434,22 @@ public final class JvmRing implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (!memory.isOpen()) {
+            memory.close(); // after a fault (already unmapped): forget it; never throws
             return;
         }
-        if (reader != null) {
-            reader.wakeUp();
-        }
-        spaceWaiter.interrupt();
-        if (reader != null) {
-            control.releaseConsumer();
-        }
-        if (writer != null && type() == RingType.USER_RINGBUF) {
-            control.releaseProducer();
-        }
-        memory.close();
+        // A fault in here (a ring file truncated under us) unmaps the ring instead of throwing.
+        memory.closeAfter(() -> {
+            if (reader != null) {
+                reader.wakeUp();
+            }
+            spaceWaiter.interrupt();
+            if (reader != null) {
+                control.releaseConsumer();
+            }
+            if (writer != null && type() == RingType.USER_RINGBUF) {
+                control.releaseProducer();
+            }
+        });
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.jringbuf.base.ErrnoException;
 import io.jringbuf.base.RecordHandler;
 import io.jringbuf.base.RingType;
 import io.jringbuf.bpf.BpfMap;
+import io.jringbuf.bpf.BpfObject;
 import io.jringbuf.bpf.MapInfo;
 import io.jringbuf.bpf.MapType;
 import io.jringbuf.internal.memory.KernelRingMemory;
@@ -16,6 +17,7 @@ import io.jringbuf.internal.sys.Sys;
 import io.jringbuf.internal.wait.EpollWaiter;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -87,10 +89,43 @@ public final class KernelRingReader implements RingReader, AutoCloseable {
      * @throws ErrnoException EINVAL if the fd is not a RINGBUF map; the errno of a refused mmap
      */
     public static KernelRingReader open(int mapFd, CommitMode mode) {
+        return open(mapFd, mode, null);
+    }
+
+    /**
+     * Opens a reader whose lost count is a lost-counter map's (see
+     * {@link BpfMap#createLostCounter} and {@code include/jringbuf_lost.h}).
+     *
+     * @param map a RINGBUF map
+     * @param mode when the reader stores {@code consumer_pos}
+     * @param lostCounter the ring's per-CPU lost counter, added up over the CPUs; null for none
+     * @return the reader
+     * @throws ErrnoException EINVAL if the map is not a RINGBUF; the errno of a refused mmap
+     */
+    public static KernelRingReader open(BpfMap map, CommitMode mode, BpfMap lostCounter) {
+        return open(map.fd(), mode, lostCounter);
+    }
+
+    /**
+     * Opens a reader of a ring of a loaded object, by name; the object's {@code RING_lost}
+     * counter, if it declares one, is the reader's lost count.
+     *
+     * @param object a loaded object
+     * @param ringName its RINGBUF map's name
+     * @param mode when the reader stores {@code consumer_pos}
+     * @return the reader
+     * @throws ErrnoException ENOENT if the object has no such map; EINVAL naming the map and both
+     *                        types if it is not a RINGBUF
+     */
+    public static KernelRingReader open(BpfObject object, String ringName, CommitMode mode) {
+        return open(object.map(ringName).fd(), mode, object.lostCounter(ringName).orElse(null));
+    }
+
+    private static KernelRingReader open(int mapFd, CommitMode mode, BpfMap lostCounter) {
         MapInfo info = BpfMap.requireType(mapFd, MapType.RINGBUF);
         KernelRingMemory memory = KernelRingMemory.forConsumer(mapFd, info.maxEntries());
         try {
-            return new KernelRingReader(memory, reader(memory, mode, mapFd, info));
+            return new KernelRingReader(memory, reader(memory, mode, mapFd, info, lostCounter));
         } catch (RuntimeException | Error e) {
             memory.close();
             throw e;
@@ -99,15 +134,30 @@ public final class KernelRingReader implements RingReader, AutoCloseable {
 
     /**
      * The reader of a mapped kernel RINGBUF; its epoll set is made on first wait. The kernel keeps
-     * no count of the records it refused, so its lost count is unknown (-1).
+     * no count of the records it refused: the lost count is the lost-counter map's total, or
+     * unknown (-1) without one.
      */
-    static ConsumerReader reader(KernelRingMemory memory, CommitMode mode, int mapFd, MapInfo info) {
+    static ConsumerReader reader(KernelRingMemory memory, CommitMode mode, int mapFd, MapInfo info,
+                                 BpfMap lostCounter) {
         // A map made with BPF_F_RB_OVERWRITE is read with the overwrite reader (copies, re-checks).
         Consumer consumer = Consumer.forKernelRing(memory.view(), mode == CommitMode.BATCH,
                 (info.flags() & BpfMap.F_RB_OVERWRITE) != 0);
+        LongSupplier lost = lostCounter == null ? () -> -1L : lostCounter(lostCounter, info);
         return new ConsumerReader(consumer, mode,
                 () -> EpollWaiter.open(mapFd, Sys.EPOLLIN, "RINGBUF fd " + mapFd),
-                "map " + info.name() + " (id " + info.id() + ")", () -> -1L);
+                "map " + info.name() + " (id " + info.id() + ")", lost);
+    }
+
+    /** A lost counter's total; a closed counter map reads as unknown (-1) rather than failing a read. */
+    private static LongSupplier lostCounter(BpfMap counter, MapInfo ring) {
+        counter.sumPerCpuLong(0); // checked now: a per-CPU array of u64 with an entry 0
+        return () -> {
+            try {
+                return counter.sumPerCpuLong(0);
+            } catch (ErrnoException closed) {
+                return -1L;
+            }
+        };
     }
 
     @Override

@@ -34,40 +34,64 @@ final class ProducerWriter implements RingWriter {
 
     @Override
     public long reserve(int length) {
-        long offset = producer.reserve(length);
-        if (offset < 0) {
-            statistics.refused(availableBytes());
+        try { // the whole call: see ConsumerReader.poll
+            long offset = producer.reserve(length);
+            if (offset < 0) {
+                statistics.refused(availableBytes());
+            }
+            return offset;
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, producer.buffer(), "reserve");
         }
-        return offset;
     }
 
     @Override
     public long reserve(int length, Duration timeout) {
-        long offset = producer.reserve(length, Blocking.toNanos(timeout));
-        if (offset < 0) {
-            statistics.refused(availableBytes());
+        try { // the whole call: see ConsumerReader.poll
+            long offset = producer.reserve(length, Blocking.toNanos(timeout));
+            if (offset < 0) {
+                statistics.refused(availableBytes());
+            }
+            return offset;
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, producer.buffer(), "reserve");
         }
-        return offset;
     }
 
     @Override
     public void submit(long offset, int flags) {
-        producer.submit(offset, flags);
+        try {
+            producer.submit(offset, flags);
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, producer.buffer(), "submit");
+        }
     }
 
     @Override
     public void discard(long offset, int flags) {
-        producer.discard(offset, flags);
+        try {
+            producer.discard(offset, flags);
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, producer.buffer(), "discard");
+        }
     }
 
     @Override
     public boolean output(byte[] payload, int flags) {
-        return producer.output(payload, flags);
+        try {
+            return producer.output(payload, flags);
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, producer.buffer(), "output");
+        }
     }
 
     @Override
     public boolean output(MemorySegment source, long sourceOffset, int length, int flags) {
-        return producer.output(source, sourceOffset, length, flags);
+        try {
+            return producer.output(source, sourceOffset, length, flags);
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, producer.buffer(), "output");
+        }
     }
 
     @Override

@@ -8,9 +8,12 @@ import io.jringbuf.base.ErrnoException;
 import io.jringbuf.base.RecordHandler;
 import io.jringbuf.base.RingType;
 import io.jringbuf.bpf.BpfMap;
+import io.jringbuf.bpf.BpfObject;
 import io.jringbuf.bpf.MapInfo;
 import io.jringbuf.bpf.MapType;
 import io.jringbuf.internal.memory.KernelRingMemory;
+import io.jringbuf.internal.memory.RingFaults;
+import io.jringbuf.internal.memory.SharedRingMemory;
 import io.jringbuf.internal.protocol.Consumer;
 import io.jringbuf.internal.sys.Sys;
 import io.jringbuf.internal.wait.Blocking;
@@ -52,6 +55,22 @@ import java.util.concurrent.locks.LockSupport;
  * bound of {@link #consume(int)}) is drained by the next {@link #poll} before it waits, because
  * no new edge would announce records that were already committed. Timeouts follow
  * {@code java.util.concurrent} (see {@link RingReader}).
+ *
+ * <h2>Adaptive spinning (the default)</h2>
+ * A consumer that empties its rings and sleeps is woken by the producer's wakeup, and on a busy
+ * or virtualised machine that wake-up can come tens of microseconds to milliseconds late, while
+ * the producer goes on filling the ring: a fast consumer that sleeps often drops more than a
+ * slower one that never runs dry (measured in bench/KERNEL-NOTES.md, "K2 drops"). So by default
+ * ({@link Options#adaptiveSpin}, 50 µs) a poll that was woken with records makes the next poll
+ * spin, holding, for up to that long (as a busy poll does, below) before it sleeps; as long as
+ * each spin finds records the following one spins too, so a steady stream is consumed without
+ * sleeps and without wakeups. A spin that finds nothing backs off: the next 2, then 4, up to 64
+ * wakeups sleep at once, so records that arrive just beyond the spin's reach waste little CPU. A
+ * poll that timed out does not spin next time: an idle consumer costs no CPU. A record held back
+ * is committed by the next poll (or {@link #consume()}, or {@link #close()}); a process that dies
+ * in between lets the ring's next reader deliver it again.
+ * {@code withAdaptiveSpin(Duration.ZERO)} ({@link Options#LIBBPF}) restores libbpf's behaviour:
+ * always sleep at once.
  *
  * <h2>Busy polling</h2>
  * With {@link Options#busyPoll} a poll first spins for up to that long, consuming every ring
@@ -99,26 +118,41 @@ public final class RingBuffer implements AutoCloseable {
      *                 sleeps at once, as libbpf does
      * @param perRingLimit the most records one ring delivers per round (see "Fair draining");
      *                     {@link Integer#MAX_VALUE}: no limit, as libbpf
+     * @param adaptiveSpin the most a poll spins before it sleeps while records arrive that close
+     *                     together (see "Adaptive spinning"); zero: it sleeps at once, as libbpf
+     *                     does. Ignored when {@code busyPoll} is set.
      */
-    public record Options(boolean edgeTriggered, CommitMode commitMode, Duration busyPoll, int perRingLimit) {
+    public record Options(boolean edgeTriggered, CommitMode commitMode, Duration busyPoll, int perRingLimit,
+                          Duration adaptiveSpin) {
         /**
-         * libbpf's behaviour: level-triggered, a consumer-position store per record, no spinning,
-         * no per-ring limit.
+         * The defaults: libbpf's (level-triggered, a consumer-position store per record, no
+         * per-ring limit), with a 50 µs adaptive spin (see "Adaptive spinning").
          */
         public static final Options DEFAULT = new Options(false, CommitMode.PER_RECORD, Duration.ZERO,
-                Integer.MAX_VALUE);
+                Integer.MAX_VALUE, Duration.ofNanos(50_000));
+
+        /**
+         * libbpf's behaviour exactly: {@link #DEFAULT} without the adaptive spin, so a poll that
+         * finds nothing always sleeps at once.
+         */
+        public static final Options LIBBPF = DEFAULT.withAdaptiveSpin(Duration.ZERO);
 
         /**
          * Checks the options.
          *
-         * @throws IllegalArgumentException if busyPoll is negative or perRingLimit below 1
-         * @throws NullPointerException if commitMode or busyPoll is null
+         * @throws IllegalArgumentException if busyPoll or adaptiveSpin is negative or perRingLimit
+         *                                  below 1
+         * @throws NullPointerException if commitMode, busyPoll or adaptiveSpin is null
          */
         public Options {
             Objects.requireNonNull(commitMode, "commitMode");
             Objects.requireNonNull(busyPoll, "busyPoll");
+            Objects.requireNonNull(adaptiveSpin, "adaptiveSpin");
             if (busyPoll.isNegative()) {
                 throw new IllegalArgumentException("busyPoll must not be negative: " + busyPoll);
+            }
+            if (adaptiveSpin.isNegative()) {
+                throw new IllegalArgumentException("adaptiveSpin must not be negative: " + adaptiveSpin);
             }
             if (perRingLimit < 1) {
                 throw new IllegalArgumentException("perRingLimit must be at least 1: " + perRingLimit);
@@ -132,7 +166,7 @@ public final class RingBuffer implements AutoCloseable {
          * @return these options, edge-triggered or not
          */
         public Options withEdgeTriggered(boolean on) {
-            return new Options(on, commitMode, busyPoll, perRingLimit);
+            return new Options(on, commitMode, busyPoll, perRingLimit, adaptiveSpin);
         }
 
         /**
@@ -142,7 +176,7 @@ public final class RingBuffer implements AutoCloseable {
          * @return these options with that commit mode
          */
         public Options withCommitMode(CommitMode mode) {
-            return new Options(edgeTriggered, mode, busyPoll, perRingLimit);
+            return new Options(edgeTriggered, mode, busyPoll, perRingLimit, adaptiveSpin);
         }
 
         /**
@@ -152,7 +186,7 @@ public final class RingBuffer implements AutoCloseable {
          * @return these options with that busy poll
          */
         public Options withBusyPoll(Duration spin) {
-            return new Options(edgeTriggered, commitMode, spin, perRingLimit);
+            return new Options(edgeTriggered, commitMode, spin, perRingLimit, adaptiveSpin);
         }
 
         /**
@@ -163,7 +197,18 @@ public final class RingBuffer implements AutoCloseable {
          * @return these options with that limit
          */
         public Options withPerRingLimit(int records) {
-            return new Options(edgeTriggered, commitMode, busyPoll, records);
+            return new Options(edgeTriggered, commitMode, busyPoll, records, adaptiveSpin);
+        }
+
+        /**
+         * Chooses the adaptive spin (see "Adaptive spinning").
+         *
+         * @param spin the most a poll spins before it sleeps while records arrive within that
+         *             time of each other (zero: never, as libbpf)
+         * @return these options with that adaptive spin
+         */
+        public Options withAdaptiveSpin(Duration spin) {
+            return new Options(edgeTriggered, commitMode, busyPoll, perRingLimit, spin);
         }
     }
 
@@ -190,6 +235,14 @@ public final class RingBuffer implements AutoCloseable {
     /** The most records one ring delivers per round ({@link Options#perRingLimit}). */
     private final int limit;
     private final long busyPollNanos;
+    /** The adaptive spin's limit ({@link Options#adaptiveSpin}); 0 when off or busy polling. */
+    private final long adaptiveSpinNanos;
+    /** How long the next poll spins: the limit or 0 (see {@link #afterSleep}). Polls run one at a time: plain fields. */
+    private long spinBudget;
+    /** Spins in a row that found nothing, up to {@link #MAX_BACKOFF}. */
+    private int failedSpins;
+    /** Wakeups with records to let pass before the next spin: {@code 2^failedSpins} after a failed one. */
+    private int wakeupsUntilSpin;
     private final Epoll epoll;
     private final List<Entry> rings = new ArrayList<>();
     /** The JVM rings' wakeup words, and the set that waits on all of them. */
@@ -211,6 +264,13 @@ public final class RingBuffer implements AutoCloseable {
             spin = Long.MAX_VALUE; // centuries: spins until records come
         }
         this.busyPollNanos = spin;
+        long adaptive;
+        try {
+            adaptive = options.adaptiveSpin().toNanos();
+        } catch (ArithmeticException e) {
+            adaptive = Long.MAX_VALUE;
+        }
+        this.adaptiveSpinNanos = spin > 0 ? 0 : adaptive;
         this.epoll = new Epoll();
     }
 
@@ -316,14 +376,71 @@ public final class RingBuffer implements AutoCloseable {
      * @throws ErrnoException EINVAL if the fd is not a RINGBUF map; the errno of a refused mmap
      * @throws IllegalArgumentException if this manager holds JVM rings
      */
-    public synchronized RingBuffer add(int mapFd, RecordHandler handler) {
+    public RingBuffer add(int mapFd, RecordHandler handler) {
+        return add(mapFd, handler, null);
+    }
+
+    /**
+     * Adds a kernel ring whose lost count is a lost-counter map's (see
+     * {@link BpfMap#createLostCounter} and {@code include/jringbuf_lost.h}).
+     *
+     * @param map a RINGBUF map; not owned
+     * @param handler receives the ring's records
+     * @param lostCounter the ring's per-CPU lost counter, added up over the CPUs; null for none
+     * @return this manager
+     * @throws ErrnoException EINVAL if the map is not a RINGBUF; the errno of a refused mmap
+     * @throws IllegalArgumentException if this manager holds JVM rings
+     */
+    public RingBuffer add(BpfMap map, RecordHandler handler, BpfMap lostCounter) {
+        return add(map.fd(), handler, lostCounter);
+    }
+
+    /**
+     * Adds a ring of a loaded object, by name; the object's {@code RING_lost} counter, if it
+     * declares one, is the ring's lost count.
+     *
+     * @param object a loaded object
+     * @param ringName its RINGBUF map's name
+     * @param handler receives the ring's records
+     * @return this manager
+     * @throws ErrnoException ENOENT if the object has no such map; EINVAL naming the map and both
+     *                        types if it is not a RINGBUF
+     * @throws IllegalArgumentException if this manager holds JVM rings
+     */
+    public RingBuffer add(BpfObject object, String ringName, RecordHandler handler) {
+        return add(object.map(ringName).fd(), handler, object.lostCounter(ringName).orElse(null));
+    }
+
+    /**
+     * Creates a manager with a first ring of a loaded object, by name (see
+     * {@link #add(BpfObject, String, RecordHandler)}).
+     *
+     * @param object a loaded object
+     * @param ringName its RINGBUF map's name
+     * @param handler receives the ring's records
+     * @param options how to wait and commit
+     * @return the manager
+     * @throws ErrnoException ENOENT if the object has no such map; EINVAL if it is not a RINGBUF
+     */
+    public static RingBuffer create(BpfObject object, String ringName, RecordHandler handler, Options options) {
+        RingBuffer rb = new RingBuffer(options);
+        try {
+            rb.add(object, ringName, handler);
+        } catch (RuntimeException | Error e) {
+            rb.close();
+            throw e;
+        }
+        return rb;
+    }
+
+    private synchronized RingBuffer add(int mapFd, RecordHandler handler, BpfMap lostCounter) {
         Objects.requireNonNull(handler, "handler");
         checkOpen("add");
         checkKind(false);
         MapInfo info = BpfMap.requireType(mapFd, MapType.RINGBUF);
         KernelRingMemory memory = KernelRingMemory.forConsumer(mapFd, info.maxEntries());
         try {
-            ConsumerReader reader = KernelRingReader.reader(memory, options.commitMode(), mapFd, info);
+            ConsumerReader reader = KernelRingReader.reader(memory, options.commitMode(), mapFd, info, lostCounter);
             // Explicit readers keep records they have read, so a level-triggered fd would always
             // be ready: wait for edges (and look again every millisecond, see "Explicit commit").
             boolean et = options.edgeTriggered() || explicit;
@@ -396,9 +513,9 @@ public final class RingBuffer implements AutoCloseable {
 
     /**
      * The epoll fd of a manager of kernel rings, to integrate into another event loop; then call
-     * {@link #consume()} ({@code ring_buffer__epoll_fd}). With {@link Options#busyPoll}, a
-     * {@link #poll} that did not sleep may leave rings holding back a record (see "Busy
-     * polling"), and a holding ring sends no edge-triggered wakeups and is always level-triggered
+     * {@link #consume()} ({@code ring_buffer__epoll_fd}). With {@link Options#busyPoll} or the
+     * adaptive spin, a {@link #poll} that did not sleep may leave rings holding back a record (see
+     * "Busy polling"), and a holding ring sends no edge-triggered wakeups and is always level-triggered
      * ready: call {@link #consume()}, which publishes every ring's position first, before waiting
      * on this fd.
      *
@@ -441,10 +558,11 @@ public final class RingBuffer implements AutoCloseable {
         try {
             checkOpen("poll");
             long start = System.nanoTime();
-            if (busyPollNanos > 0) {
-                int n = spin(nanos == Blocking.FOREVER ? busyPollNanos : Math.min(busyPollNanos, nanos), start);
+            long budget = busyPollNanos > 0 ? busyPollNanos : spinBudget;
+            if (budget > 0) {
+                int n = spin(nanos == Blocking.FOREVER ? budget : Math.min(budget, nanos), start);
                 if (n > 0 || nanos == 0 || closed) {
-                    return n;
+                    return afterSpin(n);
                 }
                 // About to sleep. Records committed while the rings were held back sent no
                 // wakeup: store the whole positions with the missed-wakeup fence (consume
@@ -452,18 +570,75 @@ public final class RingBuffer implements AutoCloseable {
                 // reader caught up and wakes it.
                 n = consumeRings(Integer.MAX_VALUE);
                 if (n > 0) {
-                    return n;
+                    return afterSpin(n);
                 }
+                spinFailed();
             } else if (options.edgeTriggered() || explicit) {
                 int n = consumeLeftovers();
                 if (n > 0) {
                     return n;
                 }
             }
-            return jvmRings ? awaitJvmRings(nanos, start) : awaitKernelRings(nanos, start);
+            return afterSleep(jvmRings ? awaitJvmRings(nanos, start) : awaitKernelRings(nanos, start));
         } finally {
             activePolls.decrementAndGet();
         }
+    }
+
+    /** The most spins in a row that found nothing before the adaptive spin backs off fully. */
+    private static final int MAX_BACKOFF = 6;
+
+    /**
+     * The adaptive spin after a spin that delivered {@code n} records: a stream is still coming,
+     * spin again next time (0 only for a poll that may not wait, or a closed manager).
+     *
+     * @return {@code n}
+     */
+    private int afterSpin(int n) {
+        if (adaptiveSpinNanos > 0) {
+            if (n > 0) {
+                failedSpins = 0;
+                wakeupsUntilSpin = 0;
+                spinBudget = adaptiveSpinNanos;
+            } else {
+                spinBudget = 0;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The adaptive spin after a spin that found nothing in its whole budget: the records come
+     * further apart than the spin. Back off: the next 2, 4, ... 64 wakeups sleep at once, so that
+     * records arriving just beyond the spin's reach cost at most one wasted spin per 64 records.
+     */
+    private void spinFailed() {
+        if (adaptiveSpinNanos > 0) {
+            failedSpins = Math.min(failedSpins + 1, MAX_BACKOFF);
+            wakeupsUntilSpin = 1 << failedSpins;
+            spinBudget = 0;
+        }
+    }
+
+    /**
+     * The adaptive spin after a poll that slept: woken with records, the next poll spins (a
+     * stream may have started; a sleep costs a wake-up latency that a spin does not), unless it
+     * is backing off; after a timeout or a wakeUp it does not (an idle consumer costs no CPU).
+     *
+     * @return {@code n}
+     */
+    private int afterSleep(int n) {
+        if (adaptiveSpinNanos > 0) {
+            if (n > 0) {
+                if (wakeupsUntilSpin > 0) {
+                    wakeupsUntilSpin--;
+                }
+                spinBudget = wakeupsUntilSpin == 0 ? adaptiveSpinNanos : 0;
+            } else {
+                spinBudget = 0;
+            }
+        }
+        return n;
     }
 
     private int awaitKernelRings(long nanos, long start) {
@@ -536,8 +711,21 @@ public final class RingBuffer implements AutoCloseable {
                 return total > 0 ? total : -1;
             }, this::shouldLookAgain);
             return got > 0 ? (int) Math.min(got, Integer.MAX_VALUE) : 0;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
+            // The wait set's futex words are in the rings' files: a fault there is the ring's.
+            if (RingFaults.isMappingFault(e)) {
+                for (Entry r : rings) { // blame a ring whose file was truncated, if one was
+                    SharedRingMemory memory = RingFaults.ringOf(r.consumer.buffer());
+                    if (memory != null) {
+                        memory.checkFile("poll");
+                    }
+                }
+            }
             for (Entry r : rings) {
+                ErrnoException fault = RingFaults.translate(e, r.consumer.buffer(), "poll");
+                if (fault != null) {
+                    throw fault;
+                }
                 if (!r.consumer.isOpen()) {
                     throw new ErrnoException(Errno.EBADF, "poll: a ring of this manager is closed", e);
                 }
@@ -708,8 +896,8 @@ public final class RingBuffer implements AutoCloseable {
         activePolls.incrementAndGet();
         try {
             checkOpen("consume");
-            if (busyPollNanos > 0) {
-                // Rings a busy poll left holding back a record, also those this call will not
+            if (busyPollNanos > 0 || adaptiveSpinNanos > 0) {
+                // Rings a spinning poll left holding back a record, also those this call will not
                 // reach (n), publish their whole positions (see epollFd).
                 for (Entry r : rings) {
                     r.consumer.settle();

@@ -34,11 +34,12 @@ import java.time.Instant;
  * @param wakeups waits of this reader that ended because a producer woke it
  * @param lost records the ring refused for lack of space: for a JVM ring over its life in every
  *             process; for a kernel RINGBUF what its BPF programs counted in the ring's lost
- *             counter map (see {@code bpf/include/jringbuf_lost.h}), or -1 if it has none; for a
- *             kernel USER_RINGBUF this writer's refused reservations. For an overwrite JVM ring
- *             ({@link JvmRing#OVERWRITE}) a reader adds the records producers overwrote before it
- *             read them (exact, {@link JvmRing#lostRecords()}) to the refused ones; a kernel
- *             overwrite map's reader reports -1 (the kernel counts neither)
+ *             counter map (see {@code include/jringbuf_lost.h} in the repository), or -1 if it has
+ *             none; for a kernel USER_RINGBUF this writer's refused reservations. For an overwrite
+ *             JVM ring ({@link JvmRing#OVERWRITE}) a reader adds the records producers overwrote
+ *             before it read them (exact, {@link JvmRing#lostRecords()}) to the refused ones; a
+ *             kernel overwrite map's reader reports only its lost counter (the kernel does not
+ *             count overwritten records)
  * @param lastRecord when this reader last delivered a record, or null if it never did
  */
 public record RingStatistics(String ring, RingType type, long size, long consumerPosition, long producerPosition,

@@ -10,6 +10,7 @@ import io.jringbuf.base.RingType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The writing side of one ring: the producers of a JVM RINGBUF (any number of threads and
@@ -147,6 +148,8 @@ public interface RingWriter {
      * @param flags 0, {@link #NO_WAKEUP} or {@link #FORCE_WAKEUP}
      * @return true if written, false if there was no space (counted in {@link #drops()})
      * @throws ErrnoException E2BIG if the record can never fit, EINVAL for unknown flags
+     * @throws IndexOutOfBoundsException if {@code source} has fewer than {@code sourceOffset +
+     *                                   length} bytes (nothing is reserved)
      */
     default boolean output(MemorySegment source, long sourceOffset, int length, int flags) {
         if ((flags & ~(NO_WAKEUP | FORCE_WAKEUP)) != 0) {
@@ -154,12 +157,24 @@ public interface RingWriter {
             throw new ErrnoException(Errno.EINVAL, "output: flags 0x" + Integer.toHexString(flags)
                     + ": only NO_WAKEUP (1) and FORCE_WAKEUP (2) exist");
         }
+        if (length >= 0 && length <= size()) { // longer or negative: reserve says E2BIG
+            // Checked before reserving too: a source too short must not leave a reserved record behind.
+            Objects.checkFromIndexSize(sourceOffset, length, source.byteSize());
+        }
         long offset = reserve(length);
         if (offset == NO_SPACE) {
             return false;
         }
-        MemorySegment.copy(source, ValueLayout.JAVA_BYTE, sourceOffset, buffer(), ValueLayout.JAVA_BYTE, offset,
-                length);
+        try {
+            MemorySegment.copy(source, ValueLayout.JAVA_BYTE, sourceOffset, buffer(), ValueLayout.JAVA_BYTE, offset,
+                    length);
+        } catch (RuntimeException | Error e) {
+            // The source failed (closed, or its own mapping faulted): the record must not stay
+            // reserved, or every later record would wait behind it. A ring fault fails the
+            // discard as well, with the ring's typed error.
+            discard(offset, 0);
+            throw e;
+        }
         submit(offset, flags);
         return true;
     }

@@ -42,32 +42,48 @@ final class UserProducerWriter implements RingWriter {
 
     @Override
     public long reserve(int length) {
-        long offset = producer.reserve(length);
-        if (offset < 0) {
-            countDrop.run();
-            statistics.refused(availableBytes());
+        try { // the whole call: see ConsumerReader.poll
+            long offset = producer.reserve(length);
+            if (offset < 0) {
+                countDrop.run();
+                statistics.refused(availableBytes());
+            }
+            return offset;
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, producer.buffer(), "reserve");
         }
-        return offset;
     }
 
     @Override
     public long reserve(int length, Duration timeout) {
-        long offset = producer.reserve(length, Blocking.toNanos(timeout));
-        if (offset < 0) {
-            countDrop.run();
-            statistics.refused(availableBytes());
+        try { // the whole call: see ConsumerReader.poll
+            long offset = producer.reserve(length, Blocking.toNanos(timeout));
+            if (offset < 0) {
+                countDrop.run();
+                statistics.refused(availableBytes());
+            }
+            return offset;
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, producer.buffer(), "reserve");
         }
-        return offset;
     }
 
     @Override
     public void submit(long offset, int flags) {
-        producer.submit(offset, flags);
+        try {
+            producer.submit(offset, flags);
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, producer.buffer(), "submit");
+        }
     }
 
     @Override
     public void discard(long offset, int flags) {
-        producer.discard(offset, flags);
+        try {
+            producer.discard(offset, flags);
+        } catch (InternalError fault) {
+            throw MappedFaults.translate(fault, producer.buffer(), "discard");
+        }
     }
 
     @Override

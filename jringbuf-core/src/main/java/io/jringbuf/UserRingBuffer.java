@@ -7,6 +7,7 @@ import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
 import io.jringbuf.base.RingType;
 import io.jringbuf.bpf.BpfMap;
+import io.jringbuf.bpf.BpfObject;
 import io.jringbuf.bpf.MapInfo;
 import io.jringbuf.bpf.MapType;
 import io.jringbuf.internal.memory.KernelRingMemory;
@@ -85,6 +86,19 @@ public final class UserRingBuffer implements RingWriter, AutoCloseable {
      */
     public static UserRingBuffer create(BpfMap map) {
         return create(map.fd());
+    }
+
+    /**
+     * Maps a USER_RINGBUF of a loaded object for producing, by name.
+     *
+     * @param object a loaded object
+     * @param mapName its USER_RINGBUF map's name
+     * @return the producer
+     * @throws ErrnoException ENOENT if the object has no such map; EINVAL naming the map and both
+     *                        types if it is not a USER_RINGBUF; EBUSY as {@link #create(BpfMap)}
+     */
+    public static UserRingBuffer create(BpfObject object, String mapName) {
+        return create(object.map(mapName).fd());
     }
 
     /**

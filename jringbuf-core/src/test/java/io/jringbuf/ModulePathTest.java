@@ -66,7 +66,10 @@ class ModulePathTest {
             throws Exception {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
-            List<String> options = List.of("--module-path", libraryModule().toString(), "-d", out.toString());
+            // An empty class path: the default is this JVM's, whose test classes share package names
+            // with the library and would answer for them from the unnamed module.
+            List<String> options = List.of("--module-path", libraryModule().toString(), "--class-path",
+                    out.toString(), "-d", out.toString());
             return javac.getTask(null, files, diagnostics, options, null,
                     files.getJavaFileObjects(sources)).call();
         }

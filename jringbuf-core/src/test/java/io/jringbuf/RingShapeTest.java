@@ -10,6 +10,8 @@ import io.jringbuf.base.RingType;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -113,12 +115,18 @@ class RingShapeTest {
 
     @ParameterizedTest
     @EnumSource(RingType.class)
-    void outputCopiesAndBadFlagsLeaveNothingReserved(RingType type) {
+    void outputCopiesAndBadFlagsOrSourcesLeaveNothingReserved(RingType type) {
         try (JvmRing ring = JvmRing.anonymous(type, 4096)) {
             RingWriter w = ring.writer();
             assertTrue(w.output(new byte[] {1, 2, 3}, 0));
             ErrnoException bad = assertThrows(ErrnoException.class, () -> w.output(new byte[] {4}, 4));
             assertEquals(Errno.EINVAL, bad.errno());
+            MemorySegment shortSource = MemorySegment.ofArray(new byte[4]);
+            assertThrows(IndexOutOfBoundsException.class, () -> w.output(shortSource, 2, 8, 0));
+            Arena arena = Arena.ofShared();
+            MemorySegment gone = arena.allocate(8);
+            arena.close(); // a source that fails the copy: the reservation is discarded
+            assertThrows(IllegalStateException.class, () -> w.output(gone, 0, 8, 0));
             List<byte[]> got = new ArrayList<>();
             assertEquals(1, ring.reader().consume(RecordHandler.copying(got::add)));
             assertArrayEquals(new byte[] {1, 2, 3}, got.get(0));

@@ -7,9 +7,12 @@ import io.jringbuf.JvmRing;
 import io.jringbuf.RingReader;
 import io.jringbuf.RingWriter;
 import io.jringbuf.base.RingType;
-
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.OptionalInt;
 import java.util.SequencedMap;
 
 /** A JVM ring file ({@link JvmRing#open(Path)}), of either format. */
@@ -29,9 +32,45 @@ final class FileTarget implements Target {
         return ring.type();
     }
 
+    /** {@return the ring (owned by this target)} */
+    JvmRing ring() {
+        return ring;
+    }
+
     @Override
     public RingReader openReader() {
         return ring.reader();
+    }
+
+    /**
+     * The record at the head, if it is still reserved: its writer ({@link JvmRing#headWriter()})
+     * and that process's state from {@code /proc/PID/stat}.
+     *
+     * @return a clause for a message, or null if the head record is complete or the ring empty
+     */
+    @Override
+    public String stuckAt() {
+        OptionalInt writer = ring.headWriter();
+        if (writer.isEmpty()) {
+            return null;
+        }
+        int owner = writer.getAsInt();
+        return "the record at the head is still being written by process " + owner + " (" + processState(owner)
+                + ")";
+    }
+
+    private static String processState(int pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return switch (stat.charAt(stat.lastIndexOf(')') + 2)) { // the name may hold ')'
+                case 'T' -> "alive, stopped by a signal: SIGCONT resumes it";
+                case 't' -> "alive, stopped by a debugger";
+                case 'Z' -> "exited, not yet reaped by its parent";
+                default -> "alive";
+            };
+        } catch (IOException | RuntimeException e) {
+            return "gone";
+        }
     }
 
     @Override
@@ -51,17 +90,37 @@ final class FileTarget implements Target {
         lines.put("consumer_pos", cons);
         lines.put("producer_pos", prod);
         if (ring.isOverwrite()) {
-            // Overwrite ring: what is left to read starts at max(consumer_pos, overwrite_pos).
+            // Overwrite ring: what is left to read starts at max(consumer_pos, overwrite_pos); it
+            // loses the records overwritten before they were read, and any reservation refused.
             long ow = ring.overwritePosition();
             lines.put("overwrite_pos", ow);
             lines.put("available", Math.max(0, prod - (ow - cons > 0 ? ow : cons)));
             lines.put("drops", ring.drops());
-            lines.put("lost", ring.lostRecords());
-            return lines;
+            lines.put("lost", ring.drops() + ring.lostRecords());
+        } else {
+            lines.put("available", prod - cons);
+            lines.put("drops", ring.drops());
+            lines.put("lost", ring.drops()); // a JVM ring loses exactly the reservations it refuses
         }
-        lines.put("available", prod - cons);
-        lines.put("drops", ring.drops());
+        lines.put("waiting_readers", ring.waitingReaders());
+        lines.put("waiting_writers", ring.waitingWriters());
+        lines.put("links", links());
+        String busy = stuckAt();
+        if (busy != null) {
+            lines.put("head", busy);
+        }
         return lines;
+    }
+
+    /** @return the ring file's names (st_nlink): 0 once it was removed while in use */
+    private long links() {
+        try {
+            return ((Number) Files.getAttribute(ring.path(), "unix:nlink")).longValue();
+        } catch (NoSuchFileException e) {
+            return 0; // opened through /proc/PID/fd/N of a process that still has it
+        } catch (IOException | UnsupportedOperationException e) {
+            return -1;
+        }
     }
 
     @Override

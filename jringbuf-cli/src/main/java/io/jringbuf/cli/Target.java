@@ -40,11 +40,22 @@ public interface Target extends AutoCloseable {
 
     /**
      * The {@code stat} lines, in order: {@code type}, {@code max_entries}, {@code consumer_pos},
-     * {@code producer_pos}, {@code available}, then target-specific keys ({@code drops} for files).
+     * {@code producer_pos}, {@code available}, then target-specific keys ({@code drops}, {@code waiting_readers}, {@code waiting_writers} and {@code links} for files).
      *
      * @return key to value
      */
     SequencedMap<String, Object> stat();
+
+    /**
+     * Why records may be stuck, for a timeout message: who is still writing the record at the
+     * head (a reserved record of a JVM ring file: the process, and whether it is alive or stopped).
+     *
+     * @return a clause such as {@code "the record at the head is still being written by process
+     *         42 (alive, stopped by a signal: SIGCONT resumes it)"}, or null
+     */
+    default String stuckAt() {
+        return null;
+    }
 
     /** Releases the sides this target took and unmaps the ring. */
     @Override

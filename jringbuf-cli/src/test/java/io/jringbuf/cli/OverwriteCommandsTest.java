@@ -34,7 +34,7 @@ class OverwriteCommandsTest {
         Cli.Result sent = Cli.runWithInput(lines.toString(), "send", ring.toString(), "--timeout", "0ms");
         assertEquals(0, sent.exit(), sent.toString());
         assertEquals(List.of("type: ringbuf", "max_entries: 4096", "consumer_pos: 0", "producer_pos: 16000",
-                "overwrite_pos: 11920", "available: 4080", "drops: 0", "lost: 0"),
+                "overwrite_pos: 11920", "available: 4080", "drops: 0", "lost: 0", "waiting_readers: 0", "waiting_writers: 0", "links: 1"),
                 Cli.run("stat", ring.toString()).lines());
         Cli.Result cat = Cli.run("cat", ring.toString(), "--timeout", "0ms");
         assertEquals(0, cat.exit(), cat.toString());
@@ -42,7 +42,7 @@ class OverwriteCommandsTest {
         assertEquals(String.format("%016x", 745), cat.lines().getFirst());
         assertEquals(String.format("%016x", 999), cat.lines().getLast());
         assertEquals(List.of("type: ringbuf", "max_entries: 4096", "consumer_pos: 16000", "producer_pos: 16000",
-                "overwrite_pos: 11920", "available: 0", "drops: 0", "lost: 745"),
+                "overwrite_pos: 11920", "available: 0", "drops: 0", "lost: 745", "waiting_readers: 0", "waiting_writers: 0", "links: 1"),
                 Cli.run("stat", ring.toString()).lines());
     }
 

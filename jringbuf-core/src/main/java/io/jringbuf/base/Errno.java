@@ -44,6 +44,8 @@ public final class Errno {
     public static final int EEXIST = 17;
     /** Invalid argument; for rings: a corrupt position or header. */
     public static final int EINVAL = 22;
+    /** Too many open files (the process's RLIMIT_NOFILE). */
+    public static final int EMFILE = 24;
     /** No space left; for rings: temporarily full. */
     public static final int ENOSPC = 28;
     /** Math result not representable. */
@@ -56,6 +58,8 @@ public final class Errno {
     public static final int EOPNOTSUPP = 95;
     /** Connection timed out; used for bounded waits that expired. */
     public static final int ETIMEDOUT = 110;
+    /** Disk quota exceeded. */
+    public static final int EDQUOT = 122;
     /** Kernel-internal "operation not supported", seen from {@code bpf()}. */
     public static final int ENOTSUPP = 524;
 

@@ -575,6 +575,40 @@ public final class Asm {
         return emit(JMP | op | (src == null ? K : X), dst, src, 0, imm);
     }
 
+    // ---------------------------------------------------------------- lost-record counting
+
+    /**
+     * Reserve-or-count, the instruction-builder form of {@code include/jringbuf_lost.h}: reserves
+     * {@code size} bytes in {@code ring} ({@code bpf_ringbuf_reserve}); if the ring refuses, adds
+     * one to this CPU's entry of {@code lostCounter} (made by {@link BpfMap#createLostCounter}) and
+     * jumps to {@code refused}. Goes on with the record in {@code R0} otherwise. Like any helper
+     * call it clobbers {@code R1}-{@code R5}; it uses the 4 bytes at {@code R10 + stackSlot} for
+     * the counter's key.
+     *
+     * @param ring the RINGBUF map
+     * @param size the record's payload bytes
+     * @param lostCounter the ring's per-CPU lost counter
+     * @param stackSlot a free, 4-byte aligned stack offset (negative, e.g. -8)
+     * @param refused the label to jump to when the ring refused the record
+     * @return this builder
+     */
+    public Asm ringbufReserveOrCount(BpfMap ring, int size, BpfMap lostCounter, int stackSlot, String refused) {
+        if (stackSlot >= 0 || stackSlot < -512 || (stackSlot & 3) != 0) {
+            throw new IllegalArgumentException("stack slot " + stackSlot + " is not a 4-byte aligned offset in -512..-4");
+        }
+        String reserved = "ringbufReserveOrCount." + here();
+        return ldMap(Reg.R1, ring).mov(Reg.R2, size).mov(Reg.R3, 0).call(Helper.RINGBUF_RESERVE)
+                .jne(Reg.R0, 0, reserved)
+                .storeImm(Size.W, Reg.R10, stackSlot, 0)
+                .ldMap(Reg.R1, lostCounter).mov(Reg.R2, Reg.R10).add(Reg.R2, stackSlot)
+                .call(Helper.MAP_LOOKUP_ELEM)
+                .jeq(Reg.R0, 0, refused)
+                // Per-CPU entry: no other CPU writes it, so no atomic add is needed.
+                .load(Size.DW, Reg.R1, Reg.R0, 0).add(Reg.R1, 1).store(Size.DW, Reg.R0, 0, Reg.R1)
+                .ja(refused)
+                .label(reserved);
+    }
+
     /**
      * Unconditional jump.
      *

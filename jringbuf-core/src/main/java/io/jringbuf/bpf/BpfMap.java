@@ -14,7 +14,10 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A BPF map file descriptor: create, inspect, pin, open pinned or by id, adopt.
@@ -168,6 +171,98 @@ public final class BpfMap implements AutoCloseable {
     }
 
     /**
+     * Creates the lost-record counter of a ring: a one-entry {@code BPF_MAP_TYPE_PERCPU_ARRAY} of
+     * {@code u64} named {@link #lostCounterName(String) RING_lost}, which BPF programs increment
+     * when the ring refuses a reservation (see {@code include/jringbuf_lost.h} in the repository and
+     * {@link Asm#ringbufReserveOrCount}), and which ring readers add up over the CPUs as the ring's
+     * lost count.
+     *
+     * @param ringName the ring map's name
+     * @return the counter map
+     */
+    public static BpfMap createLostCounter(String ringName) {
+        return create(MapType.PERCPU_ARRAY, lostCounterName(ringName), 4, 8, 1, 0);
+    }
+
+    /**
+     * The name of a ring's lost counter map: the ring's name with {@code _lost} appended, cut to
+     * the kernel's 15 characters the way clang's object names are cut (the suffix is kept).
+     *
+     * @param ringName the ring map's name
+     * @return the counter map's name
+     */
+    public static String lostCounterName(String ringName) {
+        String suffix = "_lost";
+        String base = ringName.length() + suffix.length() > 15 ? ringName.substring(0, 15 - suffix.length()) : ringName;
+        return base + suffix;
+    }
+
+    /**
+     * Adds up a per-CPU map's 8-byte values of one key over every possible CPU (a lost counter's
+     * total, for example).
+     *
+     * @param index the key (an array index)
+     * @return the sum
+     * @throws ErrnoException EINVAL if this is not a per-CPU map with 8-byte values, ENOENT if the
+     *     key is missing
+     */
+    public long sumPerCpuLong(int index) {
+        if ((info.type() != MapType.PERCPU_ARRAY.number() && info.type() != MapType.PERCPU_HASH.number())
+                || info.valueSize() != 8) {
+            throw new ErrnoException(Errno.EINVAL, "sum per CPU in map '" + info.name() + "': a "
+                    + info.typeName() + " map with " + info.valueSize() + "-byte values is not a per-CPU map of u64");
+        }
+        int cpus = possibleCpus();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
+            key.set(ValueLayout.JAVA_INT, 0, index);
+            // The kernel copies one 8-byte-aligned value per possible CPU.
+            MemorySegment values = arena.allocate(8L * cpus, 8);
+            if (!lookup(key, values)) {
+                throw new ErrnoException(Errno.ENOENT, "lookup index " + index + " in map '" + info.name() + "'");
+            }
+            long sum = 0;
+            for (int cpu = 0; cpu < cpus; cpu++) {
+                sum += values.get(ValueLayout.JAVA_LONG, 8L * cpu);
+            }
+            return sum;
+        }
+    }
+
+    /**
+     * {@return the bytes of one element's value as {@code lookup} and {@code update} exchange it:
+     * {@code valueSize}, or for a per-CPU map one 8-byte-aligned value per possible CPU}
+     */
+    public long valueBytes() {
+        int t = info.type();
+        boolean perCpu = t == MapType.PERCPU_ARRAY.number() || t == MapType.PERCPU_HASH.number()
+                || t == MapType.LRU_PERCPU_HASH.number();
+        return perCpu ? ((info.valueSize() + 7L) & ~7L) * possibleCpus() : info.valueSize();
+    }
+
+    /** The number of possible CPUs ({@code /sys/devices/system/cpu/possible}, e.g. "0-1"), read once. */
+    private static int possibleCpus() {
+        int n = possibleCpus;
+        if (n == 0) {
+            try {
+                String ranges = Files.readString(Path.of("/sys/devices/system/cpu/possible")).strip();
+                int count = 0;
+                for (String range : ranges.split(",")) {
+                    String[] ends = range.split("-");
+                    count += ends.length == 1 ? 1 : Integer.parseInt(ends[1]) - Integer.parseInt(ends[0]) + 1;
+                }
+                n = count;
+            } catch (java.io.IOException | NumberFormatException e) {
+                n = Runtime.getRuntime().availableProcessors();
+            }
+            possibleCpus = n;
+        }
+        return n;
+    }
+
+    private static volatile int possibleCpus;
+
+    /**
      * libbpf's ring-size adjustment: 0 stays 0, a page multiple that is a power of two stays,
      * anything else becomes the next larger page-size × 2^k.
      *
@@ -218,6 +313,131 @@ public final class BpfMap implements AutoCloseable {
             attr.set(ValueLayout.JAVA_INT, 0, id);
             int fd = (int) BpfSys.call(BpfSys.MAP_GET_FD_BY_ID, attr, "bpf(BPF_MAP_GET_FD_BY_ID) open map id " + id);
             return adoptChecked(fd, "map id " + id);
+        }
+    }
+
+    /**
+     * The ids of every BPF map on the system now ({@code BPF_MAP_GET_NEXT_ID}), in increasing
+     * order; open one with {@link #openById}. Maps may come and go meanwhile: one listed here may
+     * be gone (ENOENT) when opened.
+     *
+     * @return the map ids
+     * @throws ErrnoException EPERM without CAP_SYS_ADMIN (the kernel's rule for id walks)
+     */
+    public static List<Integer> ids() {
+        return nextIds(BpfSys.MAP_GET_NEXT_ID, "bpf(BPF_MAP_GET_NEXT_ID) list the maps");
+    }
+
+    /** Walks {@code BPF_*_GET_NEXT_ID} from 0 until ENOENT. */
+    static List<Integer> nextIds(int cmd, String what) {
+        List<Integer> ids = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = BpfSys.attr(arena);
+            int id = 0;
+            while (true) {
+                attr.set(ValueLayout.JAVA_INT, 0, id); // start_id
+                long r = BpfSys.raw(cmd, attr);
+                if (r == -Errno.ENOENT) {
+                    return ids;
+                }
+                Sys.check(r, what + " after id " + id);
+                id = attr.get(ValueLayout.JAVA_INT, 4); // next_id
+                ids.add(id);
+            }
+        }
+    }
+
+    /**
+     * Finds this ring's lost counter by the naming convention of {@link #createLostCounter}: a
+     * per-CPU array of {@code u64} named {@link #lostCounterName(String) RING_lost} that a loaded
+     * BPF program uses together with this map (the programs' map ids, from
+     * {@code BPF_PROG_GET_NEXT_ID} and {@code BPF_OBJ_GET_INFO_BY_FD}). For a ring opened by id or
+     * pin, where the object that declared both is not at hand.
+     *
+     * @return the counter map (the caller closes it), or empty if no program uses such a map with
+     *     this one
+     * @throws ErrnoException EPERM without the privileges to walk and open programs and maps
+     */
+    public Optional<BpfMap> findLostCounter() {
+        String counterName = lostCounterName(info.name());
+        for (int progId : nextIds(BpfSys.PROG_GET_NEXT_ID, "bpf(BPF_PROG_GET_NEXT_ID) list the programs")) {
+            int[] mapIds = programMapIds(progId);
+            if (!contains(mapIds, info.id())) {
+                continue;
+            }
+            // The program uses this ring: is one of its other maps the ring's counter?
+            for (int mapId : mapIds) {
+                if (mapId != info.id()) {
+                    BpfMap counter = openCounterCandidate(mapId, counterName);
+                    if (counter != null) {
+                        return Optional.of(counter);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean contains(int[] values, int value) {
+        for (int v : values) {
+            if (v == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The map if it is a per-CPU u64 array with this name; null if not (or gone meanwhile). */
+    private static BpfMap openCounterCandidate(int mapId, String counterName) {
+        BpfMap map;
+        try {
+            map = openById(mapId);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return null; // removed since the program was read
+            }
+            throw e;
+        }
+        MapInfo i = map.info();
+        if (i.name().equals(counterName) && i.type() == MapType.PERCPU_ARRAY.number() && i.valueSize() == 8) {
+            return map;
+        }
+        map.close();
+        return null;
+    }
+
+    /** The ids of the maps a program uses; empty if the program is gone. */
+    private static int[] programMapIds(int progId) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = BpfSys.attr(arena);
+            attr.set(ValueLayout.JAVA_INT, 0, progId); // prog_id
+            long fd = BpfSys.raw(BpfSys.PROG_GET_FD_BY_ID, attr);
+            if (fd == -Errno.ENOENT) {
+                return new int[0];
+            }
+            Sys.check(fd, "bpf(BPF_PROG_GET_FD_BY_ID) open program id " + progId);
+            try {
+                int capacity = 64;
+                while (true) {
+                    // struct bpf_prog_info up to map_ids: nr_map_ids at 52, map_ids at 56.
+                    MemorySegment info = arena.allocate(64, 8);
+                    MemorySegment ids = arena.allocate(4L * capacity, 4);
+                    info.set(ValueLayout.JAVA_INT, 52, capacity);
+                    info.set(ValueLayout.JAVA_LONG, 56, ids.address());
+                    MemorySegment get = BpfSys.attr(arena);
+                    get.set(ValueLayout.JAVA_INT, 0, (int) fd);
+                    get.set(ValueLayout.JAVA_INT, 4, (int) info.byteSize());
+                    get.set(ValueLayout.JAVA_LONG, 8, info.address());
+                    BpfSys.call(BpfSys.OBJ_GET_INFO_BY_FD, get, "bpf(BPF_OBJ_GET_INFO_BY_FD) on program id " + progId);
+                    int count = info.get(ValueLayout.JAVA_INT, 52);
+                    if (count <= capacity) {
+                        return ids.asSlice(0, 4L * count).toArray(ValueLayout.JAVA_INT);
+                    }
+                    capacity = count;
+                }
+            } finally {
+                Sys.rawClose((int) fd);
+            }
         }
     }
 
@@ -373,13 +593,15 @@ public final class BpfMap implements AutoCloseable {
      * Reads an element ({@code BPF_MAP_LOOKUP_ELEM}).
      *
      * @param key the key bytes ({@code keySize})
-     * @param value receives the value ({@code valueSize} bytes)
+     * @param value receives the value ({@code valueSize} bytes; for a per-CPU map one
+     *     8-byte-aligned value per possible CPU, {@link #valueBytes()} in all)
      * @return false if there is no such key (ENOENT)
      */
     public boolean lookup(MemorySegment key, MemorySegment value) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment k = native_(arena, key);
-            MemorySegment v = arena.allocate(Math.max(1, info.valueSize()), 8);
+            // The kernel writes every CPU's value for a per-CPU map: the buffer must hold them all.
+            MemorySegment v = arena.allocate(Math.max(1, valueBytes()), 8);
             MemorySegment attr = BpfSys.attr(arena);
             attr.set(ValueLayout.JAVA_INT, 0, fd());
             attr.set(ValueLayout.JAVA_LONG, 8, k.address());
@@ -389,7 +611,7 @@ public final class BpfMap implements AutoCloseable {
                 return false;
             }
             Sys.check(r, "bpf(BPF_MAP_LOOKUP_ELEM) in map '" + info.name() + "'");
-            MemorySegment.copy(v, 0, value, 0, Math.min(value.byteSize(), info.valueSize()));
+            MemorySegment.copy(v, 0, value, 0, Math.min(value.byteSize(), valueBytes()));
             return true;
         }
     }
@@ -403,7 +625,9 @@ public final class BpfMap implements AutoCloseable {
     public void update(MemorySegment key, MemorySegment value) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment k = native_(arena, key);
-            MemorySegment v = native_(arena, value);
+            // The kernel reads valueBytes() (every CPU's value for a per-CPU map): never past the buffer.
+            MemorySegment v = arena.allocate(Math.max(1, valueBytes()), 8);
+            MemorySegment.copy(value, 0, v, 0, Math.min(value.byteSize(), valueBytes()));
             MemorySegment attr = BpfSys.attr(arena);
             attr.set(ValueLayout.JAVA_INT, 0, fd());
             attr.set(ValueLayout.JAVA_LONG, 8, k.address());

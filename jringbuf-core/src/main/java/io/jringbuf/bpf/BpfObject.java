@@ -183,6 +183,20 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /**
+     * The lost-record counter of a ring of a loaded object, if the object declares one: the map
+     * named {@link BpfMap#lostCounterName(String) RING_lost} (a per-CPU array of u64, as
+     * {@code jringbuf_lost.h} declares it).
+     *
+     * @param ringName the ring map's name
+     * @return the counter map, or empty if the object has none for this ring
+     * @throws ErrnoException EINVAL before {@link #load()}
+     */
+    public java.util.Optional<BpfMap> lostCounter(String ringName) {
+        BpfObjectMap m = maps.get(BpfMap.lostCounterName(ringName));
+        return m == null ? java.util.Optional.empty() : java.util.Optional.of(m.map());
+    }
+
+    /**
      * A program of the object, by its function's name.
      *
      * @param name a program's (function's) name

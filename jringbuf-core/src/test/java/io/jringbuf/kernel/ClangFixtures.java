@@ -32,6 +32,8 @@ public final class ClangFixtures {
     /** Where the fixture sources live. */
     public static final Path SOURCES = BASE.resolve("src/test/bpf");
     private static final Path OUT = BASE.resolve("target/bpf");
+    /** The repository's headers for users' programs ({@code jringbuf_lost.h}). */
+    private static final Path INCLUDE = BASE.resolve("../include").normalize();
     private static final Map<String, Path> COMPILED = new ConcurrentHashMap<>();
     private static volatile String toolRefusal;
     private static volatile boolean vmlinuxWritten;
@@ -128,6 +130,23 @@ public final class ClangFixtures {
         }
     }
 
+    /**
+     * Compiles a source file from anywhere (the README's C example), with the fixtures' flags.
+     *
+     * @param source the {@code .bpf.c} file
+     * @return the object beside it ({@code NAME.bpf.o})
+     */
+    public static Path compileSource(Path source) {
+        requireTools();
+        writeVmlinuxHeader();
+        String file = source.getFileName().toString();
+        Path out = source.resolveSibling(file.substring(0, file.length() - ".c".length()) + ".o");
+        run(List.of(which("clang"), "-O2", "-g", "-target", "bpf", "-D__TARGET_ARCH_x86", "-Wall",
+                "-I" + OUT, "-I" + source.getParent(), "-I/usr/include/x86_64-linux-gnu",
+                "-c", source.toString(), "-o", out.toString()), null);
+        return out;
+    }
+
     private static Path compile(String name) {
         return compile(name, "bpf", ".bpf.o");
     }
@@ -137,7 +156,7 @@ public final class ClangFixtures {
         Path source = SOURCES.resolve(name + ".bpf.c");
         Path out = OUT.resolve(name + suffix);
         run(List.of(which("clang"), "-O2", "-g", "-target", target, "-D__TARGET_ARCH_x86", "-Wall",
-                "-I" + OUT, "-I" + SOURCES, "-I/usr/include/x86_64-linux-gnu",
+                "-I" + OUT, "-I" + SOURCES, "-I" + INCLUDE, "-I/usr/include/x86_64-linux-gnu",
                 "-c", source.toString(), "-o", out.toString()), null);
         return out;
     }

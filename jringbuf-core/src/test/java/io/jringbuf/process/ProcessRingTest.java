@@ -106,8 +106,14 @@ class ProcessRingTest {
         try (JvmRing ring = JvmRing.create(file, RingType.RINGBUF, 1 << 20)) {
             RingReader consumer = ring.reader();
             SequenceChecker checker = new SequenceChecker(2);
-            Spawned a = spawn("produce", file.toString(), "0", Long.toString(each));
-            Spawned b = spawn("produce", file.toString(), "1", Long.toString(each));
+            Path gate = dir.resolve("go");
+            Spawned a = spawn("produce", file.toString(), "0", Long.toString(each), "-", "0", gate.toString());
+            Spawned b = spawn("produce", file.toString(), "1", Long.toString(each), "-", "0", gate.toString());
+            // Both JVMs started and mapped the ring before either produces: on a loaded machine
+            // one could otherwise finish before the other starts.
+            a.expectLine("ready", 30_000);
+            b.expectLine("ready", 30_000);
+            Files.createFile(gate);
             consumeUntil(consumer, checker, 2 * each, 45_000, List.of(a, b));
             a.awaitSuccess(10_000);
             b.awaitSuccess(10_000);

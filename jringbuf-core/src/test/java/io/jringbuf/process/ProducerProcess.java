@@ -14,6 +14,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -51,7 +52,8 @@ public final class ProducerProcess {
         Path ringFile = Path.of(args[1]);
         switch (args[0]) {
             case "produce" -> produce(ringFile, Integer.parseInt(args[2]), Long.parseLong(args[3]),
-                    args.length > 4 ? Path.of(args[4]) : null, args.length > 5 ? Long.parseLong(args[5]) : 0);
+                    args.length > 4 && !args[4].equals("-") ? Path.of(args[4]) : null,
+                    args.length > 5 ? Long.parseLong(args[5]) : 0, args.length > 6 ? Path.of(args[6]) : null);
             case "reserve-hang" -> {
                 JvmRing ring = JvmRing.open(ringFile, RingType.RINGBUF);
                 long offset = ring.writer().reserve(PAYLOAD);
@@ -72,8 +74,8 @@ public final class ProducerProcess {
         }
     }
 
-    private static void produce(Path ringFile, int id, long count, Path progressFile, long paceNanos)
-            throws IOException {
+    private static void produce(Path ringFile, int id, long count, Path progressFile, long paceNanos, Path gate)
+            throws IOException, InterruptedException {
         try (JvmRing ring = JvmRing.open(ringFile, RingType.RINGBUF);
              Arena arena = Arena.ofShared()) {
             MemorySegment progress = null;
@@ -85,6 +87,20 @@ public final class ProducerProcess {
             RingWriter p = ring.writer();
             MemorySegment buf = p.buffer();
             Duration patience = Duration.ofSeconds(10);
+            if (gate != null) {
+                // Several producers start together: each says it is ready and waits for the test to
+                // create the gate file (a condition across processes, polled, bounded).
+                System.out.println("ready");
+                System.out.flush();
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (!Files.exists(gate)) {
+                    if (System.nanoTime() > deadline) {
+                        System.err.println("producer " + id + ": no gate " + gate + " within 30 s");
+                        System.exit(5);
+                    }
+                    Thread.sleep(1);
+                }
+            }
             System.out.println("producing");
             System.out.flush();
             for (long seq = 0; count < 0 || seq < count; seq++) {

@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.internal.format.MappedAtomics;
 import io.jringbuf.internal.format.RingLayout;
 import io.jringbuf.internal.sys.Sys;
 
@@ -41,10 +42,12 @@ final class AbandonedRecords {
      * (after {@link #STUCK_NANOS}); a committed one whose owner is gone is reported, because its
      * owner may have died between the commit and the wakeup. A committed head record whose owner
      * is alive was committed without a wakeup on purpose ({@code NO_WAKEUP}) and is left alone.
+     * First, a ring file truncated under the ring fails here (EFAULT, see {@link RingControl#checkFile}).
      *
      * @return true if the consumer side should look at the ring again now
      */
     boolean deadPeerAtHead(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment data, long mask) {
+        control.checkFile("wait"); // a truncated ring file is reported here, before the loads below fault
         long cons = (long) LONG.getAcquire(consumerPage, 0L);
         long prod = (long) LONG.getAcquire(producerPage, 0L);
         if (prod - cons <= 0 || ((cons | prod) & 7) != 0) {
@@ -87,7 +90,7 @@ final class AbandonedRecords {
         }
         int discarded = (header & ~RingLayout.BUSY_BIT) | RingLayout.DISCARD_BIT;
         // CAS, not a store: a commit by the owner (had it been alive after all) must not be undone.
-        if (INT.compareAndSet(data, headerOffset, header, discarded)) {
+        if (MappedAtomics.compareAndSetInt(data, headerOffset, header, discarded)) {
             control.countRecovery();
             return true;
         }

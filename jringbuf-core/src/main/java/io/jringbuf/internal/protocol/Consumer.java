@@ -265,7 +265,7 @@ public final class Consumer {
         try {
             settle();
             return consumeLoop(handler, n);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "consume");
         }
     }
@@ -295,7 +295,7 @@ public final class Consumer {
                 holding = true;
             }
             return holdingLoop(handler, n);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "consume");
         }
     }
@@ -318,7 +318,7 @@ public final class Consumer {
         try {
             // Release: pairs with the producers' acquire loads of consumer_pos.
             LONG.setRelease(consumerPage, 0L, heldPosition);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "settle");
         }
         VarHandle.fullFence(); // missed-wakeup fence: publish consumer_pos before any later producer_pos load
@@ -364,7 +364,7 @@ public final class Consumer {
                 reading = true;
             }
             return readLoop(handler, n);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "read");
         }
     }
@@ -385,7 +385,7 @@ public final class Consumer {
                 return c > 0 ? c : -1;
             }, () -> hasUncommitted() || idleCheck.shouldRetry());
             return got > 0 ? (int) got : 0;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "poll");
         }
     }
@@ -434,7 +434,7 @@ public final class Consumer {
             LONG.setRelease(consumerPage, 0L, position);
             VarHandle.fullFence(); // missed-wakeup fence: publish consumer_pos before any later producer_pos load
             spaceNotifier.wakeUp();
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "commit");
         }
     }
@@ -506,7 +506,7 @@ public final class Consumer {
                 return c > 0 ? c : -1;
             }, idleCheck);
             return got > 0 ? (int) got : 0;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "poll");
         }
     }
@@ -527,7 +527,7 @@ public final class Consumer {
     public long consumerPosition() {
         try {
             return (long) LONG.getAcquire(consumerPage, 0L);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "read consumer_pos");
         }
     }
@@ -536,7 +536,7 @@ public final class Consumer {
     public long producerPosition() {
         try {
             return (long) LONG.getAcquire(producerPage, 0L);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "read producer_pos");
         }
     }
@@ -556,6 +556,22 @@ public final class Consumer {
         // Consumer first: a producer_pos loaded later is never older than it.
         long cons = consumerPosition();
         return producerPosition() - cons;
+    }
+
+    /**
+     * {@link #availableBytes()} as the first step of {@code operation}: a failure names it.
+     *
+     * @param operation the caller's operation, for the error message
+     * @return unconsumed bytes, a racy snapshot
+     */
+    public long availableBytes(String operation) {
+        try {
+            // Acquire loads, consumer first: pair with the release stores of the positions.
+            long cons = (long) LONG.getAcquire(consumerPage, 0L);
+            return (long) LONG.getAcquire(producerPage, 0L) - cons;
+        } catch (IllegalStateException | InternalError e) {
+            throw Closed.translate(e, data, operation);
+        }
     }
 
     /** {@return whether the ring's memory is still mapped} */
@@ -594,17 +610,15 @@ public final class Consumer {
      * of the last record passed ({@link #holdAt}) once per pass, after every eighth of the ring
      * within a pass, and at every exit, in both commit modes; BUSY records of dead producers are
      * left to the ordinary loop. Not per record: the kernel's producer loads consumer_pos at every
-     * reservation and commit, and a store per record moved that cache line to the consumer's CPU
-     * every time (K2 busy poll, per record against per pass, three interleaved pairs: 64 B
-     * 7.7-8.7 against 9.2-10.1 M records/s, 256 B 7.1-9.8 against 10.3-11.1, 2026-11-26). Its own
-     * plain loop, not the specialised template: a spinning consumer takes a few records per call, and
-     * the template's per-record and batch loops stay exactly as fast as without it (a holding
-     * variant of the template cost them 4-11 % at 8 B, K1 A/B, through the extra values the JIT
-     * keeps alive).
+     * reservation and commit, and a store per record moves that cache line to the consumer's CPU
+     * every time (measured slower: bench/KERNEL-NOTES.md, "K2: a busy poll that holds consumer_pos
+     * back"). Its own plain loop, not the specialised template: a spinning consumer takes a few
+     * records per call, and a holding variant of the template slowed the template's other loops
+     * (same notes).
      */
     private int holdingLoop(RecordHandler handler, int n) {
         final MemorySegment data = this.data;
-                final long start = heldPosition;
+        final long start = heldPosition;
         long cons = start;
         long last = start; // the start of the last record passed
         int count = 0;

@@ -81,7 +81,12 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
         final MemorySegment cp = consumerPage();
         final MemorySegment pp = producerPage();
         final MemorySegment data = data();
-        final long mask = mask();
+        // The mask without its low three bits: positions are multiples of 8 (checkPass checks
+        // producer_pos and consumer_pos at every pass, records are whole multiples of 8), so
+        // this changes no offset, but the JIT then knows every header and payload offset is
+        // 8-aligned and drops the alignment check of each header load and of the handler's
+        // aligned reads (2026-12-06, bench/KERNEL-NOTES.md).
+        final long mask = mask() & ~7L;
         final boolean perRecord = perRecord();
         // Acquire: pairs with the release store of whichever consumer published it last.
         final long start = (long) LONG.getAcquire(cp, 0L);

@@ -109,10 +109,11 @@ public final class Drainer {
         }
         try {
             if (!control.tryAcquireDrain()) {
-                throw new ErrnoException(Errno.EBUSY, "drain: another drain of this ring is running");
+                throw new ErrnoException(Errno.EBUSY, "drain: another drain of this ring is running ("
+                        + control.drainHolder() + ")");
             }
             return drainHoldingBusy(handler, n, flags);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "drain");
         }
     }
@@ -135,7 +136,7 @@ public final class Drainer {
                 return c > 0 ? c : -1;
             }, idleCheck);
             return got > 0 ? (int) got : 0;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "drain");
         }
     }
@@ -149,7 +150,7 @@ public final class Drainer {
     public long consumerPosition() {
         try {
             return (long) LONG.getAcquire(consumerPage, 0L);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "read consumer_pos");
         }
     }
@@ -158,7 +159,7 @@ public final class Drainer {
     public long producerPosition() {
         try {
             return (long) LONG.getAcquire(producerPage, 0L);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "read producer_pos");
         }
     }
@@ -167,6 +168,27 @@ public final class Drainer {
     public long availableBytes() {
         long cons = consumerPosition();
         return producerPosition() - cons;
+    }
+
+    /**
+     * {@link #availableBytes()} as the first step of {@code operation}: a failure names it.
+     *
+     * @param operation the caller's operation, for the error message
+     * @return unconsumed bytes, a racy snapshot
+     */
+    public long availableBytes(String operation) {
+        try {
+            // Acquire loads, consumer first: pair with the release stores of the positions.
+            long cons = (long) LONG.getAcquire(consumerPage, 0L);
+            return (long) LONG.getAcquire(producerPage, 0L) - cons;
+        } catch (IllegalStateException | InternalError e) {
+            throw Closed.translate(e, data, operation);
+        }
+    }
+
+    /** {@return the data area (both copies), which handlers receive} */
+    public MemorySegment buffer() {
+        return data;
     }
 
     /** {@return the data area size} */

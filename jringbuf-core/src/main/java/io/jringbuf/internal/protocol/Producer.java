@@ -44,7 +44,7 @@ import static io.jringbuf.internal.format.RingLayout.PENDING_POS_OFFSET;
  * would bounce its cache line between cores). The header is written BUSY, with this process's id
  * in its second word, before the release store of {@code producer_pos}. Reservation never
  * waits for space in {@link #reserve(int)}; a failure returns -1 and counts a drop
- * ({@link #drops()}). (The 4,096th reservation of a producer also defines its own class, see
+ * ({@link #drops()}). (The 64th reservation of a producer also defines its own class, see
  * below: a one-time cost in that call.)
  *
  * <h2>Commit</h2>
@@ -60,7 +60,7 @@ import static io.jringbuf.internal.format.RingLayout.PENDING_POS_OFFSET;
  *
  * <h2>Specialisation</h2>
  * Reservation and commit are {@link ProducerOpsTemplate}'s: the generic class at first, a class of
- * this ring's own after 4,096 reservations (see the package documentation, "Specialised hot
+ * this ring's own after 64 reservations (see the package documentation, "Specialised hot
  * paths").
  *
  * <h2>Sizes</h2>
@@ -161,9 +161,10 @@ public final class Producer {
             long offset = tryReserve(length, recordSize);
             if (offset < 0) {
                 control.countDrop();
+                return -1;
             }
             return offset;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "reserve");
         }
     }
@@ -171,25 +172,39 @@ public final class Producer {
     /**
      * Reserves space, waiting up to {@code nanos} for the consumer to free enough of it.
      *
+     * <p>A reservation also waits for the reservation lock, 0.25 s per attempt; while another
+     * process holds it, the attempt is repeated after every sleep. If the time runs out while the
+     * lock is still held, the reservation fails with ETIMEDOUT naming the holder (its pid, and
+     * whether it is alive and stopped, e.g. by SIGSTOP) instead of returning -1 as for a full ring.
+     *
      * @param nanos how long to wait; 0 does not wait, {@link Blocking#FOREVER} waits forever
      * @return the payload's offset in {@link #buffer()}, or -1 on timeout (counted as one drop)
-     * @throws ErrnoException E2BIG if the length can never fit
+     * @throws ErrnoException E2BIG if the length can never fit; ETIMEDOUT if the time ran out
+     *                        while another process held the reservation lock (counted as a drop)
      */
     public long reserve(int length, long nanos) {
         long recordSize = checkLength(length);
         try {
             long offset = tryReserve(length, recordSize);
-            if (offset < 0) {
-                // An overwrite ring waits only for a BUSY record's commit, which wakes nobody:
-                // look again after every slice.
-                offset = Blocking.await(spaceWaiter, nanos, () -> tryReserve(length, recordSize),
-                        overwrite ? () -> true : control::consumerDied);
+            if (offset < 0 && spaceWaiter != null) {
+                // Slow path only: the last attempt's result, so that a lock held by a stopped
+                // process is retried after each sleep (it sends no wakeup when it lets go). An
+                // overwrite ring waits only for a BUSY record's commit, which wakes nobody: it
+                // looks again after every slice.
+                long[] last = {offset};
+                offset = Blocking.await(spaceWaiter, nanos,
+                        () -> last[0] = tryReserve(length, recordSize),
+                        () -> overwrite || control.consumerDied() || last[0] == LOCK_TIMED_OUT);
             }
             if (offset < 0) {
                 control.countDrop();
+                if (offset == LOCK_TIMED_OUT && spaceWaiter != null) {
+                    throw control.lockTimedOut("reserve", nanos);
+                }
+                return -1;
             }
             return offset;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "reserve");
         }
     }
@@ -230,11 +245,18 @@ public final class Producer {
      */
     public boolean output(MemorySegment source, long sourceOffset, int length, int flags) {
         checkFlags(flags, "output");
+        checkLength(length); // E2BIG first, as reserve would say
+        // Checked before reserving: a source too short must not leave a reserved record behind.
+        Objects.checkFromIndexSize(sourceOffset, length, source.byteSize());
         long offset = reserve(length);
         if (offset < 0) {
             return false;
         }
-        MemorySegment.copy(source, sourceOffset, data, offset, length);
+        try {
+            MemorySegment.copy(source, sourceOffset, data, offset, length);
+        } catch (RuntimeException | Error e) {
+            throw abandon(offset, e);
+        }
         submit(offset, flags);
         return true;
     }
@@ -250,9 +272,26 @@ public final class Producer {
         if (offset < 0) {
             return false;
         }
-        MemorySegment.copy(payload, 0, data, ValueLayout.JAVA_BYTE, offset, payload.length);
+        try {
+            MemorySegment.copy(payload, 0, data, ValueLayout.JAVA_BYTE, offset, payload.length);
+        } catch (RuntimeException | Error e) {
+            throw abandon(offset, e);
+        }
         submit(offset, flags);
         return true;
+    }
+
+    /**
+     * Discards a record whose copy failed, so that it does not stay reserved (every later record
+     * would wait behind it), and returns the copy's failure to throw.
+     */
+    private RuntimeException abandon(long offset, Throwable copyFailure) {
+        try {
+            discard(offset, 0);
+        } catch (RuntimeException | Error discardFailure) {
+            copyFailure.addSuppressed(discardFailure); // the ring's own fault, reported by the copy too
+        }
+        return Closed.translate(copyFailure, data, "output");
     }
 
     /**
@@ -287,7 +326,7 @@ public final class Producer {
     public long consumerPosition() {
         try {
             return (long) LONG.getAcquire(consumerPage, 0L);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "read consumer_pos");
         }
     }
@@ -296,7 +335,7 @@ public final class Producer {
     public long producerPosition() {
         try {
             return (long) LONG.getAcquire(producerPage, 0L);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "read producer_pos");
         }
     }
@@ -327,7 +366,7 @@ public final class Producer {
         return RingLayout.recordSize(length);
     }
 
-    /** {@return the payload offset, or -1 (not counted)} */
+    /** {@return the payload offset, -1 or {@link #LOCK_TIMED_OUT} (not counted)} */
     private long tryReserve(int length, long recordSize) {
         // Two call sites: the generic class's stays monomorphic. With more than two specialised
         // producers in a process the other turns megamorphic, a real call per record, which still
@@ -350,10 +389,13 @@ public final class Producer {
             } else {
                 generic.commit(this, offset, flags, discard, operation);
             }
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, operation);
         }
     }
+
+    /** What the reservation code returns when the reservation lock could not be had in time. */
+    static final long LOCK_TIMED_OUT = -2;
 
     /** The lock's slow path, when the inlined compare-and-set failed. */
     boolean lockSlow() {
@@ -364,9 +406,14 @@ public final class Producer {
      * Reservations after which a producer gets code of its own. Short-lived producers (tests,
      * tools, the jcstress litmus tests, which create one per sample) never pay for a class; a
      * busy one switches before the JIT's optimising compiler has compiled its caller (which
-     * would otherwise keep a call to code it had not seen run).
+     * would otherwise keep a call to code it had not seen run). 64, not 4,096 as until
+     * 2026-12-06, for the reason of {@link UserProducer#SPECIALIZE_AFTER}: at 4,096 the
+     * profiling tier had counted thousands of calls on the generic path, the optimising compiler
+     * compiled it into the caller beside the specialised one, and JMH's
+     * {@code SingleThreadBench.ringbuf} called {@code ProducerWriter.reserve} per record
+     * ("already compiled into a big method"; bench/KERNEL-NOTES.md, 2026-12-06).
      */
-    static final long SPECIALIZE_AFTER = 1 << 12;
+    static final long SPECIALIZE_AFTER = 1 << 6;
 
     /**
      * How far {@code pending_pos} may trail {@code producer_pos} before a reservation walks it
@@ -390,7 +437,10 @@ public final class Producer {
 
     /** Reservation and commit, defined per ring by {@link Specializer} from {@link ProducerOpsTemplate}. */
     interface Ops {
-        /** Takes the lock, reserves, releases: the payload offset, or -1 without space (not counted). */
+        /**
+         * Takes the lock, reserves, releases: the payload offset, -1 without space, or
+         * {@link #LOCK_TIMED_OUT} without the lock (neither counted).
+         */
         long tryReserve(Producer owner, int length, long recordSize);
 
         /** Commits (or discards) the record at {@code offset}. */

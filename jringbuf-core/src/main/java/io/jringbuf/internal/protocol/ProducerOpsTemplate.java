@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.internal.format.MappedAtomics;
 import io.jringbuf.internal.wait.Notifier;
 import io.jringbuf.internal.format.RingLayout;
 import java.lang.foreign.MemorySegment;
@@ -90,8 +91,11 @@ final class ProducerOpsTemplate implements Producer.Ops {
     public long tryReserve(Producer producer, int length, long recordSize) {
         final MemorySegment lk = lock();
         // RingControl's lock: the CAS's acquire half pairs with the release store that freed it.
-        if (!LONG.compareAndSet(lk, 0L, 0L, (long) producer.ownerWord) && !producer.lockSlow()) {
-            return -1;
+        // The plain read first: a held lock goes to the slow path (test and test-and-set), and
+        // on a ring file truncated under us the read faults, guarded (see MappedAtomics).
+        if (((long) LONG.get(lk, 0L) != 0L || !MappedAtomics.compareAndSetLong(lk, 0L, 0L, producer.ownerWord))
+                && !producer.lockSlow()) {
+            return Producer.LOCK_TIMED_OUT;
         }
         long offset;
         try {
@@ -274,7 +278,7 @@ final class ProducerOpsTemplate implements Producer.Ops {
         // (pairs with the consumer's acquire load of the header), and the header update happens
         // before the consumer_pos load that decides the wakeup (pairs with the consumer's full
         // fence after publishing consumer_pos: the missed-wakeup fence).
-        INT.getAndSet(data, headerOffset, committed);
+        MappedAtomics.getAndSetInt(data, headerOffset, committed);
         if ((flags & FORCE_WAKEUP) != 0) {
             producer.dataNotifier.wakeUp();
         } else if (producer.dataNotifier.mayHaveWaiters()) {

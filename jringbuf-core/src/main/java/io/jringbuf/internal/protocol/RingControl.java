@@ -3,9 +3,12 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.internal.format.MappedAtomics;
 import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
 import io.jringbuf.internal.format.RingFileDescriptor;
+import io.jringbuf.internal.memory.RingFaults;
+import io.jringbuf.internal.memory.SharedRingMemory;
 import io.jringbuf.internal.sys.Sys;
 
 import java.lang.foreign.MemorySegment;
@@ -28,6 +31,12 @@ import java.util.concurrent.locks.LockSupport;
  * holder is gone. Every process that shares a ring must therefore live in one pid namespace.
  * A live holder is never overtaken; a reservation that cannot get the lock within
  * {@link #LOCK_TIMEOUT_NANOS} fails (like the kernel's resilient spinlock) and counts as a drop.
+ * Errors that name a holder say whether it is alive and whether it is stopped (SIGSTOP), read
+ * from {@code /proc/PID/stat}: a stopped holder is alive, so nothing is taken over from it.
+ *
+ * <p>Every compare-and-set here reads its word first and goes through {@link MappedAtomics}: on a
+ * ring file truncated under us the access faults as an {@link InternalError} the roles translate
+ * (see {@link RingFaults}), not in the interpreter's unguarded CAS.
  */
 public final class RingControl {
     /** Bytes of the control block. */
@@ -92,7 +101,7 @@ public final class RingControl {
      */
     public boolean lockReservation() {
         // The CAS's acquire half pairs with the setRelease in unlockReservation.
-        if (LONG.compareAndSet(block, LOCK, 0L, (long) self)) {
+        if ((long) LONG.get(block, LOCK) == 0L && MappedAtomics.compareAndSetLong(block, LOCK, 0L, self)) {
             return true;
         }
         return acquireSlow(LOCK, LOCK_TIMEOUT_NANOS);
@@ -122,7 +131,7 @@ public final class RingControl {
     public boolean tryAcquireDrain() {
         // The CAS's acquire half pairs with releaseDrain's setRelease: the next drainer sees the
         // consumer position the previous one published.
-        if (LONG.compareAndSet(block, DRAIN_BUSY, 0L, (long) self)) {
+        if ((long) LONG.get(block, DRAIN_BUSY) == 0L && MappedAtomics.compareAndSetLong(block, DRAIN_BUSY, 0L, self)) {
             return true;
         }
         return takeOverIfDead(DRAIN_BUSY);
@@ -146,16 +155,22 @@ public final class RingControl {
 
     /**
      * Whether the process holding the consumer (or drainer) claim has died: a producer blocked for
-     * space then retries, in case that process freed space but died before its wakeup.
+     * space then retries, in case that process freed space but died before its wakeup. The idle
+     * check of a producer's wait, so it first looks at the ring file ({@link #checkFile}).
+     *
+     * @throws ErrnoException EFAULT if the ring file was truncated
      */
     public boolean consumerDied() {
+        checkFile("wait");
         long owner = (long) LONG.getVolatile(block, CONSUMER_OWNER);
         return owner != 0 && owner != self && !Sys.processExists((int) owner);
     }
 
     /** Releases the consumer claim if this process holds it. */
     public void releaseConsumer() {
-        LONG.compareAndSet(block, CONSUMER_OWNER, (long) self, 0L);
+        if ((long) LONG.getVolatile(block, CONSUMER_OWNER) == self) {
+            MappedAtomics.compareAndSetLong(block, CONSUMER_OWNER, self, 0L);
+        }
     }
 
     /**
@@ -169,23 +184,64 @@ public final class RingControl {
 
     /** Releases the user-producer claim if this process holds it. */
     public void releaseProducer() {
-        LONG.compareAndSet(block, PRODUCER_OWNER, (long) self, 0L);
+        if ((long) LONG.getVolatile(block, PRODUCER_OWNER) == self) {
+            MappedAtomics.compareAndSetLong(block, PRODUCER_OWNER, self, 0L);
+        }
     }
 
     private void claim(long offset, String role) {
-        if (LONG.compareAndSet(block, offset, 0L, (long) self) || takeOverIfDead(offset)) {
+        if (((long) LONG.getVolatile(block, offset) == 0L && MappedAtomics.compareAndSetLong(block, offset, 0L, self))
+                || takeOverIfDead(offset)) {
             return;
         }
         long owner = (long) LONG.getVolatile(block, offset);
-        throw new ErrnoException(Errno.EBUSY, "claim the " + role + " side of the ring: process " + owner
-                + (owner == self ? " (this process)" : "") + " holds it; a ring has exactly one " + role);
+        throw new ErrnoException(Errno.EBUSY, "claim the " + role + " side of the ring: "
+                + Sys.describeProcess(owner) + " holds it; a ring has exactly one " + role);
+    }
+
+    // ------------------------------------------------------------------ reporting a stuck holder
+
+    /**
+     * The error of a reservation whose time ran out while another process held the lock.
+     *
+     * @param operation what was attempted
+     * @param timeout how long it waited (null: forever)
+     * @return ETIMEDOUT naming the holder and its state
+     */
+    ErrnoException lockTimedOut(String operation, long nanos) {
+        long owner = (long) LONG.getVolatile(block, LOCK);
+        String holder = owner == 0 ? "a process that has let go of it since" : Sys.describeProcess(owner);
+        return new ErrnoException(Errno.ETIMEDOUT, operation + ": the reservation lock of the ring was held by "
+                + holder + " for the whole " + (nanos == Long.MAX_VALUE ? "wait" : "timeout of " + nanos / 1_000_000
+                + " ms") + "; the producers of a ring share one lock");
+    }
+
+    /** @return who holds the drain's busy flag, for an EBUSY message */
+    String drainHolder() {
+        return Sys.describeProcess((long) LONG.getVolatile(block, DRAIN_BUSY));
+    }
+
+    // ------------------------------------------------------------------ the ring file
+
+    /**
+     * For the slow paths (a wait's idle check): fails with EFAULT if the ring's file was
+     * truncated, before anything touches the memory that is gone. Does nothing for anonymous and
+     * kernel rings.
+     *
+     * @param operation what was attempted
+     */
+    public void checkFile(String operation) {
+        SharedRingMemory memory = RingFaults.ringOf(block);
+        if (memory != null) {
+            memory.checkFile(operation);
+        }
     }
 
     // ------------------------------------------------------------------ counters
 
     /** Counts a failed reservation. */
     public void countDrop() {
-        LONG.getAndAdd(block, DROPS, 1L);
+        MappedAtomics.getAndAddLong(block, DROPS, 1L);
     }
 
     /** {@return reservations that failed for lack of space or a stuck lock, over the ring's life} */
@@ -195,7 +251,7 @@ public final class RingControl {
 
     /** Counts a lock, flag or record taken over from a dead process. */
     public void countRecovery() {
-        LONG.getAndAdd(block, RECOVERIES, 1L);
+        MappedAtomics.getAndAddLong(block, RECOVERIES, 1L);
     }
 
     /** {@return locks, flags and BUSY records taken over from dead processes} */
@@ -221,7 +277,7 @@ public final class RingControl {
         for (int spins = 0; ; spins++) {
             long owner = (long) LONG.getVolatile(block, offset);
             if (owner == 0) {
-                if (LONG.compareAndSet(block, offset, 0L, (long) self)) {
+                if (MappedAtomics.compareAndSetLong(block, offset, 0L, self)) {
                     return true;
                 }
                 continue;
@@ -254,7 +310,7 @@ public final class RingControl {
         if (owner == 0 || owner == self || Sys.processExists((int) owner)) {
             return false;
         }
-        if (LONG.compareAndSet(block, offset, owner, (long) self)) {
+        if (MappedAtomics.compareAndSetLong(block, offset, owner, self)) {
             countRecovery();
             return true;
         }

@@ -160,7 +160,7 @@ public final class UserProducer {
         long recordSize = checkLength(length);
         try {
             return tryReserve(length, recordSize);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "reserve");
         }
     }
@@ -180,7 +180,7 @@ public final class UserProducer {
                 return offset;
             }
             return Blocking.await(spaceWaiter, nanos, () -> tryReserve(length, recordSize), idleCheck);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "reserve");
         }
     }
@@ -235,7 +235,7 @@ public final class UserProducer {
     public long consumerPosition() {
         try {
             return (long) LONG.getAcquire(consumerPage, 0L);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "read consumer_pos");
         }
     }
@@ -244,7 +244,7 @@ public final class UserProducer {
     public long producerPosition() {
         try {
             return (long) LONG.getAcquire(producerPage, 0L);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, "read producer_pos");
         }
     }
@@ -314,13 +314,26 @@ public final class UserProducer {
             } else {
                 generic.commit(this, offset, flags, discard, operation);
             }
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InternalError e) {
             throw Closed.translate(e, data, operation);
         }
     }
 
-    /** Reservations after which a producer gets code of its own (see {@link Producer}). */
-    static final long SPECIALIZE_AFTER = 1 << 12;
+    /**
+     * Reservations after which a producer gets code of its own (see {@link Producer}). 64, not
+     * {@link Producer}'s 4,096: the switch must come before the JIT's profiling tier starts
+     * counting (about 200 calls), or the profile of the caller's loop shows the shared code's
+     * path as hot and the optimising compiler compiles both paths into the entry points
+     * ({@code reserve}, {@code submit} and the caller's own methods around them). Compiled that
+     * way, {@code UserRingBuffer.reserve} came to 2,144-2,192 bytes of code, just under the
+     * JIT's 2,500-byte limit for inlining an already compiled method (InlineSmallCode), and any
+     * addition pushed it over: the K3 fill loop then called it per sample. Switched at 64, the
+     * shared path is never profiled, compiles to a trap, and the fill loop inlines
+     * reserve and submit in every run (K3 fill loop, 8-byte samples, 2026-12-06: 121 instructions
+     * per sample in three of three runs, against 130-136 with the shared path inlined;
+     * bench/KERNEL-NOTES.md). The cost: a hidden class for every producer that reserves 64 times.
+     */
+    static final long SPECIALIZE_AFTER = 1 << 6;
 
     private void specialize() {
         untilSpecialized = Long.MAX_VALUE; // 2^63 reservations away (a racing decrement may retry)

@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.protocol;
 
+import io.jringbuf.internal.format.MappedAtomics;
 import io.jringbuf.internal.format.RingLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -67,48 +68,56 @@ final class UserProducerOpsTemplate implements UserProducer.Ops {
         return K != null ? K.mask() : mask;
     }
 
+    /**
+     * Reserves: the sample's offset, or -1 if the ring is too full now. No calls but to throw:
+     * the rare parts (the ownership check once per {@link UserProducer#OWNERSHIP_CHECK_INTERVAL}
+     * bytes, the reload of consumer_pos when the ring looks full) are written here rather than
+     * called. As calls (checkStillOwner, 40 bytecodes, and reserveSlow, 126, until 2026-12-06;
+     * neither inlined at these rarely taken sites) they stayed in the caller's loop once the JIT
+     * had seen them taken, and the loop kept its values in stack slots: the K3 fill loop ran at
+     * two speeds in one run, about 180 M samples/s until the first full ring trapped out of the
+     * optimised code (unstable_if at the "looks full" test) and about 115 after the
+     * recompilation that added the call (8-byte samples, 2026-12-06; bench/KERNEL-NOTES.md).
+     */
     @Override
     public long tryReserve(UserProducer producer, int length, long recordSize) {
         final long size = (mask()) + 1;
         long prod = producer.producerPosition;
-        if (((prod ^ (prod + recordSize)) & -UserProducer.OWNERSHIP_CHECK_INTERVAL) != 0) {
-            // This sample reaches a new OWNERSHIP_CHECK_INTERVAL-aligned block.
-            checkStillOwner(producer, prod);
-        }
-        // Both positions were validated by reserveSlow when first seen (the producer leaves the
-        // cached consumer position stale so that the first reservation goes there), and prod
-        // only grows by record sizes since.
-        if (recordSize > size - (prod - producer.cachedConsumerPosition)) {
-            return reserveSlow(producer, length, recordSize, prod);
-        }
-        return publish(producer, length, recordSize, prod);
-    }
-
-    /**
-     * The rare part of a reservation, in its own method so that {@code tryReserve} stays small
-     * enough for the JIT to inline into the caller's loop: the ring looks too full with the
-     * cached consumer position (or this is the first reservation), so look at it again.
-     */
-    private long reserveSlow(UserProducer producer, int length, long recordSize, long prod) {
-        final long size = (mask()) + 1;
-        checkStillOwner(producer, prod);
-        // Acquire: pairs with the drainer's release store of consumer_pos, so its reads of the
-        // space we are about to reuse are done. (Space judged free by an older value was freed
-        // before that older acquire load, which ordered it the same way.)
-        long cons = (long) LONG.getAcquire(consumerPage(), 0L);
-        long used = prod - cons;
-        if (used < 0 || used > size || ((prod | cons) & 7) != 0) {
-            throw UserProducer.corrupt(cons, prod);
-        }
-        producer.cachedConsumerPosition = cons;
-        if (recordSize > size - used) {
-            return -1;
+        // Both positions were validated when first seen (the producer leaves the cached
+        // consumer position stale so that the first reservation looks full), and prod only
+        // grows by record sizes since.
+        boolean looksFull = recordSize > size - (prod - producer.cachedConsumerPosition);
+        if (looksFull || ((prod ^ (prod + recordSize)) & -UserProducer.OWNERSHIP_CHECK_INTERVAL) != 0) {
+            // The ring looks full (or this is the first reservation), or this sample reaches a
+            // new OWNERSHIP_CHECK_INTERVAL-aligned block: is producer_pos still ours? Plain: only
+            // this producer writes it; a different value means another writer.
+            long seen = (long) LONG.get(producerPage(), 0L);
+            if (seen != prod) {
+                throw producer.moved(seen);
+            }
+            if (looksFull) {
+                // Acquire: pairs with the drainer's release store of consumer_pos, so its reads
+                // of the space we are about to reuse are done. (Space judged free by an older
+                // value was freed before that older acquire load, which ordered it the same way.)
+                long cons = (long) LONG.getAcquire(consumerPage(), 0L);
+                long used = prod - cons;
+                if (used < 0 || used > size || ((prod | cons) & 7) != 0) {
+                    throw UserProducer.corrupt(cons, prod);
+                }
+                producer.cachedConsumerPosition = cons;
+                if (recordSize > size - used) {
+                    return -1;
+                }
+            }
         }
         return publish(producer, length, recordSize, prod);
     }
 
     private long publish(UserProducer producer, int length, long recordSize, long prod) {
-        long headerOffset = prod & (mask());
+        // prod is a multiple of 8 (validated when first seen, grown by record sizes): masking the
+        // low bits off changes nothing but lets the JIT see the offset aligned and inside the
+        // ring, so the segment's alignment and bounds checks fold away.
+        long headerOffset = prod & (mask() & ~7L);
         // One 8-byte store writes the BUSY header and the owner word together.
         LONG.set(data(), headerOffset, RingLayout.headerWords(length | BUSY_BIT, producer.ownerWord));
         long newProd = prod + recordSize;
@@ -119,20 +128,14 @@ final class UserProducerOpsTemplate implements UserProducer.Ops {
         return headerOffset + HEADER_SIZE;
     }
 
-    /** Loads producer_pos and compares it with the position this producer last published. */
-    private void checkStillOwner(UserProducer producer, long prod) {
-        // Plain: only this producer writes producer_pos; a different value means another writer.
-        long seen = (long) LONG.get(producerPage(), 0L);
-        if (seen != prod) {
-            throw producer.moved(seen);
-        }
-    }
-
     @Override
     public void commit(UserProducer producer, long offset, int flags, boolean discard, String operation) {
         final MemorySegment data = data();
-        long headerOffset = offset - HEADER_SIZE;
-        if ((headerOffset & ~((mask()) & ~7L)) != 0) { // outside [0, size) or not 8-aligned
+        // Masked and compared rather than tested: the same check (outside [0, size) or not
+        // 8-aligned), but the JIT then knows headerOffset's range and alignment and drops the
+        // bounds and alignment checks of the two header accesses below (2026-12-06).
+        long headerOffset = (offset - HEADER_SIZE) & (mask() & ~7L);
+        if (headerOffset != offset - HEADER_SIZE) {
             throw UserProducer.notASample(operation, offset, false);
         }
         int header = (int) INT.get(data, headerOffset);
@@ -157,7 +160,7 @@ final class UserProducerOpsTemplate implements UserProducer.Ops {
         // (pairs with the drainer's acquire load of the header), and the header store is
         // ordered before the loads below that decide the wakeup (StoreLoad: pairs with the
         // drainer's fence between registering as a waiter and re-reading the header).
-        INT.getAndSet(data(), headerOffset, committed);
+        MappedAtomics.getAndSetInt(data(), headerOffset, committed);
         if (force) {
             producer.dataNotifier.wakeUp();
         } else if (producer.dataNotifier.mayHaveWaiters()) {

@@ -45,8 +45,10 @@
  * data: the same bytecode, with the ring as constants.
  *
  * <p><b>Lifecycle.</b> A role runs the generic code first; after {@code SPECIALIZE_AFTER} uses
- * (consumer: 65,536 calls plus records; producers: 4,096 reservations) it defines its own class
- * once and switches to it. Short-lived roles (tests, tools) never pay for a class. A hidden class
+ * (consumer: 65,536 calls plus records; producers: 64 reservations, early enough that the JIT's
+ * profile of a caller's loop never counts the generic path, which would otherwise be compiled
+ * into the caller beside the specialised one and make it too big to inline) it defines its own
+ * class once and switches to it. Short-lived roles (tests, tools) never pay for a class. A hidden class
  * is not strongly reachable from its loader: it is unloaded with the role that uses it. The
  * system property {@code jringbuf.specialize} overrides the threshold: {@code always} switches at
  * creation, {@code never} keeps the generic code.

@@ -100,6 +100,17 @@ public final class Sys {
 
     public static final int SIGKILL = 9;
     public static final int SIGTERM = 15;
+    public static final int SIGCONT = 18;
+    public static final int SIGSTOP = 19;
+
+    /** {@code setrlimit} resource: address space. */
+    public static final int RLIMIT_AS = 9;
+    /** {@code setrlimit} resource: locked memory. */
+    public static final int RLIMIT_MEMLOCK = 8;
+    /** {@code setrlimit} resource: open file descriptors. */
+    public static final int RLIMIT_NOFILE = 7;
+    /** {@code sizeof(struct stat)} on x86-64. */
+    public static final int STAT_SIZE = 144;
 
     // ---------------------------------------------------------------- linking
 
@@ -178,6 +189,16 @@ public final class Sys {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle LSEEK = link("lseek",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle FALLOCATE = link("fallocate",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle FSTAT = link("fstat",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, PTR));
+    private static final MethodHandle PWRITE = link("pwrite",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, PTR, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle GETRLIMIT = link("getrlimit",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, PTR));
+    private static final MethodHandle SETRLIMIT = link("setrlimit",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, PTR));
     private static final MethodHandle MEMFD_CREATE = link("memfd_create",
             FunctionDescriptor.of(JAVA_INT, PTR, JAVA_INT));
     private static final MethodHandle KILL = link("kill",
@@ -281,6 +302,50 @@ public final class Sys {
             return false;
         }
         return rawKill(pid, 0) != -io.jringbuf.base.Errno.ESRCH;
+    }
+
+    /**
+     * The scheduler state of a process, the third field of {@code /proc/PID/stat}: {@code 'R'}
+     * running, {@code 'S'}/{@code 'D'} sleeping, {@code 'T'} stopped by a signal (SIGSTOP,
+     * SIGTSTP), {@code 't'} stopped by a debugger, {@code 'Z'} exited but not yet reaped.
+     *
+     * @return the state letter, {@code '?'} if the process exists but its state cannot be read,
+     *         or 0 if it does not exist
+     */
+    public static char processState(int pid) {
+        if (pid <= 0) {
+            return 0;
+        }
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            int close = stat.lastIndexOf(')'); // the command name may itself hold ')' and spaces
+            if (close > 0 && close + 2 < stat.length()) {
+                return stat.charAt(close + 2);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // gone, or another pid namespace: fall back to the signal probe
+        }
+        return processExists(pid) ? '?' : 0;
+    }
+
+    /**
+     * Says who a process is for an error message: {@code "process 1234 (alive, stopped by a
+     * signal)"}, {@code "process 1234 (alive, running)"}, {@code "process 1234 (gone)"}.
+     */
+    public static String describeProcess(long pid) {
+        if (pid <= 0 || pid > Integer.MAX_VALUE) {
+            return "process " + pid + " (not a process id)";
+        }
+        String state = switch (processState((int) pid)) {
+            case 0 -> "gone";
+            case 'T' -> "alive, stopped by a signal: SIGCONT resumes it";
+            case 't' -> "alive, stopped by a debugger";
+            case 'Z' -> "exited, not yet reaped by its parent";
+            case 'R' -> "alive, running";
+            case 'S', 'D', 'I' -> "alive, sleeping";
+            default -> "alive";
+        };
+        return "process " + pid + (pid == PID ? " (this process, " : " (") + state + ")";
     }
 
     // ---------------------------------------------------------------- bpf and perf
@@ -488,6 +553,105 @@ public final class Sys {
         MemorySegment cap = CAPTURE.get();
         try {
             return result((long) LSEEK.invokeExact(cap, fd, 0L, SEEK_END), cap);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code fallocate(fd, mode, offset, length)}: with mode 0, allocates the blocks of the range
+     * (holes only; data already there is left alone) and extends the file if the range ends past it.
+     *
+     * @return 0 or a negated errno ({@code -ENOSPC}; {@code -EOPNOTSUPP} where the file system
+     *         cannot allocate ahead, e.g. ramfs)
+     */
+    public static int rawFallocate(int fd, int mode, long offset, long length) {
+        MemorySegment cap = CAPTURE.get();
+        try {
+            return (int) result((int) FALLOCATE.invokeExact(cap, fd, mode, offset, length), cap);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * What {@code fstat} says about an open file, in the fields the library uses.
+     *
+     * @param size {@code st_size}, bytes
+     * @param blocks {@code st_blocks}: allocated 512-byte units
+     * @param links {@code st_nlink}: 0 once every name of the file was removed
+     */
+    public record FileStat(long size, long blocks, long links) {
+        /** @return the bytes the file system has allocated for the file */
+        public long allocatedBytes() {
+            return blocks * 512;
+        }
+    }
+
+    /**
+     * {@code fstat(fd)}.
+     *
+     * @param what what the file is (for the error message)
+     * @throws ErrnoException on failure
+     */
+    public static FileStat fstat(int fd, String what) {
+        MemorySegment cap = CAPTURE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(STAT_SIZE, 8);
+            int r = (int) result((int) FSTAT.invokeExact(cap, fd, st), cap);
+            if (r < 0) {
+                throw new ErrnoException(-r, "fstat " + what);
+            }
+            // x86-64 struct stat: st_nlink at 16, st_size at 48, st_blocks at 64.
+            return new FileStat(st.get(JAVA_LONG, 48), st.get(JAVA_LONG, 64), st.get(JAVA_LONG, 16));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code pwrite(fd, buffer, count, offset)}.
+     *
+     * @return bytes written or a negated errno
+     */
+    public static long rawPwrite(int fd, MemorySegment buffer, long count, long offset) {
+        MemorySegment cap = CAPTURE.get();
+        try {
+            return result((long) PWRITE.invokeExact(cap, fd, buffer, count, offset), cap);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code getrlimit(resource)}.
+     *
+     * @return {soft, hard} ({@code -1} is RLIM_INFINITY)
+     * @throws ErrnoException on failure
+     */
+    public static long[] getrlimit(int resource) {
+        MemorySegment cap = CAPTURE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment lim = arena.allocate(16, 8);
+            check(result((int) GETRLIMIT.invokeExact(cap, resource, lim), cap), "getrlimit " + resource);
+            return new long[] {lim.get(JAVA_LONG, 0), lim.get(JAVA_LONG, 8)};
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code setrlimit(resource, {soft, hard})}.
+     *
+     * @return 0 or a negated errno
+     */
+    public static int rawSetrlimit(int resource, long soft, long hard) {
+        MemorySegment cap = CAPTURE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment lim = arena.allocate(16, 8);
+            lim.set(JAVA_LONG, 0, soft);
+            lim.set(JAVA_LONG, 8, hard);
+            return (int) result((int) SETRLIMIT.invokeExact(cap, resource, lim), cap);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -34,7 +34,7 @@ public final class Epoll implements AutoCloseable {
      * @throws ErrnoException if {@code epoll_create1} or {@code eventfd} fails
      */
     public Epoll() {
-        this.epfd = (int) Sys.check(Sys.rawEpollCreate1(Sys.EPOLL_CLOEXEC), "epoll_create1");
+        this.epfd = (int) Sys.check(Sys.rawEpollCreate1(Sys.EPOLL_CLOEXEC), "epoll_create1 for a ring poller's epoll set");
         int efd = Sys.rawEventfd(0, Sys.EFD_CLOEXEC | Sys.EFD_NONBLOCK);
         if (efd < 0) {
             Sys.rawClose(epfd);

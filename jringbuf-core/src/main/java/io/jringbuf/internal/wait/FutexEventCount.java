@@ -3,6 +3,7 @@
  */
 package io.jringbuf.internal.wait;
 
+import io.jringbuf.internal.format.MappedAtomics;
 import io.jringbuf.internal.sys.Sys;
 
 import java.lang.foreign.MemorySegment;
@@ -26,7 +27,6 @@ import java.lang.invoke.VarHandle;
  */
 public final class FutexEventCount implements Notifier {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final long SEQUENCE = 0;
     private static final long WAITERS = 4;
 
@@ -56,11 +56,11 @@ public final class FutexEventCount implements Notifier {
         // Volatile load, after the caller's full barrier: pairs with prepare()'s getAndAdd.
         if ((int) INT.getVolatile(word, WAITERS) != 0) {
             // Release (and full barrier): a waiter that loads the new sequence sees our state.
-            INT.getAndAdd(word, SEQUENCE, 1);
+            MappedAtomics.getAndAddInt(word, SEQUENCE, 1);
             Sys.rawFutexWake(sequenceAddress, Integer.MAX_VALUE, shared);
             if (wakeupCounter != null) {
                 // Atomic: several processes count into the same word; a statistic, no ordering.
-                LONG.getAndAdd(wakeupCounter, 0L, 1L);
+                MappedAtomics.getAndAddLong(wakeupCounter, 0L, 1L);
             }
         }
     }
@@ -73,6 +73,16 @@ public final class FutexEventCount implements Notifier {
     }
 
     /**
+     * {@return the waiters registered now, in every process: a snapshot for statistics (a waiter
+     * registers before its last look and sleeps after it, so a count of 1 may be a thread about to
+     * find data and not sleep at all)}
+     */
+    public int waiters() {
+        // Volatile load: a statistic, no partner.
+        return (int) INT.getVolatile(word, WAITERS);
+    }
+
+    /**
      * Registers a waiter.
      *
      * @return the sequence to sleep on
@@ -81,13 +91,13 @@ public final class FutexEventCount implements Notifier {
         // Acquire: pairs with wakeUp's getAndAdd of the sequence.
         int sequence = (int) INT.getAcquire(word, SEQUENCE);
         // Full barrier: the caller's re-check loads come after the registration is visible.
-        INT.getAndAdd(word, WAITERS, 1);
+        MappedAtomics.getAndAddInt(word, WAITERS, 1);
         return sequence;
     }
 
     /** Ends a registration. */
     void cancel() {
-        INT.getAndAdd(word, WAITERS, -1);
+        MappedAtomics.getAndAddInt(word, WAITERS, -1);
     }
 
     /**
@@ -101,7 +111,7 @@ public final class FutexEventCount implements Notifier {
 
     /** Bumps the sequence and wakes every sleeper, waiting or not (used to interrupt). */
     void forceWake() {
-        INT.getAndAdd(word, SEQUENCE, 1);
+        MappedAtomics.getAndAddInt(word, SEQUENCE, 1);
         Sys.rawFutexWake(sequenceAddress, Integer.MAX_VALUE, shared);
     }
 

@@ -290,4 +290,37 @@ class UserProducerTest {
         ErrnoException twice = assertThrows(ErrnoException.class, () -> p.submit(8));
         assertEquals(Errno.EINVAL, twice.errno());
     }
+
+    @Test
+    @DisabledIfSystemProperty(named = "jringbuf.specialize", matches = "always|never",
+            disabledReason = "tests the switch from the generic code after use (jringbuf.specialize=auto)")
+    void aBusyProducerSwitchesToItsOwnCodeAtTheThresholdAndKeepsEveryCheck() {
+        UserProducer p = new UserProducer(view, Notifier.NONE, null, null);
+        for (long i = 0; i < UserProducer.SPECIALIZE_AFTER; i++) {
+            assertFalse(p.isSpecialized(), "shared code for the first " + UserProducer.SPECIALIZE_AFTER + " reservations");
+            long off = p.reserve(8);
+            p.buffer().set(ValueLayout.JAVA_LONG, off, i);
+            p.submit(off);
+        }
+        long off = p.reserve(8);
+        assertTrue(p.isSpecialized(), "its own code after " + UserProducer.SPECIALIZE_AFTER + " reservations");
+        p.submit(off);
+        // The specialised code refuses what the shared code refuses.
+        assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> p.submit(off)).errno(), "twice");
+        assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> p.submit(off + 4)).errno(), "unaligned");
+        assertEquals(Errno.EINVAL, assertThrows(ErrnoException.class, () -> p.submit(4096 + 8)).errno(), "outside");
+        long last;
+        do {
+            last = p.reserve(8); // a full ring is -1, not an error
+            if (last >= 0) {
+                p.submit(last);
+            }
+        } while (last >= 0);
+        long pos = RawRing.producerPos(view);
+        assertEquals(4096, pos - RawRing.consumerPos(view), "filled to the last byte");
+        RawRing.setConsumerPos(view, pos); // a drainer frees everything
+        RawRing.setProducerPos(view, RawRing.writeLongRecord(view, pos, 7, 0)); // a second producer writes
+        ErrnoException e = assertThrows(ErrnoException.class, () -> p.reserve(8));
+        assertEquals(Errno.EBUSY, e.errno(), "the consumer_pos reload of a ring that looked full checks ownership first");
+    }
 }

@@ -147,4 +147,53 @@ class SysTest {
             assertEquals(-Errno.EINVAL, r);
         }
     }
+
+    @Test
+    void fallocateAllocatesAndFstatReportsSizeBlocksAndLinks(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("f");
+        int fd = (int) Sys.check(Sys.rawOpen(file.toString(), Sys.O_RDWR | Sys.O_CREAT | Sys.O_CLOEXEC, 0600), "open");
+        try {
+            assertEquals(new Sys.FileStat(0, 0, 1), Sys.fstat(fd, "f"));
+            assertEquals(0, Sys.rawFallocate(fd, 0, 0, 3 * 4096));
+            Sys.FileStat st = Sys.fstat(fd, "f");
+            assertEquals(3 * 4096, st.size(), "mode 0 extends the file");
+            assertTrue(st.allocatedBytes() >= 3 * 4096, "and allocates its blocks: " + st);
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment bytes = arena.allocate(5);
+                bytes.fill((byte) 7);
+                assertEquals(5, Sys.rawPwrite(fd, bytes, 5, 4096));
+            }
+            byte[] content = java.nio.file.Files.readAllBytes(file);
+            assertEquals(7, content[4096]);
+            assertEquals(0, content[4095]);
+            java.nio.file.Files.delete(file);
+            assertEquals(0, Sys.fstat(fd, "f").links(), "removed, still open");
+        } finally {
+            Sys.rawClose(fd);
+        }
+        ErrnoException bad = assertThrows(ErrnoException.class, () -> Sys.fstat(-1, "fd -1"));
+        assertEquals("EBADF (9): fstat fd -1", bad.getMessage());
+    }
+
+    @Test
+    void rlimitsReadBackWhatWasSet() {
+        long[] nofile = Sys.getrlimit(Sys.RLIMIT_NOFILE);
+        assertTrue(nofile[0] > 0);
+        assertEquals(0, Sys.rawSetrlimit(Sys.RLIMIT_NOFILE, nofile[0], nofile[1]));
+        assertEquals(-Errno.EINVAL, Sys.rawSetrlimit(Sys.RLIMIT_NOFILE, 2, 1), "soft above hard");
+    }
+
+    @Test
+    void processStateReadsProcAndDescribesTheProcess() throws Exception {
+        char self = Sys.processState(Sys.getpid());
+        assertTrue(self == 'R' || self == 'S', "this process runs or sleeps: " + self);
+        assertTrue(Sys.describeProcess(Sys.getpid()).startsWith("process " + Sys.getpid() + " (this process, alive"),
+                Sys.describeProcess(Sys.getpid()));
+        Process p = new ProcessBuilder("true").start();
+        assertEquals(0, p.waitFor());
+        assertEquals(0, Sys.processState((int) p.pid()));
+        assertEquals("process " + p.pid() + " (gone)", Sys.describeProcess(p.pid()));
+        assertEquals("process 0 (not a process id)", Sys.describeProcess(0));
+    }
 }
