@@ -156,16 +156,35 @@ public final class KafkaShipper implements AutoCloseable {
      * @throws IllegalStateException if the shipper is closed
      */
     public int poll(Duration timeout) {
+        return poll(timeout, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #poll(Duration)}, reading at most {@code maxRecords} records: for a caller that
+     * ships a given number of records and no more.
+     *
+     * @param timeout the longest wait (shortened to the commit interval while sends are in flight;
+     *                zero or negative: no wait)
+     * @param maxRecords the most records to read; 0 reads none and waits for acknowledgements only
+     * @return records read and sent by this call
+     * @throws ShipException if a send failed (now or before); acknowledged records before it are committed
+     * @throws IllegalArgumentException if {@code maxRecords} is negative
+     * @throws IllegalStateException if the shipper is closed
+     */
+    public int poll(Duration timeout, int maxRecords) {
+        if (maxRecords < 0) {
+            throw new IllegalArgumentException("maxRecords " + maxRecords + ": expected zero or more");
+        }
         requireOpen();
         commitAcknowledged();
         throwIfFailed();
         Duration wait = window.size() > 0 && timeout.compareTo(commitInterval) > 0 ? commitInterval : timeout;
-        int room = window.remaining();
+        int max = Math.min(Math.min(window.remaining(), maxRecordsPerPoll), maxRecords);
         int read = 0;
-        if (room == 0) {
+        if (max == 0) {
             window.awaitAcknowledgement(saturatedNanos(wait));
         } else if (!stopRequested) {
-            read = reader.poll(sender, Math.min(room, maxRecordsPerPoll), wait);
+            read = reader.poll(sender, max, wait);
         }
         commitAcknowledged();
         throwIfFailed();
@@ -209,6 +228,35 @@ public final class KafkaShipper implements AutoCloseable {
         producer.flush();
         commitAcknowledged();
         throwIfFailed();
+    }
+
+    /**
+     * Waits at most {@code timeout} for the sends in flight to be acknowledged, committing the
+     * ring past them as they are: a bounded {@link #flush()} for a caller with a deadline (a
+     * signal handler's grace period, a command's {@code --timeout}). Lingering batches go out
+     * after the producer's {@code linger.ms}, as always.
+     *
+     * @param timeout the longest wait (zero or negative: commit what is acknowledged now)
+     * @return true if nothing is left in flight, false if the time ran out first
+     * @throws ShipException if a send failed
+     * @throws IllegalStateException if the shipper is closed
+     */
+    public boolean flush(Duration timeout) {
+        requireOpen();
+        long nanos = saturatedNanos(timeout);
+        long start = System.nanoTime();
+        commitAcknowledged();
+        throwIfFailed();
+        while (window.size() > 0) {
+            long left = nanos - (System.nanoTime() - start);
+            if (left <= 0) {
+                return false;
+            }
+            window.awaitAcknowledgement(left);
+            commitAcknowledged();
+            throwIfFailed();
+        }
+        return true;
     }
 
     /**
