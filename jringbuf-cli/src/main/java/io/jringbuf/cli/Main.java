@@ -22,7 +22,7 @@ import java.lang.reflect.Constructor;
         description = "Read, write, inspect and create BPF ring buffers: kernel maps (pinned or by id) and "
                 + "JVM ring files.",
         subcommands = {CatCommand.class, SendCommand.class, StatCommand.class, CreateCommand.class,
-                DemoCommand.class, CommandLine.HelpCommand.class},
+                DemoCommand.class, ShipCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 run-time failure (timeout, errno), 2 usage error."})
 public final class Main implements Runnable {
     @Spec
