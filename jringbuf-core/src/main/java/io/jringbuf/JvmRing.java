@@ -235,6 +235,20 @@ public final class JvmRing implements AutoCloseable {
         return writer;
     }
 
+    /**
+     * A read-only view of this ring that claims no side: it delivers copies of the unconsumed
+     * records without consuming them, while another process (or this one) reads and writes the
+     * ring. See {@link RingPeeker}. Closing the peeker leaves the ring open; closing the ring
+     * makes the peeker fail with EBADF.
+     *
+     * @return a new peeker
+     * @throws ErrnoException EBADF if the ring is closed
+     */
+    public RingPeeker peeker() {
+        checkOpen("peek at");
+        return RingPeeker.of(this, memory.view(), true);
+    }
+
     /** {@return {@code consumer_pos}, acquire-loaded} */
     public long consumerPosition() {
         // Acquire: pairs with the reader's release store (any process).

@@ -34,7 +34,7 @@ import java.time.Instant;
  * @param wakeups waits of this reader that ended because a producer woke it
  * @param lost records the ring refused for lack of space: for a JVM ring over its life in every
  *             process; for a kernel RINGBUF what its BPF programs counted in the ring's lost
- *             counter map (see {@code bpf/include/jringbuf_lost.h}), or -1 if it has none; for a
+ *             counter map (see {@code include/jringbuf_lost.h} in the repository), or -1 if it has none; for a
  *             kernel USER_RINGBUF this writer's refused reservations
  * @param lastRecord when this reader last delivered a record, or null if it never did
  */

@@ -4,6 +4,7 @@
 package io.jringbuf;
 
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import javax.tools.DiagnosticCollector;
@@ -26,7 +27,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * Every {@code ```java} block of the README compiles against the library. Each block becomes the
  * body of a method (with the library's and the JDK's usual packages imported), so the README
  * never shows code that does not build. Blocks that say "(run by the tests)" are also run; those
- * that use {@code bpf()} need the kernel (see the kernel tests' gate).
+ * that use {@code bpf()} need the kernel (see the kernel tests' gate). A block whose first line is
+ * {@code // module: NAME} needs another module of the project and is compiled by that module's
+ * tests instead.
  */
 class ReadmeExamplesTest {
     private static final String IMPORTS = String.join("\n",
@@ -35,6 +38,7 @@ class ReadmeExamplesTest {
             "import io.jringbuf.bpf.*;",
             "import static io.jringbuf.bpf.Reg.*;",
             "import java.lang.foreign.*;",
+            "import java.lang.invoke.*;",
             "import java.nio.file.*;",
             "import java.time.*;",
             "import java.util.*;");
@@ -65,18 +69,72 @@ class ReadmeExamplesTest {
         throw new IllegalStateException("README.md not found above " + here);
     }
 
+    /** The README's {@code ```c} blocks that start with {@code // NAME.bpf.c}, by NAME. */
+    static java.util.Map<String, String> cBlocks(Path readme) throws IOException {
+        java.util.Map<String, String> blocks = new java.util.LinkedHashMap<>();
+        StringBuilder current = null;
+        for (String line : Files.readAllLines(readme)) {
+            if (current == null && line.trim().equals("```c")) {
+                current = new StringBuilder();
+            } else if (current != null && line.trim().equals("```")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^// (\\w+)\\.bpf\\.c").matcher(current);
+                if (m.find()) {
+                    blocks.put(m.group(1), current.toString());
+                }
+                current = null;
+            } else if (current != null) {
+                current.append(line).append('\n');
+            }
+        }
+        return blocks;
+    }
+
+    /**
+     * A Java block that opens {@code Path.of("NAME.bpf.o")} gets the object clang built from the
+     * README's {@code // NAME.bpf.c} block (compiled into target/bpf/readme) instead.
+     */
+    private static String withCompiledObjects(String block, java.util.Map<String, String> cSources) throws IOException {
+        for (java.util.Map.Entry<String, String> c : cSources.entrySet()) {
+            String literal = "Path.of(\"" + c.getKey() + ".bpf.o\")";
+            if (block.contains(literal)) {
+                Path dir = Files.createDirectories(Path.of(System.getProperty("basedir", ".")).resolve("target/bpf/readme"));
+                Path source = dir.resolve(c.getKey() + ".bpf.c");
+                Files.writeString(source, c.getValue());
+                Path object = io.jringbuf.kernel.ClangFixtures.compileSource(source);
+                block = block.replace(literal, "Path.of(\"" + object.toAbsolutePath() + "\")");
+            }
+        }
+        return block;
+    }
+
+    @Test
+    void theCExampleIsUsedByAJavaBlock() throws IOException {
+        java.util.Map<String, String> c = cBlocks(readme());
+        assertTrue(c.containsKey("hello"), "the README has the hello.bpf.c example");
+        assertTrue(javaBlocks(readme()).stream().anyMatch(b -> b.contains("Path.of(\"hello.bpf.o\")")
+                && b.contains("(run by the tests")), "a Java block loads and runs it");
+    }
+
     @TestFactory
     Stream<DynamicTest> everyJavaBlockCompiles() throws IOException {
         List<String> blocks = javaBlocks(readme());
+        java.util.Map<String, String> cSources = cBlocks(readme());
         assertFalse(blocks.isEmpty(), "the README has Java examples");
         List<DynamicTest> tests = new ArrayList<>();
         for (int i = 0; i < blocks.size(); i++) {
+            if (blocks.get(i).strip().startsWith("// module: ")) {
+                continue; // another module's example (see the class comment)
+            }
             String name = "ReadmeExample" + i;
-            String source = IMPORTS + "\nclass " + name + " {\n  static void example() throws Exception {\n"
-                    + blocks.get(i) + "\n  }\n}\n";
-            String firstLine = blocks.get(i).strip().lines().findFirst().orElse("");
-            boolean run = blocks.get(i).contains("(run by the tests)");
-            tests.add(DynamicTest.dynamicTest("block " + i + ": " + firstLine, () -> compile(name, source, run)));
+            String block = blocks.get(i);
+            String firstLine = block.strip().lines().findFirst().orElse("");
+            boolean run = block.contains("(run by the tests");
+            tests.add(DynamicTest.dynamicTest("block " + i + ": " + firstLine, () -> {
+                String body = run ? withCompiledObjects(block, cSources) : block;
+                String source = IMPORTS + "\nclass " + name + " {\n  static void example() throws Exception {\n"
+                        + body + "\n  }\n}\n";
+                compile(name, source, run);
+            }));
         }
         return tests.stream();
     }

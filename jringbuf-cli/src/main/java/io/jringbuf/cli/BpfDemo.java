@@ -29,12 +29,15 @@ import java.util.concurrent.TimeUnit;
 import static io.jringbuf.bpf.Reg.*;
 
 /**
- * The demo on the kernel: two BPF programs built with {@link Asm}, no clang or libbpf.
+ * The demo on the kernel, without clang or libbpf at run time.
  * <ol>
- *   <li><b>execsnoop</b>: a raw tracepoint program on {@code sys_enter} reports every
- *       {@code execve} on the machine (pid, comm, filename) into a RINGBUF; Java prints them live,
- *       adding the parent pid from {@code /proc}. The demo starts {@code /bin/true} now and then
- *       so that there is something to see on a quiet machine.</li>
+ *   <li><b>execsnoop</b>: the clang-built {@code examples/execsnoop/execsnoop.bpf.o} (in the jar),
+ *       loaded by jringbuf's object loader ({@link ObjectExecsnoop}), reports every {@code execve}
+ *       on the machine (pid, parent pid read by CO-RE, comm, filename) into a RINGBUF; Java prints
+ *       them live through the record's BTF layout. Where that object does not load, the demo says
+ *       why and falls back to a raw tracepoint program built with {@link Asm}, with the parent pid
+ *       from {@code /proc}. The demo starts {@code /bin/true} now and then so that there is
+ *       something to see on a quiet machine.</li>
  *   <li><b>round trip</b>: Java writes a request into a USER_RINGBUF, a BPF program run with
  *       {@code BPF_PROG_TEST_RUN} drains it with {@code bpf_user_ringbuf_drain} and echoes it into a
  *       RINGBUF, Java consumes the echo; round trips per second and latency percentiles.</li>
@@ -58,41 +61,68 @@ final class BpfDemo {
      * @return null if it ran; otherwise the refusal (nothing was printed on stdout)
      */
     static String tryRun(Duration duration, CliIo io) throws Exception {
-        if (!"amd64".equals(System.getProperty("os.arch")) && !"x86_64".equals(System.getProperty("os.arch"))) {
-            return "the execve tracer reads x86-64 registers; this is " + System.getProperty("os.arch");
-        }
         String refusal = BpfSupport.refusal();
         if (refusal != null) {
             return refusal;
         }
-        try (BpfMap events = BpfMap.createRingbuf("demo_execs", 1 << 20);
-             BpfMap requests = BpfMap.createUserRingbuf("demo_requests", 1 << 16);
+        long half = duration.toNanos() / 2;
+        try (BpfMap requests = BpfMap.createUserRingbuf("demo_requests", 1 << 16);
              BpfMap replies = BpfMap.createRingbuf("demo_replies", 1 << 16)) {
-            BpfProgram tracer;
             BpfProgram echo;
             try {
-                tracer = BpfProgram.load(ProgType.RAW_TRACEPOINT, "demo_execsnoop", execsnoop(events));
                 echo = BpfProgram.load(ProgType.SOCKET_FILTER, "demo_echo", echo(requests, replies));
             } catch (ErrnoException e) {
                 return e.getMessage().lines().findFirst().orElse(e.errnoName());
             }
-            try (tracer; echo) {
-                long half = duration.toNanos() / 2;
-                execsnoop(io, events, tracer, half);
+            try (echo) {
+                String objectRefusal = ObjectExecsnoop.tryRun(io, half);
+                if (objectRefusal != null) {
+                    io.err().println("demo: the execsnoop object did not load (" + objectRefusal + "); tracing with the "
+                            + "built-in program instead (PPID from /proc, '?' once a process is gone)");
+                    io.err().flush();
+                    String builtIn = builtInExecsnoop(io, half);
+                    if (builtIn != null) {
+                        io.err().println("demo: no execve tracer (" + builtIn + ")");
+                        io.err().flush();
+                    }
+                }
                 roundTrip(io, requests, replies, echo, duration.toNanos() - half);
             }
         }
         return null;
     }
 
-    static Program execsnoop(BpfMap events) {
+    /** The fallback tracer: a raw tracepoint program built with {@link Asm} (x86-64 registers). */
+    private static String builtInExecsnoop(CliIo io, long nanos) throws IOException {
+        if (!"amd64".equals(System.getProperty("os.arch")) && !"x86_64".equals(System.getProperty("os.arch"))) {
+            return "the built-in execve tracer reads x86-64 registers; this is " + System.getProperty("os.arch");
+        }
+        try (BpfMap events = BpfMap.createRingbuf("demo_execs", 1 << 20);
+             BpfMap eventsLost = BpfMap.createLostCounter("demo_execs")) {
+            BpfProgram tracer;
+            try {
+                tracer = BpfProgram.load(ProgType.RAW_TRACEPOINT, "demo_execsnoop", execsnoop(events, eventsLost));
+            } catch (ErrnoException e) {
+                return e.getMessage().lines().findFirst().orElse(e.errnoName());
+            }
+            try (tracer) {
+                execsnoop(io, events, eventsLost, tracer, nanos);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The tracer: reserve-or-count into {@code events} (a refused execve is counted in
+     * {@code lost}, the {@code demo_execs_lost} counter, as {@code include/jringbuf_lost.h} does),
+     * so the demo and {@code jringbuf stat} report the ring's lost records.
+     */
+    static Program execsnoop(BpfMap events, BpfMap lost) {
         return new Asm("demo_execsnoop")
                 .mov(R6, R1)                                    // struct bpf_raw_tracepoint_args *
                 .load(Asm.Size.DW, R7, R6, 8)                   // args[1]: system call number
                 .jne(R7, NR_EXECVE, "out")
-                .ldMap(R1, events).mov(R2, EVENT).mov(R3, 0)
-                .call(Helper.RINGBUF_RESERVE)
-                .jeq(R0, 0, "out")
+                .ringbufReserveOrCount(events, EVENT, lost, -8, "out")
                 .mov(R8, R0)
                 .call(Helper.GET_CURRENT_PID_TGID).store(Asm.Size.DW, R8, 0, R0)
                 .call(Helper.KTIME_GET_NS).store(Asm.Size.DW, R8, 8, R0)
@@ -129,7 +159,8 @@ final class BpfDemo {
                 .build();
     }
 
-    private static void execsnoop(CliIo io, BpfMap events, BpfProgram tracer, long nanos) throws IOException {
+    private static void execsnoop(CliIo io, BpfMap events, BpfMap lost, BpfProgram tracer, long nanos)
+            throws IOException {
         PrintStream out = new PrintStream(io.out(), false, StandardCharsets.UTF_8);
         io.err().printf("demo: tracing execve system-wide for %.1f s (starting /bin/true every 0.5 s so that "
                 + "there is something to see)%n", nanos / 1e9);
@@ -145,7 +176,7 @@ final class BpfDemo {
             seen[0]++;
             return true;
         };
-        try (RingBuffer rb = RingBuffer.create(events.fd(), print); BpfLink link = tracer.attachRawTracepoint("sys_enter")) {
+        try (RingBuffer rb = RingBuffer.create(events, print); BpfLink link = tracer.attachRawTracepoint("sys_enter")) {
             long end = System.nanoTime() + nanos;
             long nextSpawn = System.nanoTime();
             while (System.nanoTime() < end) {
@@ -161,6 +192,7 @@ final class BpfDemo {
             rb.consume();
         }
         out.println("execve_seen: " + seen[0]);
+        out.println("execve_lost: " + lost.sumPerCpuLong(0)); // refused by the full ring, counted by the tracer
         out.flush();
     }
 
@@ -174,7 +206,7 @@ final class BpfDemo {
         }
     }
 
-    private static String cString(MemorySegment buffer, long offset, int max, byte[] scratch) {
+    static String cString(MemorySegment buffer, long offset, int max, byte[] scratch) {
         int n = 0;
         while (n < max && (scratch[n] = buffer.get(ValueLayout.JAVA_BYTE, offset + n)) != 0) {
             n++;

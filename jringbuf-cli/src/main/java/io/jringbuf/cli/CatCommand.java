@@ -4,7 +4,8 @@
 package io.jringbuf.cli;
 
 import io.jringbuf.RingReader;
-import io.jringbuf.base.RecordHandler;
+import io.jringbuf.bpf.BpfObject;
+import io.jringbuf.bpf.BtfLayout;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,26 +13,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.BufferedOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** {@code jringbuf cat}: consume records and print each payload as a line of hex. */
+/** {@code jringbuf cat}: consume records and print each payload as a line of hex or JSON. */
 @Command(name = "cat", mixinStandardHelpOptions = true,
         description = {"Consume records and print each payload as one line of lowercase hex, in ring order "
-                + "(discarded records are not printed).",
+                + "(discarded records are not printed); with --btf OBJECT --type STRUCT --format json, as one JSON "
+                + "object per line decoded by the struct's BTF type.",
                 "RINGBUF rings are read by the consumer, USER_RINGBUF rings by the drainer. Without --count, runs "
-                        + "until SIGINT/SIGTERM (output flushed, exit 0) or until --timeout passes (exit 0)."})
+                        + "until SIGINT/SIGTERM (output flushed, exit 0) or until --timeout passes (exit 0).",
+                "Consuming a kernel RINGBUF that other processes hold open prints a warning naming them (two "
+                        + "consumers split the records). --peek prints the unconsumed records without taking them."})
 final class CatCommand implements Callable<Integer> {
-    /** Upper bound of one wait, so that a stop request is seen even if a wakeup were missed. */
-    private static final long SLICE_NANOS = 250_000_000L;
-
-    enum Format { hex, none }
-
     private final CliIo io;
 
     @Spec
@@ -48,9 +43,21 @@ final class CatCommand implements Callable<Integer> {
                     + "Default: wait forever.")
     Duration timeout;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "hex",
-            description = "hex (default): one line per record; none: only a summary on stderr.")
-    Format format;
+    @Option(names = "--peek", description = "Read-only: print the records between consumer_pos and producer_pos "
+            + "now, once, without consuming them or taking the reading side (works while another process consumes); "
+            + "a record consumed while being read is reported on stderr and skipped, never printed torn.")
+    boolean peek;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "hex: one line per record (the default); json: one object per line, decoded with --type "
+                    + "(the default when --type is given); none: only a summary on stderr.")
+    RecordPrinter.Format format;
+
+    @Option(names = "--btf", paramLabel = "OBJECT", description = "A BPF object file (clang -g) whose BTF has --type.")
+    Path btf;
+
+    @Option(names = "--type", paramLabel = "STRUCT", description = "The records' struct in --btf's BTF, for --format json.")
+    String type;
 
     CatCommand(CliIo io) {
         this.io = io;
@@ -61,100 +68,38 @@ final class CatCommand implements Callable<Integer> {
         if (count != null && count <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--count must be at least 1, not " + count);
         }
-        long limit = count == null ? Long.MAX_VALUE : count;
-        Printer printer = new Printer(new BufferedOutputStream(io.out(), 1 << 16), format == Format.hex, limit);
-        Progress progress = new Progress(io, format == Format.none, "cat");
-        String stuck = null;
-        try (Target t = target.open()) {
-            RingReader source = t.openReader();
-            // The clock starts once the ring is open: JVM start-up and mapping do not count.
-            long start = System.nanoTime();
-            long deadline = timeout == null ? Long.MAX_VALUE : start + timeout.toNanos();
-            Signals.Stop stop = io.signals().register(source::wakeUp);
-            try {
-                boolean last = false;
-                while (!last && printer.records < limit && !stop.requested()) {
-                    long wait = SLICE_NANOS;
-                    if (deadline != Long.MAX_VALUE) {
-                        long left = deadline - System.nanoTime();
-                        // Past the deadline: one last look without waiting, so that records already
-                        // in the ring are printed (--timeout 0ms prints what is there and exits).
-                        last = left <= 0;
-                        wait = Math.min(Math.max(left, 0), SLICE_NANOS);
-                    }
-                    source.poll(printer, Duration.ofNanos(wait));
-                    printer.flush();
-                    progress.tick(printer.records, source.availableBytes());
-                }
-                if (count != null && printer.records < limit) {
-                    stuck = t.stuckAt(); // for the timeout message below
-                }
-            } finally {
-                try {
-                    printer.flush();
-                } finally {
-                    progress.done();
-                    if (format == Format.none) {
-                        double seconds = (System.nanoTime() - start) / 1e9;
-                        io.err().printf("cat: %d records, %d bytes, %.3f s, %.0f records/s%n", printer.records,
-                                printer.bytes, seconds, printer.records / Math.max(seconds, 1e-9));
-                        io.err().flush();
-                    }
-                    stop.finished();
-                }
+        RecordPrinter.Format f = format != null ? format : type != null ? RecordPrinter.Format.json
+                : RecordPrinter.Format.hex;
+        if ((btf == null) != (type == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--btf OBJECT and --type STRUCT go together");
+        }
+        if (f == RecordPrinter.Format.json && type == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--format json needs --btf OBJECT and "
+                    + "--type STRUCT (the records' struct in the object's BTF)");
+        }
+        BtfLayout layout = null;
+        if (type != null) {
+            try (BpfObject obj = BpfObject.open(btf)) { // parsed only: nothing reaches the kernel
+                layout = BtfLayout.of(obj.btf(), type);
             }
         }
-        if (count != null && printer.records < limit) {
-            throw new CliException(CliException.RUNTIME, "timeout after " + Durations.format(timeout) + ": "
-                    + printer.records + " of " + limit + " records received" + (stuck == null ? "" : "; " + stuck));
+        long limit = count == null ? Long.MAX_VALUE : count;
+        RecordPrinter printer = new RecordPrinter(new BufferedOutputStream(io.out(), 1 << 16), f, layout, limit);
+        if (peek) {
+            if (timeout != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--peek prints what is in the ring now and exits: --timeout does not apply");
+            }
+            try (Target t = target.open()) {
+                return CatPeek.run(io, t, printer, f);
+            }
+        }
+        try (Target t = target.open()) {
+            MapHolders.warnIfShared(io, "jringbuf cat", t);
+            RingReader source = t.openReader();
+            RecordLoop.run(io, "cat", source, printer, f, count, timeout, io.signals().register(source::wakeUp),
+                    () -> { }, t::stuckAt);
         }
         return 0;
-    }
-
-    /** Encodes each record into reused arrays and writes it to the buffered stdout. */
-    private static final class Printer implements RecordHandler {
-        private final OutputStream out;
-        private final boolean hex;
-        private final long limit;
-        private byte[] raw = new byte[256];
-        private byte[] line = new byte[513];
-        long records;
-        long bytes;
-
-        Printer(OutputStream out, boolean hex, long limit) {
-            this.out = out;
-            this.hex = hex;
-            this.limit = limit;
-        }
-
-        @Override
-        public boolean onRecord(MemorySegment buffer, long offset, int length) {
-            if (hex) {
-                if (raw.length < length) {
-                    // Grows to the largest record seen (at most the ring size), then stays.
-                    raw = new byte[Math.max(length, raw.length * 2)];
-                    line = new byte[2 * raw.length + 1];
-                }
-                MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, offset, raw, 0, length);
-                Hex.encode(raw, length, line);
-                line[2 * length] = '\n';
-                try {
-                    out.write(line, 0, 2 * length + 1);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("write to stdout", e);
-                }
-            }
-            records++;
-            bytes += length;
-            return records < limit;
-        }
-
-        void flush() {
-            try {
-                out.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException("write to stdout", e);
-            }
-        }
     }
 }

@@ -32,6 +32,11 @@ final class FileTarget implements Target {
         return ring.type();
     }
 
+    /** {@return the ring (owned by this target)} */
+    JvmRing ring() {
+        return ring;
+    }
+
     @Override
     public RingReader openReader() {
         return ring.reader();
@@ -86,6 +91,7 @@ final class FileTarget implements Target {
         lines.put("producer_pos", prod);
         lines.put("available", prod - cons);
         lines.put("drops", ring.drops());
+        lines.put("lost", ring.drops()); // a JVM ring loses exactly the reservations it refuses
         lines.put("waiting_readers", ring.waitingReaders());
         lines.put("waiting_writers", ring.waitingWriters());
         lines.put("links", links());

@@ -6,6 +6,7 @@ package io.jringbuf.cli;
 import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
 import io.jringbuf.KernelRingReader;
+import io.jringbuf.RingPeeker;
 import io.jringbuf.RingReader;
 import io.jringbuf.RingWriter;
 import io.jringbuf.UserRingBuffer;
@@ -27,6 +28,9 @@ final class KernelTarget implements Target {
     private final RingType type;
     private KernelRingReader reader;
     private UserRingBuffer writer;
+    /** The ring's lost counter: given with --lost-map, or found by convention; owned. */
+    private BpfMap lostCounter;
+    private boolean lostCounterSearched;
 
     private KernelTarget(BpfMap map) {
         this.map = map;
@@ -55,6 +59,42 @@ final class KernelTarget implements Target {
         return type;
     }
 
+    /** {@return the ring map (owned by this target)} */
+    BpfMap map() {
+        return map;
+    }
+
+    /**
+     * Uses this map as the ring's lost counter (--lost-map) instead of looking for one.
+     *
+     * @param counter a per-CPU array of u64, owned by this target from now on
+     * @throws io.jringbuf.base.ErrnoException EINVAL if it is not a per-CPU array of u64
+     */
+    void useLostCounter(BpfMap counter) {
+        try {
+            counter.sumPerCpuLong(0); // checks the type now, for a clear error
+        } catch (RuntimeException e) {
+            counter.close();
+            throw e;
+        }
+        lostCounter = counter;
+        lostCounterSearched = true;
+    }
+
+    /**
+     * The ring's lost counter: the one given, else a map named {@code RING_lost} that a loaded
+     * program uses with the ring ({@link BpfMap#findLostCounter()}), looked for once.
+     *
+     * @return the counter, or null if there is none
+     */
+    BpfMap lostCounter() {
+        if (!lostCounterSearched) {
+            lostCounterSearched = true;
+            lostCounter = map.findLostCounter().orElse(null);
+        }
+        return lostCounter;
+    }
+
     @Override
     public RingReader openReader() {
         if (type != RingType.RINGBUF) {
@@ -79,16 +119,10 @@ final class KernelTarget implements Target {
     public SequencedMap<String, Object> stat() {
         long cons;
         long prod;
-        if (type == RingType.RINGBUF) {
-            try (KernelRingReader r = KernelRingReader.open(map)) {
-                cons = r.consumerPosition();
-                prod = r.producerPosition();
-            }
-        } else {
-            try (UserRingBuffer w = UserRingBuffer.create(map)) {
-                cons = w.consumerPosition();
-                prod = w.producerPosition();
-            }
+        // Read-only: stat takes no side and never writes the ring.
+        try (RingPeeker peeker = RingPeeker.open(map)) {
+            cons = peeker.consumerPosition();
+            prod = peeker.producerPosition();
         }
         SequencedMap<String, Object> lines = new LinkedHashMap<>();
         lines.put("type", type == RingType.RINGBUF ? "ringbuf" : "user_ringbuf");
@@ -98,6 +132,11 @@ final class KernelTarget implements Target {
         lines.put("available", prod - cons);
         lines.put("map_id", map.info().id());
         lines.put("name", map.info().name());
+        if (type == RingType.RINGBUF) {
+            BpfMap counter = lostCounter();
+            lines.put("lost", counter != null ? counter.sumPerCpuLong(0)
+                    : "unknown (no " + BpfMap.lostCounterName(map.info().name()) + " counter map found)");
+        }
         return lines;
     }
 
@@ -108,6 +147,9 @@ final class KernelTarget implements Target {
         }
         if (writer != null) {
             writer.close();
+        }
+        if (lostCounter != null) {
+            lostCounter.close();
         }
         map.close();
     }

@@ -4,6 +4,7 @@
 package io.jringbuf.cli;
 
 import io.jringbuf.base.ErrnoException;
+import io.jringbuf.bpf.BpfVerifierException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,15 +15,16 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
 
 /**
- * The {@code jringbuf} command: {@code cat}, {@code send}, {@code stat}, {@code create},
- * {@code demo}. Exit codes: 0 success, 1 run-time failure (timeout, errno, bad input data),
+ * The {@code jringbuf} command: {@code cat}, {@code send}, {@code stat}, {@code top}, {@code create},
+ * {@code run}, {@code gen}, {@code ship}, {@code demo}. Exit codes: 0 success, 1 run-time failure (timeout, errno, bad input data),
  * 2 usage error. Every error is one line on stderr, prefixed with the command name.
  */
 @Command(name = "jringbuf", mixinStandardHelpOptions = true, version = "jringbuf 0.1.0",
         description = "Read, write, inspect and create BPF ring buffers: kernel maps (pinned or by id) and "
-                + "JVM ring files.",
-        subcommands = {CatCommand.class, SendCommand.class, StatCommand.class, CreateCommand.class,
-                DemoCommand.class, ShipCommand.class, CommandLine.HelpCommand.class},
+                + "JVM ring files; run clang-built BPF objects and print their records; ship rings to Kafka.",
+        subcommands = {CatCommand.class, SendCommand.class, StatCommand.class, TopCommand.class, CreateCommand.class,
+                RunCommand.class, GenCommand.class, ShipCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 run-time failure (timeout, errno), 2 usage error."})
 public final class Main implements Runnable {
     @Spec
@@ -34,7 +36,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: cat, send, stat, create or demo");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: cat, send, stat, top, create, run, gen, ship or demo");
     }
 
     /**
@@ -90,13 +92,29 @@ public final class Main implements Runnable {
     }
 
     private static String describe(Exception ex) {
+        if (ex instanceof BpfVerifierException v) {
+            // One line: the message's first (program, source line), then the verifier's verdict.
+            String verdict = v.log().lines().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("processed ") && !l.startsWith("verification time"))
+                    .reduce((a, b) -> b).orElse("");
+            String first = firstLine(v.getMessage()).replace("; verifier log (last lines):", "");
+            return verdict.isEmpty() ? first : first + "; verifier: " + verdict;
+        }
         if (ex instanceof CliException || ex instanceof ErrnoException) {
-            return ex.getMessage();
+            return firstLine(ex.getMessage());
         }
         if (ex instanceof UncheckedIOException u) {
             return "I/O error: " + u.getCause().getMessage();
         }
         return ex.toString();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl).strip();
     }
 
     /** Gives commands that take a {@link CliIo} their streams. */

@@ -32,7 +32,7 @@ final class Cli {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = Main.run(CliIo.of(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.US_ASCII)), out,
                 new PrintStream(err, true, StandardCharsets.UTF_8)), args);
-        return new Result(exit, out.toString(StandardCharsets.US_ASCII), err.toString(StandardCharsets.UTF_8));
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     static Result run(String... args) {

@@ -54,14 +54,14 @@ class CommandsTest {
     void statShowsTypeSizeAndPositionsBeforeAndAfterConsuming(String type) {
         Path ring = create(type, 8192);
         assertEquals(List.of("type: " + type, "max_entries: 8192", "consumer_pos: 0", "producer_pos: 0",
-                "available: 0", "drops: 0", "waiting_readers: 0", "waiting_writers: 0", "links: 1"), Cli.run("stat", ring.toString()).lines());
+                "available: 0", "drops: 0", "lost: 0", "waiting_readers: 0", "waiting_writers: 0", "links: 1"), Cli.run("stat", ring.toString()).lines());
         assertEquals(0, Cli.runWithInput("0102\n03\n", "send", ring.toString()).exit());
         // Two records of 8-byte header + payload rounded up to 8: 16 bytes each.
         assertEquals(List.of("type: " + type, "max_entries: 8192", "consumer_pos: 0", "producer_pos: 32",
-                "available: 32", "drops: 0", "waiting_readers: 0", "waiting_writers: 0", "links: 1"), Cli.run("stat", ring.toString()).lines());
+                "available: 32", "drops: 0", "lost: 0", "waiting_readers: 0", "waiting_writers: 0", "links: 1"), Cli.run("stat", ring.toString()).lines());
         assertEquals(0, Cli.run("cat", ring.toString(), "--count", "2", "--timeout", "5s").exit());
         assertEquals(List.of("type: " + type, "max_entries: 8192", "consumer_pos: 32", "producer_pos: 32",
-                "available: 0", "drops: 0", "waiting_readers: 0", "waiting_writers: 0", "links: 1"), Cli.run("stat", ring.toString()).lines());
+                "available: 0", "drops: 0", "lost: 0", "waiting_readers: 0", "waiting_writers: 0", "links: 1"), Cli.run("stat", ring.toString()).lines());
     }
 
     @Test

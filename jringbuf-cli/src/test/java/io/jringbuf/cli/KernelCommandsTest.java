@@ -160,9 +160,42 @@ class KernelCommandsTest {
         assertEquals(0, demo.exit(), demo.toString());
         List<String> lines = demo.lines();
         assertTrue(lines.get(0).startsWith("PID"), lines.get(0));
-        assertTrue(lines.stream().anyMatch(l -> l.endsWith("/bin/true")), demo.out());
+        if (Files.exists(Path.of("/sys/kernel/btf/vmlinux"))) {
+            // The object's CO-RE needs the kernel's BTF; with it, the demo must use the object.
+            assertTrue(demo.err().contains("examples/execsnoop/execsnoop.bpf.o (clang-built"), demo.err());
+            // The demo (in this JVM) starts /bin/true: its parent, read by CO-RE, is this JVM.
+            String me = Long.toString(ProcessHandle.current().pid());
+            assertTrue(lines.stream().anyMatch(l -> l.endsWith("/bin/true") && l.split(" +")[1].equals(me)), demo.out());
+        } else {
+            assertTrue(demo.err().contains("the execsnoop object did not load ("), demo.err());
+            assertTrue(lines.stream().anyMatch(l -> l.endsWith("/bin/true")), demo.out());
+        }
+        assertDemoTail(demo);
+    }
+
+    @Test
+    void whereTheObjectDoesNotLoadTheDemoSaysWhyAndFallsBack() throws Exception {
+        Path notAnObject = Files.createTempFile("not-an-object", ".o");
+        Files.writeString(notAnObject, "not ELF");
+        System.setProperty(ObjectExecsnoop.OVERRIDE, notAnObject.toString());
+        try {
+            Cli.Result demo = Cli.run("demo", "--duration", "2s", "--mode", "bpf");
+            assertEquals(0, demo.exit(), demo.toString());
+            assertTrue(demo.err().contains("the execsnoop object did not load (") && demo.err().contains("ENOEXEC"),
+                    demo.err());
+            assertTrue(demo.lines().stream().anyMatch(l -> l.endsWith("/bin/true")), demo.out());
+            assertDemoTail(demo);
+        } finally {
+            System.clearProperty(ObjectExecsnoop.OVERRIDE);
+            Files.deleteIfExists(notAnObject);
+        }
+    }
+
+    private static void assertDemoTail(Cli.Result demo) {
+        List<String> lines = demo.lines();
         Map<String, String> v = keyValues(lines.stream().filter(l -> l.contains(": ")).toList());
         assertTrue(Long.parseLong(v.get("execve_seen")) >= 1, demo.out());
+        assertEquals("0", v.get("execve_lost"), "a 1 MiB ring read live loses nothing: " + demo.out());
         assertEquals("bpf", v.get("mode"));
         assertTrue(Long.parseLong(v.get("round_trips")) > 100, demo.out());
         assertTrue(Double.parseDouble(v.get("latency_p50_us")) <= Double.parseDouble(v.get("latency_p99_us")));

@@ -14,7 +14,10 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A BPF map file descriptor: create, inspect, pin, open pinned or by id, adopt.
@@ -116,7 +119,7 @@ public final class BpfMap implements AutoCloseable {
     /**
      * Creates the lost-record counter of a ring: a one-entry {@code BPF_MAP_TYPE_PERCPU_ARRAY} of
      * {@code u64} named {@link #lostCounterName(String) RING_lost}, which BPF programs increment
-     * when the ring refuses a reservation (see {@code bpf/include/jringbuf_lost.h} and
+     * when the ring refuses a reservation (see {@code include/jringbuf_lost.h} in the repository and
      * {@link Asm#ringbufReserveOrCount}), and which ring readers add up over the CPUs as the ring's
      * lost count.
      *
@@ -256,6 +259,131 @@ public final class BpfMap implements AutoCloseable {
             attr.set(ValueLayout.JAVA_INT, 0, id);
             int fd = (int) BpfSys.call(BpfSys.MAP_GET_FD_BY_ID, attr, "bpf(BPF_MAP_GET_FD_BY_ID) open map id " + id);
             return adoptChecked(fd, "map id " + id);
+        }
+    }
+
+    /**
+     * The ids of every BPF map on the system now ({@code BPF_MAP_GET_NEXT_ID}), in increasing
+     * order; open one with {@link #openById}. Maps may come and go meanwhile: one listed here may
+     * be gone (ENOENT) when opened.
+     *
+     * @return the map ids
+     * @throws ErrnoException EPERM without CAP_SYS_ADMIN (the kernel's rule for id walks)
+     */
+    public static List<Integer> ids() {
+        return nextIds(BpfSys.MAP_GET_NEXT_ID, "bpf(BPF_MAP_GET_NEXT_ID) list the maps");
+    }
+
+    /** Walks {@code BPF_*_GET_NEXT_ID} from 0 until ENOENT. */
+    static List<Integer> nextIds(int cmd, String what) {
+        List<Integer> ids = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = BpfSys.attr(arena);
+            int id = 0;
+            while (true) {
+                attr.set(ValueLayout.JAVA_INT, 0, id); // start_id
+                long r = BpfSys.raw(cmd, attr);
+                if (r == -Errno.ENOENT) {
+                    return ids;
+                }
+                Sys.check(r, what + " after id " + id);
+                id = attr.get(ValueLayout.JAVA_INT, 4); // next_id
+                ids.add(id);
+            }
+        }
+    }
+
+    /**
+     * Finds this ring's lost counter by the naming convention of {@link #createLostCounter}: a
+     * per-CPU array of {@code u64} named {@link #lostCounterName(String) RING_lost} that a loaded
+     * BPF program uses together with this map (the programs' map ids, from
+     * {@code BPF_PROG_GET_NEXT_ID} and {@code BPF_OBJ_GET_INFO_BY_FD}). For a ring opened by id or
+     * pin, where the object that declared both is not at hand.
+     *
+     * @return the counter map (the caller closes it), or empty if no program uses such a map with
+     *     this one
+     * @throws ErrnoException EPERM without the privileges to walk and open programs and maps
+     */
+    public Optional<BpfMap> findLostCounter() {
+        String counterName = lostCounterName(info.name());
+        for (int progId : nextIds(BpfSys.PROG_GET_NEXT_ID, "bpf(BPF_PROG_GET_NEXT_ID) list the programs")) {
+            int[] mapIds = programMapIds(progId);
+            if (!contains(mapIds, info.id())) {
+                continue;
+            }
+            // The program uses this ring: is one of its other maps the ring's counter?
+            for (int mapId : mapIds) {
+                if (mapId != info.id()) {
+                    BpfMap counter = openCounterCandidate(mapId, counterName);
+                    if (counter != null) {
+                        return Optional.of(counter);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean contains(int[] values, int value) {
+        for (int v : values) {
+            if (v == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The map if it is a per-CPU u64 array with this name; null if not (or gone meanwhile). */
+    private static BpfMap openCounterCandidate(int mapId, String counterName) {
+        BpfMap map;
+        try {
+            map = openById(mapId);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return null; // removed since the program was read
+            }
+            throw e;
+        }
+        MapInfo i = map.info();
+        if (i.name().equals(counterName) && i.type() == MapType.PERCPU_ARRAY.number() && i.valueSize() == 8) {
+            return map;
+        }
+        map.close();
+        return null;
+    }
+
+    /** The ids of the maps a program uses; empty if the program is gone. */
+    private static int[] programMapIds(int progId) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = BpfSys.attr(arena);
+            attr.set(ValueLayout.JAVA_INT, 0, progId); // prog_id
+            long fd = BpfSys.raw(BpfSys.PROG_GET_FD_BY_ID, attr);
+            if (fd == -Errno.ENOENT) {
+                return new int[0];
+            }
+            Sys.check(fd, "bpf(BPF_PROG_GET_FD_BY_ID) open program id " + progId);
+            try {
+                int capacity = 64;
+                while (true) {
+                    // struct bpf_prog_info up to map_ids: nr_map_ids at 52, map_ids at 56.
+                    MemorySegment info = arena.allocate(64, 8);
+                    MemorySegment ids = arena.allocate(4L * capacity, 4);
+                    info.set(ValueLayout.JAVA_INT, 52, capacity);
+                    info.set(ValueLayout.JAVA_LONG, 56, ids.address());
+                    MemorySegment get = BpfSys.attr(arena);
+                    get.set(ValueLayout.JAVA_INT, 0, (int) fd);
+                    get.set(ValueLayout.JAVA_INT, 4, (int) info.byteSize());
+                    get.set(ValueLayout.JAVA_LONG, 8, info.address());
+                    BpfSys.call(BpfSys.OBJ_GET_INFO_BY_FD, get, "bpf(BPF_OBJ_GET_INFO_BY_FD) on program id " + progId);
+                    int count = info.get(ValueLayout.JAVA_INT, 52);
+                    if (count <= capacity) {
+                        return ids.asSlice(0, 4L * count).toArray(ValueLayout.JAVA_INT);
+                    }
+                    capacity = count;
+                }
+            } finally {
+                Sys.rawClose((int) fd);
+            }
         }
     }
 

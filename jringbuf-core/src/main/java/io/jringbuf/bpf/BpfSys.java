@@ -21,6 +21,9 @@ final class BpfSys {
     static final int OBJ_PIN = 6;
     static final int OBJ_GET = 7;
     static final int PROG_TEST_RUN = 10;
+    static final int PROG_GET_NEXT_ID = 11;
+    static final int MAP_GET_NEXT_ID = 12;
+    static final int PROG_GET_FD_BY_ID = 13;
     static final int MAP_GET_FD_BY_ID = 14;
     static final int OBJ_GET_INFO_BY_FD = 15;
     static final int RAW_TRACEPOINT_OPEN = 17;

@@ -130,6 +130,23 @@ public final class ClangFixtures {
         }
     }
 
+    /**
+     * Compiles a source file from anywhere (the README's C example), with the fixtures' flags.
+     *
+     * @param source the {@code .bpf.c} file
+     * @return the object beside it ({@code NAME.bpf.o})
+     */
+    public static Path compileSource(Path source) {
+        requireTools();
+        writeVmlinuxHeader();
+        String file = source.getFileName().toString();
+        Path out = source.resolveSibling(file.substring(0, file.length() - ".c".length()) + ".o");
+        run(List.of(which("clang"), "-O2", "-g", "-target", "bpf", "-D__TARGET_ARCH_x86", "-Wall",
+                "-I" + OUT, "-I" + source.getParent(), "-I/usr/include/x86_64-linux-gnu",
+                "-c", source.toString(), "-o", out.toString()), null);
+        return out;
+    }
+
     private static Path compile(String name) {
         return compile(name, "bpf", ".bpf.o");
     }

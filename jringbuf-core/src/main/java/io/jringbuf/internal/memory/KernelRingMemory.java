@@ -18,6 +18,7 @@ import java.lang.foreign.MemorySegment;
  *                    consumer page (offset 0)    producer page + data x 2 (offset page)
  *  RINGBUF consumer  read-write, one page        read-only, page + 2 x max_entries
  *  USER_RINGBUF prod read-only, one page         read-write, page + 2 x max_entries
+ *  observer (both)   read-only, one page         read-only, page + 2 x max_entries
  * </pre>
  * The kernel maps the data pages twice back to back itself. Read-only parts are wrapped as
  * read-only segments, so a stray write is an {@code IllegalArgumentException}, never a SIGSEGV.
@@ -51,10 +52,26 @@ public final class KernelRingMemory implements AutoCloseable {
      * @throws ErrnoException the errno of a refused mmap, with what was mapped
      */
     public static KernelRingMemory forUserProducer(int mapFd, long size) {
-        return map(mapFd, size, false);
+        return map(mapFd, size, false, false);
+    }
+
+    /**
+     * Maps a RINGBUF or USER_RINGBUF read-only, for an observer that takes no side: the kernel
+     * refuses only writable mappings of the parts it owns, so read-only mappings of both parts are
+     * allowed for either map type.
+     *
+     * @param size the map's {@code max_entries}
+     * @throws ErrnoException the errno of a refused mmap, with what was mapped
+     */
+    public static KernelRingMemory forObserver(int mapFd, long size) {
+        return map(mapFd, size, false, true);
     }
 
     private static KernelRingMemory map(int mapFd, long size, boolean consumer) {
+        return map(mapFd, size, consumer, false);
+    }
+
+    private static KernelRingMemory map(int mapFd, long size, boolean consumer, boolean readOnly) {
         int page = Sys.pageSize();
         if (!RingLayout.isValidRingSize(size, page)) {
             throw new ErrnoException(Errno.EINVAL, "map ring fd " + mapFd + ": max_entries " + size
@@ -62,8 +79,8 @@ public final class KernelRingMemory implements AutoCloseable {
         }
         long dataLength = page + 2 * size; // producer page + the data mapped twice
         int consumerProt = consumer ? Sys.PROT_READ | Sys.PROT_WRITE : Sys.PROT_READ;
-        int producerProt = consumer ? Sys.PROT_READ : Sys.PROT_READ | Sys.PROT_WRITE;
-        String kind = consumer ? "RINGBUF" : "USER_RINGBUF";
+        int producerProt = consumer || readOnly ? Sys.PROT_READ : Sys.PROT_READ | Sys.PROT_WRITE;
+        String kind = readOnly ? "ring map" : consumer ? "RINGBUF" : "USER_RINGBUF";
         MemorySegment cons = Sys.mmap(MemorySegment.NULL, page, consumerProt, Sys.MAP_SHARED, mapFd,
                 RingLayout.consumerPageOffset(), "mmap the consumer page (" + page + " bytes, "
                         + (consumer ? "read-write" : "read-only") + ") of " + kind + " fd " + mapFd);
@@ -71,7 +88,7 @@ public final class KernelRingMemory implements AutoCloseable {
         try {
             prod = Sys.mmap(MemorySegment.NULL, dataLength, producerProt, Sys.MAP_SHARED, mapFd,
                     RingLayout.producerPageOffset(page), "mmap the producer page and data (" + dataLength
-                            + " bytes, " + (consumer ? "read-only" : "read-write") + ") of " + kind + " fd " + mapFd);
+                            + " bytes, " + (consumer || readOnly ? "read-only" : "read-write") + ") of " + kind + " fd " + mapFd);
         } catch (RuntimeException e) {
             Sys.rawMunmap(cons, page);
             throw e;
@@ -81,7 +98,8 @@ public final class KernelRingMemory implements AutoCloseable {
         MemorySegment prodOwned = prod.reinterpret(dataLength, arena, s -> Sys.rawMunmap(s, dataLength));
         if (!consumer) {
             consOwned = consOwned.asReadOnly();
-        } else {
+        }
+        if (consumer || readOnly) {
             prodOwned = prodOwned.asReadOnly();
         }
         RingView view = new RingView(consOwned, prodOwned.asSlice(0, page), prodOwned.asSlice(page, 2 * size), size);
