@@ -11,10 +11,13 @@ import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
 import io.jringbuf.base.RingType;
 import io.jringbuf.bpf.BpfMap;
+import io.jringbuf.bpf.BpfObject;
+import io.jringbuf.bpf.BtfLayout;
 import io.jringbuf.kafka.KafkaShipper;
 import io.jringbuf.kafka.KeyRange;
 import io.jringbuf.kafka.ShipException;
 import io.jringbuf.kafka.ShipperConfig;
+import io.jringbuf.kafka.ValueEncoder;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
@@ -36,6 +39,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +55,9 @@ import java.util.concurrent.ExecutionException;
         description = {"Ship a RINGBUF ring's records (a ring file, or a kernel map by --pinned PATH or --map-id ID) "
                 + "to a Kafka topic, in ring order, at least once: the ring's consumer position moves only past "
                 + "records Kafka acknowledged, so a ship that is stopped or killed leaves the rest in the ring "
-                + "for the next one. Record value: the record's bytes; key: none or --key-bytes.",
+                + "for the next one. Record value: the record's bytes, or with --format json one JSON object "
+                + "decoded by --type STRUCT from the BTF of --btf OBJECT; key: none, --key-bytes, or --key-field "
+                + "(a member of that struct).",
                 "Runs until SIGINT/SIGTERM (waits up to 3 s for the sends in flight, commits what Kafka "
                         + "acknowledged; exit 0), until --count records are committed (exit 0), or until --timeout "
                         + "passes (without --count: exit 0; with it: exit 1). Ends with a summary line on stderr. "
@@ -73,6 +79,9 @@ final class ShipCommand implements Callable<Integer> {
 
     enum LogLevel { off, error, warn, info, debug }
 
+    /** What a record's Kafka value is. */
+    enum Format { raw, json }
+
     private final CliIo io;
 
     @Spec
@@ -93,6 +102,23 @@ final class ShipCommand implements Callable<Integer> {
             description = "Key each record with LEN bytes of it from offset OFF (records with equal keys go to "
                     + "one partition, in ring order). Default: no key.")
     KeyRange key;
+
+    @Option(names = "--key-field", paramLabel = "NAME",
+            description = "Key each record with a member of --type STRUCT (its bytes as they are in the record; "
+                    + "a path such as 'key.saddr' or 'args[0]' reaches nested members). Needs --btf and --type.")
+    String keyField;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "raw",
+            description = "raw (default): the value is the record's bytes; json: one JSON object per record, "
+                    + "decoded by --type STRUCT (needs --btf and --type).")
+    Format format;
+
+    @Option(names = "--btf", paramLabel = "OBJECT",
+            description = "A BPF object file (clang -g) whose BTF has --type (only parsed: nothing is loaded).")
+    Path btf;
+
+    @Option(names = "--type", paramLabel = "STRUCT", description = "The records' struct in --btf's BTF.")
+    String type;
 
     @Option(names = {"--property", "--producer-property"}, paramLabel = "NAME=VALUE",
             description = "A Kafka producer property by Kafka's name (acks, linger.ms, compression.type, "
@@ -206,10 +232,36 @@ final class ShipCommand implements Callable<Integer> {
 
     /** The shipper's settings: the options, then the properties, Kafka's waits bounded by --timeout. */
     private ShipperConfig config() {
+        if ((btf == null) != (type == null)) {
+            throw usage("--btf OBJECT and --type STRUCT go together");
+        }
+        if (format == Format.json && type == null) {
+            throw usage("--format json needs --btf OBJECT and --type STRUCT (the records' struct in the object's BTF)");
+        }
+        if (keyField != null && key != null) {
+            throw usage("give --key-field or --key-bytes, not both");
+        }
+        if (keyField != null && type == null) {
+            throw usage("--key-field needs --btf OBJECT and --type STRUCT (the struct that has the member)");
+        }
+        BtfLayout layout = null;
+        if (type != null) {
+            try (BpfObject obj = BpfObject.open(btf)) { // parsed only: nothing reaches the kernel
+                layout = BtfLayout.of(obj.btf(), type);
+            }
+        }
+        KeyRange keyRange = key;
+        if (keyField != null) {
+            long offset = layout.offsetOf(keyField); // ENOENT naming the member and the struct
+            keyRange = new KeyRange((int) offset, (int) layout.sizeOf(keyField));
+        }
         try {
             ShipperConfig.Builder b = ShipperConfig.builder(bootstrap, topic)
-                    .key(key)
+                    .key(keyRange)
                     .closeTimeout(CLOSE_TIMEOUT);
+            if (format == Format.json) {
+                b.value(ValueEncoder.json(layout));
+            }
             if (timeout != null) {
                 b.producerProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG,
                         Long.toString(Math.min(KAFKA_MAX_BLOCK_MS, Math.max(1, timeout.toMillis()))));
@@ -346,29 +398,39 @@ final class ShipCommand implements Callable<Integer> {
                     throw new ErrnoException(Errno.EINVAL, "ship " + ring.path() + ": a USER_RINGBUF ring is drained "
                             + "record by record; ship reads RINGBUF rings");
                 }
-                return new ShippedRing(ring.reader(CommitMode.EXPLICIT), ring, null);
+                return new ShippedRing(ring.reader(CommitMode.EXPLICIT), ring, null, null);
             } catch (RuntimeException e) {
                 ring.close();
                 throw e;
             }
         }
         BpfMap map = target.pinned != null ? BpfMap.openPinned(target.pinned) : BpfMap.openById(target.mapId);
+        BpfMap lost = null;
         try {
-            return new ShippedRing(KernelRingReader.open(map, CommitMode.EXPLICIT), null, map);
+            // The ring's RING_lost counter (include/jringbuf_lost.h), if a loaded program uses one:
+            // the summary's "ring lost" and the shipper's statistics.
+            lost = map.findLostCounter().orElse(null);
+            return new ShippedRing(KernelRingReader.open(map, CommitMode.EXPLICIT, lost), null, map, lost);
         } catch (RuntimeException e) {
+            if (lost != null) {
+                lost.close();
+            }
             map.close();
             throw e;
         }
     }
 
     /** The ring being shipped and what to close with it. */
-    private record ShippedRing(RingReader reader, JvmRing file, BpfMap map) implements AutoCloseable {
+    private record ShippedRing(RingReader reader, JvmRing file, BpfMap map, BpfMap lost) implements AutoCloseable {
         @Override
         public void close() {
             if (file != null) {
                 file.close();
             } else {
                 ((KernelRingReader) reader).close();
+                if (lost != null) {
+                    lost.close();
+                }
                 map.close();
             }
         }

@@ -161,6 +161,74 @@ class ShipCommandTest {
         }
     }
 
+    /** The demo's object: its BTF has {@code struct exec_event} (pid, ppid, uid, comm[16], filename[256]). */
+    private static final Path EXECSNOOP = Path.of("").toAbsolutePath().resolveSibling("examples")
+            .resolve("execsnoop/execsnoop.bpf.o");
+
+    private static byte[] execEvent(int pid, String comm, String filename) {
+        byte[] bytes = new byte[284];
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0, pid).putInt(4, pid % 7).putInt(8, 1000);
+        byte[] c = comm.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(c, 0, bytes, 12, c.length);
+        byte[] f = filename.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(f, 0, bytes, 28, f.length);
+        return bytes;
+    }
+
+    @Test
+    void shipsJsonDecodedByTheRecordsBtfTypeKeyedByAField() throws Exception {
+        Topics.create(broker.bootstrapServers(), topic, 3, Map.of());
+        int n = 200;
+        for (int i = 0; i < n; i++) {
+            write(execEvent(100 + i, "comm-" + i, "/usr/bin/tool-" + i));
+        }
+        Cli.Result r = ship("--format", "json", "--btf", EXECSNOOP.toString(), "--type", "exec_event",
+                "--key-field", "ppid", "--count", Integer.toString(n), "--timeout", "60s");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(n, Long.parseLong(summary(oneLine(r)).group(2)), "committed");
+        List<ConsumerRecord<byte[], byte[]>> read = readAll(topic, n);
+        Map<Integer, Integer> partitionOfKey = new HashMap<>();
+        Map<Integer, Integer> lastPidOfPartition = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> c : read) {
+            String json = new String(c.value(), StandardCharsets.UTF_8);
+            Matcher m = Pattern.compile("\\{\"pid\":(\\d+),.*").matcher(json);
+            assertTrue(m.matches(), json);
+            int pid = Integer.parseInt(m.group(1));
+            int i = pid - 100;
+            assertEquals("{\"pid\":" + pid + ",\"ppid\":" + pid % 7 + ",\"uid\":1000,\"comm\":\"comm-" + i
+                    + "\",\"filename\":\"/usr/bin/tool-" + i + "\"}", json);
+            int ppid = ByteBuffer.wrap(c.key()).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            assertEquals(4, c.key().length, "the key is the u32 member's bytes");
+            assertEquals(pid % 7, ppid, "key of " + json);
+            Integer p = partitionOfKey.putIfAbsent(ppid, c.partition());
+            assertTrue(p == null || p == c.partition(), "key " + ppid + " on one partition");
+            Integer last = lastPidOfPartition.put(c.partition(), pid);
+            assertTrue(last == null || last < pid, "ring order in partition " + c.partition());
+        }
+    }
+
+    @Test
+    void typedOptionsAreCheckedBeforeAnythingIsShipped() {
+        write(execEvent(1, "a", "b"));
+        String object = EXECSNOOP.toString();
+        Cli.Result noType = ship("--format", "json");
+        assertEquals(2, noType.exit(), noType.toString());
+        assertTrue(oneLine(noType).contains("--format json needs --btf OBJECT and --type STRUCT"), noType.toString());
+        Cli.Result both = ship("--btf", object, "--type", "exec_event", "--key-field", "pid", "--key-bytes", "0:4");
+        assertEquals(2, both.exit(), both.toString());
+        assertTrue(oneLine(both).contains("--key-field or --key-bytes, not both"), both.toString());
+        Cli.Result fieldWithoutType = ship("--key-field", "pid");
+        assertEquals(2, fieldWithoutType.exit(), fieldWithoutType.toString());
+        assertTrue(oneLine(fieldWithoutType).contains("--key-field needs --btf OBJECT and --type STRUCT"),
+                fieldWithoutType.toString());
+        Cli.Result noMember = ship("--btf", object, "--type", "exec_event", "--key-field", "tid", "--timeout", "5s");
+        assertEquals(1, noMember.exit(), noMember.toString());
+        assertTrue(oneLine(noMember).startsWith("jringbuf ship: ENOENT (2): "), noMember.toString());
+        assertTrue(noMember.err().contains("tid"), noMember.toString());
+        assertEquals(0, ring.consumerPosition(), "nothing committed");
+    }
+
     @Test
     void sigtermMidStreamStopsCleanlyAndASecondShipResumesWithNothingLostOrSentTwice() throws Exception {
         Topics.create(broker.bootstrapServers(), topic, 1, Map.of());
