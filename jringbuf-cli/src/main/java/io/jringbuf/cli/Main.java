@@ -16,14 +16,15 @@ import java.lang.reflect.Constructor;
 
 /**
  * The {@code jringbuf} command: {@code cat}, {@code send}, {@code stat}, {@code top}, {@code create},
- * {@code run}, {@code gen}, {@code demo}. Exit codes: 0 success, 1 run-time failure (timeout, errno, bad input data),
+ * {@code run}, {@code gen}, {@code ship}, {@code demo}. Exit codes: 0 success, 1 run-time failure (timeout, errno, bad input data),
  * 2 usage error. Every error is one line on stderr, prefixed with the command name.
  */
 @Command(name = "jringbuf", mixinStandardHelpOptions = true, version = "jringbuf 0.1.0",
         description = "Read, write, inspect and create BPF ring buffers: kernel maps (pinned or by id) and "
-                + "JVM ring files; run clang-built BPF objects and print their records.",
+                + "JVM ring files; run clang-built BPF objects and print their records; ship rings to Kafka.",
         subcommands = {CatCommand.class, SendCommand.class, StatCommand.class, TopCommand.class, CreateCommand.class,
-                RunCommand.class, GenCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                RunCommand.class, GenCommand.class, ShipCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 run-time failure (timeout, errno), 2 usage error."})
 public final class Main implements Runnable {
     @Spec
@@ -35,7 +36,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: cat, send, stat, top, create, run, gen or demo");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: cat, send, stat, top, create, run, gen, ship or demo");
     }
 
     /**

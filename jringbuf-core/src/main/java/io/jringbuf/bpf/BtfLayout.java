@@ -197,6 +197,20 @@ public final class BtfLayout {
     }
 
     /**
+     * The size in bytes of a member (a whole struct, array or value), for example to use it as a
+     * key: {@code offsetOf(path)} up to {@code offsetOf(path) + sizeOf(path)}.
+     *
+     * @param path a member name, or a path such as {@code "key.saddr"} or {@code "args[2]"}
+     * @return its size
+     * @throws ErrnoException ENOENT naming the path and the struct; EINVAL for a bitfield
+     */
+    public long sizeOf(String path) {
+        MemoryLayout[] selected = new MemoryLayout[1];
+        elements(path, selected);
+        return selected[0].byteSize();
+    }
+
+    /**
      * A {@link VarHandle} reading and writing a member: coordinates {@code (MemorySegment, long
      * offset)}, where the offset is that of the struct (a ring record's offset). Keep it in a
      * static final field where speed matters.

@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       {@link CommitMode#EXPLICIT} mode: {@code JvmRing.reader(CommitMode.EXPLICIT)},
  *       {@code KernelRingReader.open(map, CommitMode.EXPLICIT)}) and sends
  *       each with Kafka's own producer ({@code kafka-clients}: batching, compression, idempotence,
- *       retries), as a {@code ProducerRecord} whose value is the record's bytes and whose key is
+ *       retries), as a {@code ProducerRecord} whose value is the record's bytes (or what a
+ *       {@link ValueEncoder} makes of them, such as JSON by the record's BTF type) and whose key is
  *       none or a {@link KeyRange byte range} of the record (the producer's partitioner then
  *       keeps equal keys on one partition, in ring order).</li>
  *   <li>Commits the ring up to the end of the longest run of acknowledged records from the oldest
@@ -74,7 +75,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <h2>Cost per record</h2>
  * Kafka's producer takes a {@code ProducerRecord} with byte arrays and a callback per send; the
- * shipper allocates those (the value copy, the optional key copy, the record, one small callback
+ * shipper allocates those (the value copy or encoding, the optional key copy, the record, one small callback
  * object) and nothing else.
  *
  * <h2>Threads</h2>
@@ -90,6 +91,7 @@ public final class KafkaShipper implements AutoCloseable {
     private final InFlightWindow window;
     private final String topic;
     private final KeyRange key;
+    private final ValueEncoder value;
     private final int maxRecordsPerPoll;
     private final Duration commitInterval;
     private final Duration closeTimeout;
@@ -135,6 +137,7 @@ public final class KafkaShipper implements AutoCloseable {
         }
         this.topic = config.topic();
         this.key = config.key();
+        this.value = config.value();
         this.maxRecordsPerPoll = config.maxRecordsPerPoll();
         this.commitInterval = config.commitInterval();
         this.closeTimeout = config.closeTimeout();
@@ -156,16 +159,35 @@ public final class KafkaShipper implements AutoCloseable {
      * @throws IllegalStateException if the shipper is closed
      */
     public int poll(Duration timeout) {
+        return poll(timeout, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #poll(Duration)}, reading at most {@code maxRecords} records: for a caller that
+     * ships a given number of records and no more.
+     *
+     * @param timeout the longest wait (shortened to the commit interval while sends are in flight;
+     *                zero or negative: no wait)
+     * @param maxRecords the most records to read; 0 reads none and waits for acknowledgements only
+     * @return records read and sent by this call
+     * @throws ShipException if a send failed (now or before); acknowledged records before it are committed
+     * @throws IllegalArgumentException if {@code maxRecords} is negative
+     * @throws IllegalStateException if the shipper is closed
+     */
+    public int poll(Duration timeout, int maxRecords) {
+        if (maxRecords < 0) {
+            throw new IllegalArgumentException("maxRecords " + maxRecords + ": expected zero or more");
+        }
         requireOpen();
         commitAcknowledged();
         throwIfFailed();
         Duration wait = window.size() > 0 && timeout.compareTo(commitInterval) > 0 ? commitInterval : timeout;
-        int room = window.remaining();
+        int max = Math.min(Math.min(window.remaining(), maxRecordsPerPoll), maxRecords);
         int read = 0;
-        if (room == 0) {
+        if (max == 0) {
             window.awaitAcknowledgement(saturatedNanos(wait));
         } else if (!stopRequested) {
-            read = reader.poll(sender, Math.min(room, maxRecordsPerPoll), wait);
+            read = reader.poll(sender, max, wait);
         }
         commitAcknowledged();
         throwIfFailed();
@@ -209,6 +231,35 @@ public final class KafkaShipper implements AutoCloseable {
         producer.flush();
         commitAcknowledged();
         throwIfFailed();
+    }
+
+    /**
+     * Waits at most {@code timeout} for the sends in flight to be acknowledged, committing the
+     * ring past them as they are: a bounded {@link #flush()} for a caller with a deadline (a
+     * signal handler's grace period, a command's {@code --timeout}). Lingering batches go out
+     * after the producer's {@code linger.ms}, as always.
+     *
+     * @param timeout the longest wait (zero or negative: commit what is acknowledged now)
+     * @return true if nothing is left in flight, false if the time ran out first
+     * @throws ShipException if a send failed
+     * @throws IllegalStateException if the shipper is closed
+     */
+    public boolean flush(Duration timeout) {
+        requireOpen();
+        long nanos = saturatedNanos(timeout);
+        long start = System.nanoTime();
+        commitAcknowledged();
+        throwIfFailed();
+        while (window.size() > 0) {
+            long left = nanos - (System.nanoTime() - start);
+            if (left <= 0) {
+                return false;
+            }
+            window.awaitAcknowledgement(left);
+            commitAcknowledged();
+            throwIfFailed();
+        }
+        return true;
     }
 
     /**
@@ -293,10 +344,15 @@ public final class KafkaShipper implements AutoCloseable {
             keyBytes = new byte[key.length()];
             MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, offset + key.offset(), keyBytes, 0, key.length());
         }
-        byte[] value = new byte[length];
-        MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, offset, value, 0, length);
+        byte[] valueBytes;
         try {
-            producer.send(new ProducerRecord<>(topic, keyBytes, value), delivery);
+            valueBytes = value.encode(buffer, offset, length);
+        } catch (RuntimeException e) {
+            delivery.fail(e); // not encodable: stop before it, like a record Kafka refused
+            return false;
+        }
+        try {
+            producer.send(new ProducerRecord<>(topic, keyBytes, valueBytes), delivery);
         } catch (RuntimeException e) {
             // Kafka reports most failures through the callback; what it throws (closed producer,
             // interrupted, serializer errors) fails this record the same way.

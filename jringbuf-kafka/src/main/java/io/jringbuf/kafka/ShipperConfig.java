@@ -23,6 +23,7 @@ import java.util.Objects;
 public final class ShipperConfig {
     private final String topic;
     private final KeyRange key;
+    private final ValueEncoder value;
     private final Map<String, Object> producerProperties;
     private final int maxInFlightRecords;
     private final int maxRecordsPerPoll;
@@ -32,6 +33,7 @@ public final class ShipperConfig {
     private ShipperConfig(Builder b) {
         this.topic = b.topic;
         this.key = b.key;
+        this.value = b.value;
         this.producerProperties = Map.copyOf(b.producerProperties);
         this.maxInFlightRecords = b.maxInFlightRecords;
         this.maxRecordsPerPoll = b.maxRecordsPerPoll;
@@ -58,6 +60,11 @@ public final class ShipperConfig {
     /** {@return the key byte range, or null for records without a key} */
     public KeyRange key() {
         return key;
+    }
+
+    /** {@return how a record becomes a value: {@link ValueEncoder#RAW} unless set} */
+    public ValueEncoder value() {
+        return value;
     }
 
     /** {@return the producer properties with the shipper's defaults filled in} */
@@ -99,6 +106,7 @@ public final class ShipperConfig {
         private final String topic;
         private final Map<String, Object> producerProperties = new LinkedHashMap<>();
         private KeyRange key;
+        private ValueEncoder value = ValueEncoder.RAW;
         private int maxInFlightRecords = 16_384;
         private int maxRecordsPerPoll = 1_024;
         private Duration commitInterval = Duration.ofMillis(50);
@@ -124,6 +132,18 @@ public final class ShipperConfig {
          */
         public Builder key(KeyRange range) {
             this.key = range;
+            return this;
+        }
+
+        /**
+         * Sets how each record becomes the Kafka record's value (default {@link ValueEncoder#RAW},
+         * the record's bytes; {@link ValueEncoder#json} for JSON by the record's BTF type).
+         *
+         * @param encoder the encoder
+         * @return this builder
+         */
+        public Builder value(ValueEncoder encoder) {
+            this.value = Objects.requireNonNull(encoder, "encoder");
             return this;
         }
 
