@@ -238,6 +238,7 @@ final class TopCommand implements Callable<Integer> {
         try (RingPeeker peeker = RingPeeker.open(map)) {
             long now = System.nanoTime();
             long cons = peeker.consumerPosition();
+            long start = peeker.readPosition(); // an overwrite map's backlog starts at overwrite_pos
             long prod = peeker.producerPosition();
             MapState last = maps.get(id);
             long records = -1;
@@ -268,7 +269,7 @@ final class TopCommand implements Callable<Integer> {
             last.nanos = now;
             return new RingSampler.Sample(Instant.now(), "map " + map.info().name() + " (id " + id + ")",
                     map.info().type() == MapType.RINGBUF.number() ? RingType.RINGBUF : RingType.USER_RINGBUF,
-                    peeker.size(), cons, prod, records, estimated, bytes, seconds, lost, -1);
+                    peeker.size(), cons, start, prod, records, estimated, bytes, seconds, lost, -1);
         }
     }
 }
