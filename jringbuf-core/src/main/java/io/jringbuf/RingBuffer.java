@@ -70,7 +70,10 @@ import java.util.concurrent.locks.LockSupport;
  * is committed by the next poll (or {@link #consume()}, or {@link #close()}); a process that dies
  * in between lets the ring's next reader deliver it again.
  * {@code withAdaptiveSpin(Duration.ZERO)} ({@link Options#LIBBPF}) restores libbpf's behaviour:
- * always sleep at once.
+ * always sleep at once. Prefer it for producers that submit with {@code BPF_RB_NO_WAKEUP} and
+ * force a wakeup only now and then: the spin follows such a producer record by record instead of
+ * draining a batch per wakeup, which cost a fifth to two fifths of the records/s on a 2-vCPU VM
+ * (BENCHMARKS.md, K2 with a wakeup every 512th record).
  *
  * <h2>Busy polling</h2>
  * With {@link Options#busyPoll} a poll first spins for up to that long, consuming every ring

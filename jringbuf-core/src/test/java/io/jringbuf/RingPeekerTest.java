@@ -82,6 +82,33 @@ class RingPeekerTest {
     }
 
     @Test
+    void anOverwriteRingIsPeekedFromOverwritePosNotFromConsumerPos() {
+        try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 4096, JvmRing.OVERWRITE)) {
+            RingWriter w = ring.writer();
+            for (long i = 0; i < 1_000; i++) {
+                put(w, i, 8); // 16-byte records: the producers lap the 4 KiB ring nearly four times
+            }
+            long ow = ring.overwritePosition();
+            long prod = ring.producerPosition();
+            assertEquals(0, ring.consumerPosition(), "nobody read");
+            assertTrue(ow > 0, "overwritten records: overwrite_pos " + ow);
+            List<Long> seen = new ArrayList<>();
+            try (RingPeeker peeker = ring.peeker()) {
+                assertTrue(peeker.isOverwrite());
+                assertEquals(ow, peeker.readPosition(), "max(consumer_pos, overwrite_pos)");
+                assertEquals(prod - ow, peeker.availableBytes());
+                int n = peeker.peek((b, o, l) -> seen.add(b.get(ValueLayout.JAVA_LONG, o)),
+                        p -> { throw new AssertionError("nothing overwrites meanwhile: " + p); });
+                assertEquals((prod - ow) / 16, n);
+            }
+            // The newest records, in order, ending with the last one written; none from an older lap.
+            for (int i = 0; i < seen.size(); i++) {
+                assertEquals(1_000 - seen.size() + i, seen.get(i), "record " + i + " of " + seen);
+            }
+        }
+    }
+
+    @Test
     void aClosedRingsPeekerFailsWithEbadf() {
         JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 4096);
         RingPeeker peeker = ring.peeker();
