@@ -177,23 +177,36 @@ final class BpfDemo {
             return true;
         };
         try (RingBuffer rb = RingBuffer.create(events, print); BpfLink link = tracer.attachRawTracepoint("sys_enter")) {
-            long end = System.nanoTime() + nanos;
-            long nextSpawn = System.nanoTime();
-            while (System.nanoTime() < end) {
-                if (System.nanoTime() >= nextSpawn) {
-                    new ProcessBuilder("/bin/true").redirectErrorStream(true).start();
-                    nextSpawn += 500_000_000L;
-                }
-                long wait = Math.min(end, nextSpawn) - System.nanoTime();
-                rb.poll(Duration.ofNanos(Math.max(0, wait)));
-                out.flush();
-            }
+            pollWhileSpawning(nanos, rb::poll, out);
             link.close();
             rb.consume();
         }
         out.println("execve_seen: " + seen[0]);
         out.println("execve_lost: " + lost.sumPerCpuLong(0)); // refused by the full ring, counted by the tracer
         out.flush();
+    }
+
+    /** A poll with a bound: a ring reader's or a manager's. */
+    interface Poll {
+        void poll(Duration timeout);
+    }
+
+    /**
+     * Polls for {@code nanos}, starting /bin/true every 0.5 s so that a quiet machine shows
+     * execve events, flushing {@code out} after each poll.
+     */
+    static void pollWhileSpawning(long nanos, Poll poll, PrintStream out) throws IOException {
+        long end = System.nanoTime() + nanos;
+        long nextSpawn = System.nanoTime();
+        while (System.nanoTime() < end) {
+            if (System.nanoTime() >= nextSpawn) {
+                new ProcessBuilder("/bin/true").redirectErrorStream(true).start();
+                nextSpawn += 500_000_000L;
+            }
+            long wait = Math.min(end, nextSpawn) - System.nanoTime();
+            poll.poll(Duration.ofNanos(Math.max(0, wait)));
+            out.flush();
+        }
     }
 
     private static String parentOf(long pid) {

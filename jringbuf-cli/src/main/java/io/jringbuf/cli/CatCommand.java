@@ -4,7 +4,6 @@
 package io.jringbuf.cli;
 
 import io.jringbuf.RingReader;
-import io.jringbuf.bpf.BpfObject;
 import io.jringbuf.bpf.BtfLayout;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -70,18 +69,10 @@ final class CatCommand implements Callable<Integer> {
         }
         RecordPrinter.Format f = format != null ? format : type != null ? RecordPrinter.Format.json
                 : RecordPrinter.Format.hex;
-        if ((btf == null) != (type == null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--btf OBJECT and --type STRUCT go together");
-        }
+        BtfLayout layout = RecordTypeOptions.layout(spec.commandLine(), btf, type);
         if (f == RecordPrinter.Format.json && type == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--format json needs --btf OBJECT and "
                     + "--type STRUCT (the records' struct in the object's BTF)");
-        }
-        BtfLayout layout = null;
-        if (type != null) {
-            try (BpfObject obj = BpfObject.open(btf)) { // parsed only: nothing reaches the kernel
-                layout = BtfLayout.of(obj.btf(), type);
-            }
         }
         long limit = count == null ? Long.MAX_VALUE : count;
         RecordPrinter printer = new RecordPrinter(new BufferedOutputStream(io.out(), 1 << 16), f, layout, limit);

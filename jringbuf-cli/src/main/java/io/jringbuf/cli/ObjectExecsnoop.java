@@ -17,7 +17,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * The demo's execve tracer: {@code examples/execsnoop/execsnoop.bpf.o}, a clang-built object
@@ -106,17 +105,7 @@ final class ObjectExecsnoop {
             seen[0]++;
             return true;
         };
-        long end = System.nanoTime() + nanos;
-        long nextSpawn = System.nanoTime();
-        while (System.nanoTime() < end) {
-            if (System.nanoTime() >= nextSpawn) {
-                new ProcessBuilder("/bin/true").redirectErrorStream(true).start();
-                nextSpawn += 500_000_000L;
-            }
-            long wait = Math.min(end, nextSpawn) - System.nanoTime();
-            reader.poll(handler, Duration.ofNanos(Math.max(0, wait)));
-            out.flush();
-        }
+        BpfDemo.pollWhileSpawning(nanos, timeout -> reader.poll(handler, timeout), out);
         reader.consume(handler);
         out.println("execve_seen: " + seen[0]);
         out.println("execve_lost: " + reader.statistics().lost()); // refused by the full ring, counted in execs_lost

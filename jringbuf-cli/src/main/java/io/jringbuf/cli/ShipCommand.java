@@ -11,7 +11,6 @@ import io.jringbuf.base.Errno;
 import io.jringbuf.base.ErrnoException;
 import io.jringbuf.base.RingType;
 import io.jringbuf.bpf.BpfMap;
-import io.jringbuf.bpf.BpfObject;
 import io.jringbuf.bpf.BtfLayout;
 import io.jringbuf.kafka.KafkaShipper;
 import io.jringbuf.kafka.KeyRange;
@@ -232,9 +231,7 @@ final class ShipCommand implements Callable<Integer> {
 
     /** The shipper's settings: the options, then the properties, Kafka's waits bounded by --timeout. */
     private ShipperConfig config() {
-        if ((btf == null) != (type == null)) {
-            throw usage("--btf OBJECT and --type STRUCT go together");
-        }
+        BtfLayout layout = RecordTypeOptions.layout(spec.commandLine(), btf, type);
         if (format == Format.json && type == null) {
             throw usage("--format json needs --btf OBJECT and --type STRUCT (the records' struct in the object's BTF)");
         }
@@ -243,12 +240,6 @@ final class ShipCommand implements Callable<Integer> {
         }
         if (keyField != null && type == null) {
             throw usage("--key-field needs --btf OBJECT and --type STRUCT (the struct that has the member)");
-        }
-        BtfLayout layout = null;
-        if (type != null) {
-            try (BpfObject obj = BpfObject.open(btf)) { // parsed only: nothing reaches the kernel
-                layout = BtfLayout.of(obj.btf(), type);
-            }
         }
         KeyRange keyRange = key;
         if (keyField != null) {

@@ -61,10 +61,14 @@ import static io.jringbuf.internal.format.RingLayout.OVERWRITE_POS_OFFSET;
  * {@code consumer_pos} in the consumer page, so that a reopened reader continues. When the
  * position falls behind {@code overwrite_pos}, it reads the pair consistently, counts
  * {@code W - T} lost (also in the consumer page, for every process to see) and moves to that
- * {@code overwrite_pos}. A producer process that dies inside its three-store publication leaves
- * the sequence odd until the next reservation; a reader that finds it odd for
- * {@link #SEQUENCE_PATIENCE_NANOS} takes the pair as it is (the count may then be off). The
- * kernel keeps no such count: for kernel rings the lost count is unknown.
+ * {@code overwrite_pos}. A reader that finds the sequence odd for
+ * {@link #SEQUENCE_PATIENCE_NANOS} ends its call where it is, without moving or counting (the next
+ * call or poll slice tries again): the producer may only be slow (descheduled, or stopped at a
+ * safepoint, which the reader's clock counts too), and taking a half-written pair would count
+ * wrong (the jcstress test {@code OverwriteCopyRecheck} caught that, 1 sample in 826). A producer
+ * process that died inside its three-store publication leaves the sequence odd until the next
+ * reservation repairs it; until then the reader waits there. The kernel keeps no such count: for
+ * kernel rings the lost count is unknown.
  *
  * <h2>Committing and wakeups</h2>
  * As the ordinary consume loop: {@code consumer_pos} (and, for JVM rings, T) is stored after each
@@ -89,6 +93,8 @@ final class OverwriteLoop {
     static final long COPY_BYTES = 32 * 1024;
     /** How long a reader waits for an odd sequence word before it takes the pair as it is. */
     static final long SEQUENCE_PATIENCE_NANOS = 1_000_000L;
+    /** What {@link #jump} returns when the pair was not readable in time (odd: never a position). */
+    private static final long NOT_NOW = -1L;
     /** Passes in one call that start again because producers lapped the walk, before the call returns. */
     static final int MAX_RESTARTS = 1 << 10;
     /** Passes that find overwrite_pos ahead of producer_pos before the positions count as corrupt. */
@@ -206,7 +212,11 @@ final class OverwriteLoop {
                     continue;
                 }
                 if (ow - pos > 0) {
-                    pos = jump(ow);
+                    long to = jump(ow);
+                    if (to == NOT_NOW) {
+                        return notNow(cp, pos, published, start, count, owner);
+                    }
+                    pos = to;
                     continue; // producer_pos again: the new position may be past the one loaded
                 }
                 long avail = prod - pos;
@@ -267,7 +277,11 @@ final class OverwriteLoop {
                 long ow2 = (long) LONG.getAcquire(pp, OVERWRITE_POS_OFFSET);
                 int first = 0;
                 if (ow2 - base > 0) {
-                    pos = jump(ow2);
+                    long to = jump(ow2);
+                    if (to == NOT_NOW) {
+                        return notNow(cp, pos, published, start, count, owner); // the copy is not trusted
+                    }
+                    pos = to;
                     first = indexOf(chain, k, base, pos);
                     if (first < 0) {
                         // The walk read overwritten headers: start again at the new position,
@@ -371,7 +385,7 @@ final class OverwriteLoop {
             if (deadline == 0) {
                 deadline = now + SEQUENCE_PATIENCE_NANOS;
             } else if (now - deadline > 0) {
-                break; // a producer died inside its publication: take the pair as it is
+                return NOT_NOW; // a slow (or dead) producer inside its publication: not now
             }
             Thread.onSpinWait();
         }
@@ -385,6 +399,20 @@ final class OverwriteLoop {
         }
         recordsBefore = Math.max(recordsBefore, overwritten);
         return ow;
+    }
+
+    /**
+     * Ends a call whose jump could not read {@code overwrite_pos} and its count consistently:
+     * publishes what earlier jumps and deliveries of this call reached (so that T and the lost
+     * count stay consistent), and returns the records delivered.
+     */
+    private int notNow(MemorySegment cp, long pos, long published, long start, int count, Consumer owner) {
+        if (pos != published) {
+            publish(cp, pos); // reached by an earlier jump of this call, counted then
+            VarHandle.fullFence(); // missed-wakeup fence before an early return
+            return owner.done(count, true);
+        }
+        return owner.done(count, published != start);
     }
 
     /** Stores the position (and, for JVM rings, T before it). */
