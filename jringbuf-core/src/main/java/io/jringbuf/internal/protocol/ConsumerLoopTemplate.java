@@ -154,7 +154,8 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                 if (avail <= 0) {
                     break;
                 }
-                if (len != previous) {
+                if (len != previous || avail < len) {
+                    // Not two of a size in a row, or no room for a third before producer_pos.
                     previous = len;
                     continue;
                 }
@@ -164,14 +165,19 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                 // dependency, so the header loads of consecutive records overlap instead of each
                 // waiting for the one before (the chain load, length, position, load).
                 final long size = len;
+                // The header this run expects: committed, this length, this discard state. A
+                // record with exactly that header needs one compare; one of the same size with
+                // another length or discard state goes the longer way below.
+                final int expected = header;
                 // An int-counted loop (the bound is never reached; if it were, the general step
                 // would go on) rather than do-while (avail > 0): C2 compiles it as a counted loop.
                 for (int i = 0; i < PASS_LIMIT; i++) {
                     headerOffset = cons & mask;
                     // Acquire: as in the general step.
                     header = (int) INT.getAcquire(data, headerOffset);
-                    // BUSY (negative), another size, or past producer_pos: the general step.
-                    if (header < 0 || RingLayout.recordSizeOfHeader(header) != size || size > avail) {
+                    // BUSY (negative) or another size: the general step. Past producer_pos cannot
+                    // pass here: the end of the previous record left avail >= size.
+                    if (header != expected && (header < 0 || RingLayout.recordSizeOfHeader(header) != size)) {
                         previous = 0;
                         continue records;
                     }
@@ -188,8 +194,15 @@ final class ConsumerLoopTemplate implements Consumer.Loop {
                         LONG.setRelease(cp, 0L, cons);
                         published = cons;
                     }
-                    if (avail <= 0) {
-                        break records;
+                    // One compare for both ends of the run: the ring's end (avail 0: end the
+                    // pass) and a producer_pos inside the next record of this size (a corrupt
+                    // ring: the general step finds it and throws).
+                    if (avail < size) {
+                        if (avail <= 0) {
+                            break records;
+                        }
+                        previous = 0;
+                        continue records;
                     }
                 }
             }

@@ -463,6 +463,35 @@ class ConsumerTest {
         assertEquals(odd == Odd.CUT_BY_PRODUCER_POS ? positionOfK : end, RawRing.consumerPos(view));
     }
 
+    static Stream<Arguments> batchAndIndex() {
+        return Stream.of(false, true).flatMap(batch -> IntStream.range(0, 8).mapToObj(k -> Arguments.of(batch, k)));
+    }
+
+    /**
+     * The run loop compares each header with the one it expects, which also fixes the discard
+     * state; a run of discarded records with one committed record of the same length among them
+     * must still deliver that record, once, wherever it is.
+     */
+    @ParameterizedTest(name = "batchCommit={0}, index {1}")
+    @MethodSource("batchAndIndex")
+    void aCommittedRecordAmongDiscardedOnesOfItsLengthIsDelivered(boolean batch, int k) {
+        Consumer c = new Consumer(view, batch, new RawRing.CountingNotifier(), null);
+        for (int i = 0; i < 8; i++) {
+            long offset = producer.reserve(8);
+            producer.buffer().set(ValueLayout.JAVA_LONG, offset, i);
+            if (i == k) {
+                producer.submit(offset, 0);
+            } else {
+                producer.discard(offset, 0);
+            }
+        }
+        long end = RawRing.producerPos(view);
+        List<Long> got = new ArrayList<>();
+        assertEquals(1, c.consume(collect(got)));
+        assertEquals(List.of((long) k), got);
+        assertEquals(end, RawRing.consumerPos(view));
+    }
+
     @Test
     void consumerPositionAheadOfProducerYieldsNothing() {
         produce(1, 0);
