@@ -16,12 +16,16 @@
 # scenarios K1,K3 (KB_ONLY=K1,K2,K3 for all). Results: bench/results/kernel-ab-<date>.{csv,json}.
 # 'ab HEAD' with a clean working tree is an A/A control of the machine's noise.
 #
+# Before each run of each payload, bench/kernel/stride_ceiling.c measures the memory system's
+# ceiling for that payload's access pattern ("# probe:" lines in the CSV, summarised after the
+# results): a run that was slow together with its probe was slow because the machine was.
+#
 # Every Java run records its JIT compilations, inlining decisions and deoptimizations with JFR
 # (bench/jit.jfc; KB_JFR=0 turns it off) into bench/out/jfr-<date>/, summarised into
 # bench/results/kernel-<date>-jit.txt and the JSON ("jit"), with the JVM's flags and whether the
 # specialised hot-path classes were in use ("runs").
 # Env: KB_PINS (pin directory), KB_ONLY (scenarios: K1,K2,K3), KB_JAVA_OPTS (extra JVM flags for
-# every Java run, recorded), KB_JFR (1/0).
+# every Java run, recorded), KB_JFR (1/0), KB_CPU (run both sides on this CPU only, recorded).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -109,12 +113,20 @@ if [ -n "$ab_rev" ]; then
   new_desc="working tree at $(git rev-parse HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' + uncommitted changes')"
 fi
 gcc -O2 -Wall -o bench/out/libbpf_bench bench/kernel/libbpf_bench.c -lbpf -lpthread
+gcc -O2 -Wall -o bench/out/stride_ceiling bench/kernel/stride_ceiling.c
 
 jfr_dir=bench/out/jfr-$stamp
 runmeta=bench/out/$name-runs.jsonl
 : > "$runmeta"
 [ "${KB_JFR:-1}" = 1 ] && mkdir -p "$jfr_dir"
 read -r -a java_opts <<< "${KB_JAVA_OPTS:-}"
+# KB_CPU=N: every Java and C run on CPU N only (taskset). For diagnosis, not for headline
+# figures: the JVM's JIT and GC threads then share the timed thread's CPU (on 2 vCPUs, 2026-12-06,
+# a pinned full run gave K1 at 8 B 0.7x an unpinned one). Why it exists: for minutes at a time the
+# two vCPUs of that VM read K1's 264-byte stride at different rates (CPU 0 at 0.6x CPU 1, 11:55;
+# equal at 12:00); the per-CPU probe lines show when.
+pin=()
+[ -n "${KB_CPU:-}" ] && pin=(taskset -c "$KB_CPU")
 # One Java run: JAR SIDE RUN PAYLOAD (SIDE: jringbuf or jringbuf-base; the rows say which).
 java_run() {
   local jar=$1 side=$2 run=$3 p=$4 flags=()
@@ -122,11 +134,22 @@ java_run() {
     flags+=(-Xlog:jfr+startup=error
             "-XX:StartFlightRecording:filename=$jfr_dir/$side-p$p-r$run.jfr,settings=$PWD/bench/jit.jfc")
   fi
-  "$jdk25/bin/java" "${flags[@]}" "${java_opts[@]}" "-Dkb.only=$only" "-Dkb.meta=$runmeta" "-Dkb.side=$side" -jar "$jar" \
+  "${pin[@]}" "$jdk25/bin/java" "${flags[@]}" "${java_opts[@]}" "-Dkb.only=$only" "-Dkb.meta=$runmeta" "-Dkb.side=$side" -jar "$jar" \
     run "$pins" "$p" "$run" "${params[@]}" | sed "s/^\([0-9]*\),jringbuf,/\1,$side,/"
 }
 c_run() {
-  KB_ONLY=$only bench/out/libbpf_bench "$pins" "$2" "$1" "${params[@]}"
+  KB_ONLY=$only "${pin[@]}" bench/out/libbpf_bench "$pins" "$2" "$1" "${params[@]}"
+}
+# The machine's state at this moment, for reading a slow run: the memory system's ceiling for
+# this payload's access pattern, with no ring protocol (bench/kernel/stride_ceiling.c: the record
+# stride read with independent loads after a system call, as K1 reads after test_run). RUN PAYLOAD
+probe() {
+  local stride=$(( ($2 + 8 + 7) / 8 * 8 )) out cpu
+  for cpu in $(seq 0 $(( $(nproc) - 1 ))); do
+    out=$(taskset -c "$cpu" bench/out/stride_ceiling "$stride" independent 1 2>&1) || out="failed: $out"
+    # No '=' in the line: the report reads '# key=value' lines as machine facts.
+    echo "# probe: run $1, payload $2, stride $stride, cpu $cpu: ${out#*: }"
+  done
 }
 
 echo "== setup (pins in $pins)"
@@ -142,6 +165,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
   echo "# mode=$mode"
   echo "# scenarios=$only"
   echo "# java_opts=${KB_JAVA_OPTS:-} (plus JFR recording: ${KB_JFR:-1})"
+  echo "# cpu_pin=${KB_CPU:-none}"
   if [ -n "$ab_rev" ]; then
     echo "# ab_baseline=$ab_rev ($base_sha)"
     echo "# ab_new=$new_desc"
@@ -159,6 +183,7 @@ else
 fi
 for run in $(seq 1 "$runs"); do
   for p in $payloads; do
+    probe "$run" "$p" >> "$raw"
     if [ -n "$ab_rev" ]; then
       # The order rotates, so that no side always runs first (after the other's cache and JIT work).
       for k in 0 1 2; do
@@ -191,6 +216,13 @@ echo "   K2: producer thread test_run(repeat=$k2_chunk) x $k2_attempts attempts,
 echo "   K3: reserve+submit until full, then BPF drain (bpf_user_ringbuf_drain flags 0) via test_run;"
 echo "   handlers read the payload's first 8 bytes into a sink; K1/K3: >= $warm warm-up then >= $timed timed records per run"
 [ -n "$ab_rev" ] && echo "   ab: new = working tree, base = $ab_rev; paired = median [min-max] of new/base per run"
+# The probe per payload (one before each run's pair): if it moved as much as the rows, the machine did.
+for p in $payloads; do
+  for cpu in $(seq 0 $(( $(nproc) - 1 ))); do
+    sed -n "s/^# probe: run [0-9]*, payload $p, stride [0-9]*, cpu $cpu: \([0-9]*\) M records.*/\1/p" "$raw" | sort -n |
+      awk -v p="$p" -v cpu="$cpu" '{ v[NR] = $1 } END { if (NR) printf "   machine probe, %3d B, CPU %d (stride read ceiling after a system call, M records/s): median %d [%d-%d] n=%d\n", p, cpu, v[int((NR + 1) / 2)], v[1], v[NR], NR }'
+  done
+done
 "$jdk25/bin/java" -jar "$new_jar" report "$raw" "$json" mode="$mode" date="$stamp" kernel="$(uname -r)" cpu="$cpu" cpus="$(nproc)" \
   loadavg_start="$load_start" loadavg_end="$load_end" jdk="$("$jdk25/bin/java" -version 2>&1 | head -1)" \
   libbpf="$(dpkg-query -W -f='${Version}' libbpf-dev 2>/dev/null || echo unknown)" gcc="$(gcc -dumpfullversion)" \
