@@ -91,7 +91,7 @@ final class OverwriteLoop {
      * that the per-pass loads and fences are spread over many records.
      */
     static final long COPY_BYTES = 32 * 1024;
-    /** How long a reader waits for an odd sequence word before it ends the call unmoved ({@link #NOT_NOW}). */
+    /** How long a reader waits for an odd sequence word before it ends the call unmoved ({@code NOT_NOW}). */
     static final long SEQUENCE_PATIENCE_NANOS = 1_000_000L;
     /** What {@link #jump} returns when the pair was not readable in time (odd: never a position). */
     private static final long NOT_NOW = -1L;
