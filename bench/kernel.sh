@@ -40,7 +40,9 @@ payloads="8 64 256"
 case "$mode" in
   # tiny: what './jringbuf bench' runs (8-byte payloads only, a few minutes). Warm-up: the
   # record count of quick; 2 M was too little for K3 (see bench/KERNEL-NOTES.md, 2026-12-06).
-  tiny)  runs=3; warm=5000000;  timed=2000000;  k2_attempts=400000; payloads="8" ;;
+  # Five runs, not three: on a VM whose memory moves between two states a median of three fell
+  # on the slow one for K3 (KERNEL-NOTES, "Afternoon"); two more runs cost about 30 s.
+  tiny)  runs=5; warm=5000000;  timed=2000000;  k2_attempts=400000; payloads="8" ;;
   # warm/timed: records per run for K1 and K3 (rounded up to whole ring fills)
   quick) runs=5; warm=5000000;  timed=2000000;  k2_attempts=1000000 ;;
   full)  runs=9; warm=20000000; timed=10000000; k2_attempts=4000000 ;;
@@ -223,6 +225,14 @@ for p in $payloads; do
       awk -v p="$p" -v cpu="$cpu" '{ v[NR] = $1 } END { if (NR) printf "   machine probe, %3d B, CPU %d (stride read ceiling after a system call, M records/s): median %d [%d-%d] n=%d\n", p, cpu, v[int((NR + 1) / 2)], v[1], v[NR], NR }'
   done
 done
+# A warning when the machine was not in one state: a probe below 0.75 of the best for its payload
+# (one CPU slower than the other, or the whole machine slower for a while). The medians above can
+# then fall on either state (bench/KERNEL-NOTES.md, "Afternoon").
+sed -n 's/^# probe: run \([0-9]*\), payload \([0-9]*\), stride [0-9]*, cpu \([0-9]*\): \([0-9]*\) M records.*/\1 \2 \3 \4/p' "$raw" | awk '
+  { run[NR] = $1; pay[NR] = $2; cpu[NR] = $3; v[NR] = $4; if ($4 > best[$2]) best[$2] = $4 }
+  END { n = 0; for (i = 1; i <= NR; i++) if (v[i] < 0.75 * best[pay[i]]) { slow = slow (n ? "; " : "") sprintf("run %d, %d B, CPU %d", run[i], pay[i], cpu[i]); n++ }
+        if (n) printf "   WARNING: the machine was not in one state: %d of %d probes below 0.75 of the best (%s); read the ratios with the drain rows (A/A)\n", n, NR, slow }'
+
 "$jdk25/bin/java" -jar "$new_jar" report "$raw" "$json" mode="$mode" date="$stamp" kernel="$(uname -r)" cpu="$cpu" cpus="$(nproc)" \
   loadavg_start="$load_start" loadavg_end="$load_end" jdk="$("$jdk25/bin/java" -version 2>&1 | head -1)" \
   libbpf="$(dpkg-query -W -f='${Version}' libbpf-dev 2>/dev/null || echo unknown)" gcc="$(gcc -dumpfullversion)" \
