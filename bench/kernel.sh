@@ -218,20 +218,24 @@ echo "   K2: producer thread test_run(repeat=$k2_chunk) x $k2_attempts attempts,
 echo "   K3: reserve+submit until full, then BPF drain (bpf_user_ringbuf_drain flags 0) via test_run;"
 echo "   handlers read the payload's first 8 bytes into a sink; K1/K3: >= $warm warm-up then >= $timed timed records per run"
 [ -n "$ab_rev" ] && echo "   ab: new = working tree, base = $ab_rev; paired = median [min-max] of new/base per run"
-# The probe per payload (one before each run's pair): if it moved as much as the rows, the machine did.
-for p in $payloads; do
-  for cpu in $(seq 0 $(( $(nproc) - 1 ))); do
-    sed -n "s/^# probe: run [0-9]*, payload $p, stride [0-9]*, cpu $cpu: \([0-9]*\) M records.*/\1/p" "$raw" | sort -n |
-      awk -v p="$p" -v cpu="$cpu" '{ v[NR] = $1 } END { if (NR) printf "   machine probe, %3d B, CPU %d (stride read ceiling after a system call, M records/s): median %d [%d-%d] n=%d\n", p, cpu, v[int((NR + 1) / 2)], v[1], v[NR], NR }'
-  done
-done
-# A warning when the machine was not in one state: a probe below 0.75 of the best for its payload
-# (one CPU slower than the other, or the whole machine slower for a while). The medians above can
-# then fall on either state (bench/KERNEL-NOTES.md, "Afternoon").
-sed -n 's/^# probe: run \([0-9]*\), payload \([0-9]*\), stride [0-9]*, cpu \([0-9]*\): \([0-9]*\) M records.*/\1 \2 \3 \4/p' "$raw" | awk '
-  { run[NR] = $1; pay[NR] = $2; cpu[NR] = $3; v[NR] = $4; if ($4 > best[$2]) best[$2] = $4 }
-  END { n = 0; for (i = 1; i <= NR; i++) if (v[i] < 0.75 * best[pay[i]]) { slow = slow (n ? "; " : "") sprintf("run %d, %d B, CPU %d", run[i], pay[i], cpu[i]); n++ }
-        if (n) printf "   WARNING: the machine was not in one state: %d of %d probes below 0.75 of the best (%s); read the ratios with the drain rows (A/A)\n", n, NR, slow }'
+# The probes, per payload and CPU (one before each run's pair): if they moved as much as the rows,
+# the machine did. A warning when the machine was not in one state: a probe below 0.75 of the
+# best for its payload (one CPU slower than the other, or the whole machine slower for a while);
+# the medians above can then fall on either state (bench/KERNEL-NOTES.md, "Afternoon").
+sed -n 's/^# probe: run \([0-9]*\), payload \([0-9]*\), stride [0-9]*, cpu \([0-9]*\): \([0-9]*\) M records.*/\1 \2 \3 \4/p' "$raw" |
+  sort -k2,2n -k3,3n -k4,4n | awk '
+  { run[NR] = $1; pay[NR] = $2; cpu[NR] = $3; v[NR] = $4; if ($4 > best[$2]) best[$2] = $4
+    k = $2 " " $3; if (!(k in first)) { first[k] = NR; keys[++nk] = k } last[k] = NR }
+  END {
+    for (j = 1; j <= nk; j++) {
+      k = keys[j]; lo = first[k]; hi = last[k]; split(k, pc, " ")
+      printf "   machine probe, %3d B, CPU %d (stride read ceiling after a system call, M records/s): median %d [%d-%d] n=%d\n",
+        pc[1], pc[2], v[lo + int((hi - lo) / 2)], v[lo], v[hi], hi - lo + 1
+    }
+    n = 0
+    for (i = 1; i <= NR; i++) if (v[i] < 0.75 * best[pay[i]]) { slow = slow (n ? "; " : "") sprintf("run %d, %d B, CPU %d", run[i], pay[i], cpu[i]); n++ }
+    if (n) printf "   WARNING: the machine was not in one state: %d of %d probes below 0.75 of the best (%s); read the ratios with the drain rows (A/A)\n", n, NR, slow
+  }'
 
 "$jdk25/bin/java" -jar "$new_jar" report "$raw" "$json" mode="$mode" date="$stamp" kernel="$(uname -r)" cpu="$cpu" cpus="$(nproc)" \
   loadavg_start="$load_start" loadavg_end="$load_end" jdk="$("$jdk25/bin/java" -version 2>&1 | head -1)" \

@@ -249,8 +249,8 @@ class OverwriteRingTest {
      * A sleeping poller of an overwrite ring is woken by a commit. The poller registers before
      * its last look at the ring, so a commit that lands between the two is found by that look
      * without a wakeup (correct, but not the path under test): the scenario is repeated until a
-     * poll was ended by a wakeup, at most 20 times, and every poll must return its record well
-     * before its 10 s timeout.
+     * poll was ended by a wakeup, at most 20 times. Each poll may sleep 60 s and must return its
+     * record within 10 s: only a wakeup (or that last look) ends it so early.
      */
     @Test
     void pollIsWokenByACommitAsOnAnOrdinaryRing() throws Exception {
@@ -259,16 +259,14 @@ class OverwriteRingTest {
             MemorySegment word = JvmRingInternals.dataWakeupWord(ring);
             for (int attempt = 0; attempt < 20 && r.statistics().wakeups() == 0; attempt++) {
                 CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(
-                        () -> r.poll((b, o, l) -> RecordHandler.CONTINUE, Duration.ofSeconds(10)));
+                        () -> r.poll((b, o, l) -> RecordHandler.CONTINUE, Duration.ofSeconds(60)));
                 // Wait until the poller is registered, so that the commit's adaptive rule decides.
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (word.get(ValueLayout.JAVA_INT, 4) == 0 && System.nanoTime() < deadline) {
                     Thread.onSpinWait();
                 }
-                long start = System.nanoTime();
                 ring.writer().output(new byte[8], 0);
-                assertEquals(1, polled.get(10, TimeUnit.SECONDS));
-                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "woken, not timed out");
+                assertEquals(1, polled.get(10, TimeUnit.SECONDS), "woken, not timed out");
             }
             assertTrue(r.statistics().wakeups() >= 1, "in 20 attempts, at least one poll was ended by a wakeup");
         }

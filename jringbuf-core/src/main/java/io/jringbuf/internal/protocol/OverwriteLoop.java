@@ -361,7 +361,8 @@ final class OverwriteLoop {
      * Moves the position to {@code overwrite_pos} ({@code seen} or newer) and, for JVM rings,
      * counts the records that were overwritten before this reader read them.
      *
-     * @return the new position
+     * @return the new position, or {@code NOT_NOW} when the sequence word stayed odd for the
+     *         reader's patience (nothing moved or counted)
      */
     private long jump(long seen) {
         if (!counted) {
@@ -388,9 +389,6 @@ final class OverwriteLoop {
                 return NOT_NOW; // a slow (or dead) producer inside its publication: not now
             }
             Thread.onSpinWait();
-        }
-        if (ow - seen < 0) {
-            ow = seen; // only after a torn read (dead producer): never move back
         }
         long gone = overwritten - recordsBefore;
         if (gone > 0) {

@@ -12,6 +12,7 @@ import io.jringbuf.internal.format.RingFileDescriptor;
 import io.jringbuf.internal.format.RingLayout;
 import io.jringbuf.internal.format.RingView;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -51,6 +52,7 @@ class OverwriteLoopTest {
     }
 
     @Test
+    @Timeout(10) // not a hang: the reader's patience is 1 ms
     void aSequenceLeftOddByADeadProducerNeitherHangsTheReaderNorMakesItGuessAndIsRepairedByTheNextReservation() {
         try (JvmRing ring = JvmRing.anonymous(RingType.RINGBUF, 4096, JvmRing.OVERWRITE)) {
             Producer p = JvmRingInternals.producer(ring);
@@ -63,11 +65,9 @@ class OverwriteLoopTest {
             // A producer that died between its odd and even sequence stores.
             v.producerPage().set(ValueLayout.JAVA_LONG, RingFileDescriptor.OVERWRITE_SEQUENCE_OFFSET, seq + 1);
             Consumer c = JvmRingInternals.consumer(ring);
-            long start = System.nanoTime();
             // Not a hang, and no guess: the call ends after its patience without moving or counting
             // (a half-written pair would count wrong).
             assertEquals(0, c.consume((b, o, l) -> true), "nothing read while the pair is not readable");
-            assertTrue(System.nanoTime() - start < 5_000_000_000L);
             assertEquals(0, c.lostRecords(), "nothing counted from a pair that may be half-written");
             assertEquals(0, RawRing.consumerPos(v), "not moved");
             // The next overwriting reservation repairs the word; then the reader goes on, exactly.
