@@ -70,19 +70,25 @@ class RingStatisticsTest {
             assertEquals(0, ws.records() + ws.calls() + ws.wakeups(), "the delivery counters are the reader's");
             assertNull(ws.lastRecord());
 
-            // A poll that sleeps and is woken by a commit counts one wakeup.
+            // A poll that sleeps and is woken by a commit counts one wakeup. The poller registers
+            // before its last look, so a commit between the two is found by that look without a
+            // wakeup (correct, and not counted): repeated until a poll was woken, at most 20 times.
             assertEquals(accepted, r.consume(ALL));
-            CompletableFuture<Integer> poll = CompletableFuture.supplyAsync(() -> r.poll(ALL, Duration.ofSeconds(30)));
             var word = JvmRingInternals.dataWakeupWord(ring);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (word.get(ValueLayout.JAVA_INT, 4) == 0 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
+            int polls = 0;
+            while (polls < 20 && r.statistics().wakeups() == 0) {
+                CompletableFuture<Integer> poll = CompletableFuture.supplyAsync(() -> r.poll(ALL, Duration.ofSeconds(30)));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (word.get(ValueLayout.JAVA_INT, 4) == 0 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                assertTrue(w.output(new byte[8], 0), "adaptive: the reader is parked at this record");
+                assertEquals(1, poll.get(10, TimeUnit.SECONDS));
+                polls++;
             }
-            assertTrue(w.output(new byte[8], 0), "adaptive: the reader is parked at this record");
-            assertEquals(1, poll.get(10, TimeUnit.SECONDS));
             RingStatistics woken = r.statistics();
             assertEquals(1, woken.wakeups());
-            assertEquals(10 + accepted + 1, woken.records());
+            assertEquals(10 + accepted + polls, woken.records());
         }
     }
 
