@@ -29,7 +29,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,6 +112,28 @@ class ShipCommandTest {
                 "--topic", topic));
         args.addAll(List.of(more));
         return Cli.run(args.toArray(String[]::new));
+    }
+
+    /**
+     * For a failure message: the lines of Kafka's client log (written by this JVM's clients to
+     * the file the build names, see the module's pom) that name {@code topic}, or are errors.
+     */
+    private static String kafkaClientLog(String topic) {
+        String file = System.getProperty("org.slf4j.simpleLogger.logFile");
+        if (file == null || !file.endsWith(".log")) {
+            return "(Kafka's client log is not in a file: " + file + ")";
+        }
+        try {
+            List<String> lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8).stream()
+                    .filter(l -> l.contains(topic) || l.contains(" ERROR ") || l.contains(" WARN "))
+                    .map(l -> l.replace("[kafka-producer-network-thread | jringbuf-shipper] ", "")
+                            .replace("org.apache.kafka.clients.", ""))
+                    .toList();
+            return "Kafka's client log (" + file + "), its last lines about " + topic + " or with WARN/ERROR:\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read Kafka's client log " + file + ": " + e + ")";
+        }
     }
 
     /** Checks that stderr is one line (no stack trace) and returns it. */
@@ -344,7 +368,8 @@ class ShipCommandTest {
         Cli.Result r = ship("--count", "7", "--timeout", "60s");
         assertEquals(1, r.exit(), r.toString());
         String line = oneLine(r);
-        assertTrue(line.startsWith("jringbuf ship: a record is larger than Kafka takes"), line);
+        assertTrue(line.startsWith("jringbuf ship: a record is larger than Kafka takes"),
+                () -> line + "\n" + kafkaClientLog(topic));
         assertTrue(line.contains("the ring stays committed at position " + endOfFifth + " (5 records committed)"),
                 line);
         assertEquals(endOfFifth, ring.consumerPosition(), "committed up to the record before the large one");
