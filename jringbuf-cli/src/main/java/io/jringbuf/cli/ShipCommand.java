@@ -179,6 +179,7 @@ final class ShipCommand implements Callable<Integer> {
 
     private int ship(ShippedRing ring, ShipperConfig config, Signals.Stop stop, long start, long deadline) {
         KafkaShipper s;
+        long lastSend = -1; // when the last record was handed to Kafka, for the timeout message
         try {
             s = new KafkaShipper(ring.reader, config);
         } catch (KafkaException e) {
@@ -196,7 +197,9 @@ final class ShipCommand implements Callable<Integer> {
                     break;
                 }
                 int max = count == null ? Integer.MAX_VALUE : (int) Math.min(count - s.sentRecords(), Integer.MAX_VALUE);
-                s.poll(Duration.ofNanos(Math.min(left, SLICE.toNanos())), max);
+                if (s.poll(Duration.ofNanos(Math.min(left, SLICE.toNanos())), max) > 0) {
+                    lastSend = System.nanoTime();
+                }
                 live.tick(s);
             }
             // Stopping: wait for the sends in flight, commit what Kafka acknowledged.
@@ -218,7 +221,10 @@ final class ShipCommand implements Callable<Integer> {
         if (count != null && p.committedRecords() < count) {
             throw new CliException(CliException.RUNTIME, "timeout after " + Durations.format(timeout) + ": "
                     + p.committedRecords() + " of " + count + " records shipped and committed (" + p.sentRecords()
-                    + " sent, " + p.inFlightRecords() + " not acknowledged; the ring keeps them)");
+                    + " sent" + (lastSend < 0 ? "" : ", the last " + Durations.format(
+                            Duration.ofMillis((lastSend - start) / 1_000_000)) + " after the start")
+                    + "; " + p.inFlightRecords() + " not acknowledged, kept in the ring; --kafka-log-level info "
+                    + "shows what Kafka's client did)");
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long lost = p.ring().lost();

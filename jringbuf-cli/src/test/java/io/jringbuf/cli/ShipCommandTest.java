@@ -356,6 +356,33 @@ class ShipCommandTest {
         assertEquals(0, ring.consumerPosition(), "nothing committed");
     }
 
+    /**
+     * --count more records than the ring holds: --timeout ends the ship with a line that says
+     * how many were sent and when the last one was, and how many Kafka acknowledged (committed)
+     * and did not (kept in the ring).
+     */
+    @Test
+    void countNotReachedWithinTheTimeoutIsOneLineWithWhatWasSentAndAcknowledged() throws Exception {
+        Topics.create(broker.bootstrapServers(), topic, 1, Map.of());
+        long[] ends = new long[4]; // ends[i]: the ring position after i records
+        for (int i = 0; i < 3; i++) {
+            write(record(i, 40));
+            ends[i + 1] = ring.producerPosition();
+        }
+        Cli.Result r = ship("--count", "5", "--timeout", "2s");
+        assertEquals(1, r.exit(), r.toString());
+        String line = oneLine(r);
+        Matcher m = Pattern.compile("jringbuf ship: timeout after 2s: ([0-3]) of 5 records shipped and committed "
+                + "\\(3 sent, the last ([0-9]+)(ms|s) after the start; ([0-3]) not acknowledged, kept in the ring; "
+                + "--kafka-log-level info shows what Kafka's client did\\)").matcher(line);
+        assertTrue(m.matches(), line);
+        assertEquals(3, Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(4)), line);
+        long lastMillis = Long.parseLong(m.group(2)) * (m.group(3).equals("s") ? 1000 : 1);
+        assertTrue(lastMillis < 2000, "the three records were sent before the timeout: " + line);
+        assertEquals(ends[Integer.parseInt(m.group(1))], ring.consumerPosition(),
+                "committed past the acknowledged records and no further: " + line);
+    }
+
     @Test
     void recordLargerThanTheTopicTakesIsOneLineAndTheRingStaysBeforeIt() throws Exception {
         Topics.create(broker.bootstrapServers(), topic, 1, Map.of("max.message.bytes", "2048"));
