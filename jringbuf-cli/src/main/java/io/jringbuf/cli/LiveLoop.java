@@ -58,7 +58,6 @@ final class LiveLoop {
         } finally {
             view.end();
             out.flush();
-            stop.finished();
         }
     }
 

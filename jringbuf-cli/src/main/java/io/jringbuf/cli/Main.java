@@ -45,7 +45,10 @@ public final class Main implements Runnable {
      * @param args the arguments
      */
     public static void main(String[] args) {
-        System.exit(run(CliIo.system(), args));
+        CliIo io = CliIo.system();
+        int status = run(io, args);
+        io.signals().ended(status); // a signal's stop in progress ends the JVM here, with this status
+        System.exit(status);
     }
 
     /**

@@ -31,7 +31,8 @@ final class RecordLoop {
      * loading is not lost); {@code release} runs once the output is flushed and before a signal's
      * shutdown hook may halt the JVM (so that {@code run} closes its links, programs and maps
      * itself on SIGINT/SIGTERM too); {@code stuck} says, when the count was not reached, what
-     * holds the ring up (a clause for the timeout message, or null). Calls {@code stop.finished()}.
+     * holds the ring up (a clause for the timeout message, or null). A stop request ends the loop
+     * as its end does (summary, no timeout error), whether or not {@code count} was reached.
      */
     static void run(CliIo io, String command, RingReader source, RecordPrinter printer, RecordPrinter.Format format,
                     Long count, Duration timeout, Signals.Stop stop, Runnable release,
@@ -73,14 +74,10 @@ final class RecordLoop {
                             lost > 0 ? ", " + lost + " lost" : "");
                     io.err().flush();
                 }
-                try {
-                    release.run();
-                } finally {
-                    stop.finished();
-                }
+                release.run();
             }
         }
-        if (count != null && printer.records < limit) {
+        if (count != null && printer.records < limit && !stop.requested()) {
             throw new CliException(CliException.RUNTIME, "timeout after " + Durations.format(timeout) + ": "
                     + printer.records + " of " + limit + " records received" + (stuckAt == null ? "" : "; " + stuckAt));
         }

@@ -119,8 +119,6 @@ final class RunCommand implements Callable<Integer> {
                     obj.close(); // links, programs, maps, BTF: before a signal's hook halts the JVM
                 }, () -> null);
             }
-        } finally {
-            stop.finished(); // again if the loop ran: harmless
         }
         return 0;
     }

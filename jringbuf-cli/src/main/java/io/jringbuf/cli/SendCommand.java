@@ -108,7 +108,6 @@ final class SendCommand implements Callable<Integer> {
         } finally {
             if (stop != null) {
                 Thread.interrupted(); // a signal's interrupt must not outlive the command
-                stop.finished();
             }
         }
         return 0;

@@ -169,11 +169,7 @@ final class ShipCommand implements Callable<Integer> {
                     s.stop();
                 }
             });
-            try {
-                return ship(ring, config, stop, start, deadline);
-            } finally {
-                stop.finished();
-            }
+            return ship(ring, config, stop, start, deadline);
         }
     }
 
@@ -218,7 +214,7 @@ final class ShipCommand implements Callable<Integer> {
         }
         // Closed: the producer's close committed whatever was acknowledged meanwhile.
         KafkaShipper.Progress p = s.progress();
-        if (count != null && p.committedRecords() < count) {
+        if (count != null && p.committedRecords() < count && !stop.requested()) {
             throw new CliException(CliException.RUNTIME, "timeout after " + Durations.format(timeout) + ": "
                     + p.committedRecords() + " of " + count + " records shipped and committed (" + p.sentRecords()
                     + " sent" + (lastSend < 0 ? "" : ", the last " + Durations.format(

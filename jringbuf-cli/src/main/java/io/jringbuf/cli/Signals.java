@@ -3,13 +3,13 @@
  */
 package io.jringbuf.cli;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-
 /**
  * How SIGINT/SIGTERM stop a command that runs until interrupted ({@code cat} without
- * {@code --count}): the command registers a wake-up action, checks {@link Stop#requested()} between
- * polls, and calls {@link Stop#finished()} once its output is flushed.
+ * {@code --count}): the command registers a wake-up action and checks {@link Stop#requested()}
+ * between polls; a stopped command ends as it would at its end (its summary, exit status 0). The
+ * JVM ends once {@link Main} has printed what the command left to say (its error line, if it
+ * failed) and called {@link #ended(int)} with the command's exit status: a command that fails
+ * while it stops still reports its failure and its status.
  */
 public interface Signals {
 
@@ -21,12 +21,26 @@ public interface Signals {
      */
     Stop register(Runnable wakeUp);
 
+    /**
+     * Called by {@link Main} once the command returned and its output and error line are flushed:
+     * a signal's stop in progress ends the JVM with {@code status}; without one the registrations
+     * are dropped.
+     *
+     * @param status the command's exit status
+     */
+    default void ended(int status) {
+    }
+
     /** One registered command. */
     interface Stop {
         /** @return whether a termination signal asked the command to stop */
         boolean requested();
 
-        /** Called by the command after its last output is flushed; ends the registration. */
+        /**
+         * For a command that cannot return while it is stopped (blocked reading its standard
+         * input): its output is complete and flushed and it ends with status 0, so a signal's
+         * stop may end the JVM now, without waiting for {@link Signals#ended(int)}.
+         */
         void finished();
     }
 
@@ -43,49 +57,14 @@ public interface Signals {
     };
 
     /**
-     * Signal handling through a JVM shutdown hook: on SIGINT/SIGTERM the hook sets the stop flag,
-     * wakes the command, waits (at most 5 s) until it has flushed, and halts the JVM with exit
-     * status 0 (a plain JVM would exit with 130/143). A command that finishes first removes the hook.
+     * Signal handling through JVM shutdown hooks: on SIGINT/SIGTERM a registration's hook sets the
+     * stop flag, wakes the command, waits (at most 5 s) for {@link #ended(int)} (or
+     * {@link Stop#finished()}), and halts the JVM with the command's status (a plain JVM would exit
+     * with 130/143 before the command had flushed its output).
      *
-     * @return the shutdown-hook implementation
+     * @return a new instance for one command line
      */
     static Signals shutdownHook() {
-        return wakeUp -> {
-            CountDownLatch flushed = new CountDownLatch(1);
-            final class HookStop implements Stop {
-                volatile boolean requested;
-                final Thread hook = new Thread(() -> {
-                    try {
-                        requested = true;
-                        wakeUp.run();
-                        flushed.await(5, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } catch (RuntimeException e) {
-                        // The command may have closed its ring already (EBADF): it is stopping anyway.
-                    } finally {
-                        Runtime.getRuntime().halt(0);
-                    }
-                }, "jringbuf-stop");
-
-                @Override
-                public boolean requested() {
-                    return requested;
-                }
-
-                @Override
-                public void finished() {
-                    flushed.countDown();
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException shuttingDown) {
-                        // The hook is running: it halts with status 0 now that the output is flushed.
-                    }
-                }
-            }
-            HookStop stop = new HookStop();
-            Runtime.getRuntime().addShutdownHook(stop.hook);
-            return stop;
-        };
+        return new HookSignals();
     }
 }

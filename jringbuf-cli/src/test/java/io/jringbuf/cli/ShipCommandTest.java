@@ -383,6 +383,46 @@ class ShipCommandTest {
                 "committed past the acknowledged records and no further: " + line);
     }
 
+    /**
+     * A signal before --count is reached is a stop like any other (exit 0, the summary line), with
+     * or without --timeout: the count and the timeout only decide how a ship that is not stopped ends.
+     */
+    @Test
+    void sigtermBeforeTheCountIsReachedIsACleanStop() throws Exception {
+        Topics.create(broker.bootstrapServers(), topic, 1, Map.of());
+        int seq = 0;
+        for (List<String> timeout : List.of(List.<String>of(), List.of("--timeout", "60s"))) {
+            for (int i = 0; i < 3; i++) {
+                write(record(seq++, 40));
+            }
+            long endOfThird = ring.producerPosition();
+            List<String> args = new ArrayList<>(List.of("ship", file.toString(), "--bootstrap",
+                    broker.bootstrapServers(), "--topic", topic, "--count", "10"));
+            args.addAll(timeout);
+            Process p = Cli.start(args.toArray(String[]::new));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (ring.consumerPosition() < endOfThird) {
+                if (!p.isAlive() || System.nanoTime() - deadline > 0) {
+                    p.destroyForcibly();
+                    fail("ship " + timeout + " did not commit the three records within 60 s; stderr: "
+                            + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+                }
+                Thread.sleep(10); // polling another process's progress: nothing to join on
+            }
+            assertTrue(p.toHandle().destroy(), "SIGTERM sent");
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "ship " + timeout + " stopped on SIGTERM");
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.exitValue(), "ship " + timeout + ": " + err);
+            String[] lines = err.split("\n");
+            assertEquals(1, lines.length, "one line on stderr: " + err);
+            Matcher m = summary(lines[0]);
+            assertEquals("0", m.group(3), "nothing in flight: " + err);
+            assertEquals("3", m.group(2), "the three records committed: " + err);
+            assertEquals("3", m.group(1), "and nothing else sent: " + err);
+        }
+        assertEquals(6, readAll(topic, 6).size(), "each record once in the topic");
+    }
+
     @Test
     void recordLargerThanTheTopicTakesIsOneLineAndTheRingStaysBeforeIt() throws Exception {
         Topics.create(broker.bootstrapServers(), topic, 1, Map.of("max.message.bytes", "2048"));
