@@ -29,9 +29,12 @@ final class HookSignals implements Signals {
 
     /**
      * One registration: on SIGINT/SIGTERM its hook sets the stop flag, wakes the command, waits
-     * (at most 5 s) to be released, and halts the JVM with the status it was released with.
+     * (at most {@link #STOP_BOUND_SECONDS} s) to be released, and halts the JVM with the status it was
+     * released with; a command that was not released by then did not end as it should, so the
+     * JVM ends with a line saying so and status 1.
      */
     private static final class HookStop implements Stop {
+        private static final long STOP_BOUND_SECONDS = 10;
         private final CountDownLatch released = new CountDownLatch(1);
         private final Thread hook;
         private volatile boolean requested;
@@ -40,16 +43,26 @@ final class HookSignals implements Signals {
 
         HookStop(Runnable wakeUp) {
             hook = new Thread(() -> {
+                int exit = CliException.RUNTIME;
                 try {
                     requested = true;
-                    wakeUp.run();
-                    released.await(5, TimeUnit.SECONDS);
+                    try {
+                        wakeUp.run();
+                    } catch (RuntimeException e) {
+                        // The command may have closed its ring already (EBADF, closed): it is
+                        // ending anyway, and its release still decides the status.
+                    }
+                    if (released.await(STOP_BOUND_SECONDS, TimeUnit.SECONDS)) {
+                        exit = status;
+                    } else {
+                        System.err.println("jringbuf: the command did not stop within " + STOP_BOUND_SECONDS
+                                + " s of the signal; ended without its summary");
+                        System.err.flush();
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    // The command may have closed its ring already (EBADF): it is stopping anyway.
                 } finally {
-                    Runtime.getRuntime().halt(status);
+                    Runtime.getRuntime().halt(exit);
                 }
             }, "jringbuf-stop");
         }

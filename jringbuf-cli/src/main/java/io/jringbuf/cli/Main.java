@@ -46,8 +46,17 @@ public final class Main implements Runnable {
      */
     public static void main(String[] args) {
         CliIo io = CliIo.system();
-        int status = run(io, args);
-        io.signals().ended(status); // a signal's stop in progress ends the JVM here, with this status
+        int status = CliException.RUNTIME;
+        try {
+            status = run(io, args);
+        } catch (Throwable t) {
+            // An Error that run() does not turn into one line (out of memory, a rethrown
+            // InternalError): reported here, before ended(), which halts if a signal's stop is on.
+            t.printStackTrace();
+            System.err.flush();
+        } finally {
+            io.signals().ended(status); // a signal's stop in progress ends the JVM here, with this status
+        }
         System.exit(status);
     }
 

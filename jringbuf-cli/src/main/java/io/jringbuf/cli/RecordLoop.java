@@ -38,6 +38,7 @@ final class RecordLoop {
                     Long count, Duration timeout, Signals.Stop stop, Runnable release,
                     java.util.function.Supplier<String> stuck) {
         String stuckAt = null;
+        boolean stopped = false;
         long limit = count == null ? Long.MAX_VALUE : count;
         Progress progress = new Progress(io, format == RecordPrinter.Format.none, command);
         // The clock starts once the ring is open: JVM start-up and mapping do not count.
@@ -58,7 +59,9 @@ final class RecordLoop {
                 printer.flush();
                 progress.tick(printer.records, source.availableBytes());
             }
-            if (count != null && printer.records < limit) {
+            // Decided as the loop ends: a signal after --timeout ended it does not undo the timeout.
+            stopped = stop.requested();
+            if (count != null && printer.records < limit && !stopped) {
                 stuckAt = stuck.get(); // for the timeout message below
             }
         } finally {
@@ -77,7 +80,7 @@ final class RecordLoop {
                 release.run();
             }
         }
-        if (count != null && printer.records < limit && !stop.requested()) {
+        if (count != null && printer.records < limit && !stopped) {
             throw new CliException(CliException.RUNTIME, "timeout after " + Durations.format(timeout) + ": "
                     + printer.records + " of " + limit + " records received" + (stuckAt == null ? "" : "; " + stuckAt));
         }

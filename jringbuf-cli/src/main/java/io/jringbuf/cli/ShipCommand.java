@@ -67,7 +67,8 @@ final class ShipCommand implements Callable<Integer> {
     private static final Duration SLICE = Duration.ofMillis(250);
     /**
      * How long a stop (signal, or --timeout without --count) waits for the sends in flight: the
-     * signal handler halts the JVM 5 s after the signal, and the producer's close needs its part.
+     * signal handler ends the JVM 10 s after the signal at the latest, and the producer's close
+     * needs its part.
      */
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
     /** How long the producer's close waits for what is still in flight after that. */
@@ -176,6 +177,7 @@ final class ShipCommand implements Callable<Integer> {
     private int ship(ShippedRing ring, ShipperConfig config, Signals.Stop stop, long start, long deadline) {
         KafkaShipper s;
         long lastSend = -1; // when the last record was handed to Kafka, for the timeout message
+        boolean stoppedEarly; // by a signal before the deadline: a clean stop, however far --count got
         try {
             s = new KafkaShipper(ring.reader, config);
         } catch (KafkaException e) {
@@ -184,10 +186,9 @@ final class ShipCommand implements Callable<Integer> {
         LiveProgress live = new LiveProgress(io);
         try (s) {
             shipper = s;
-            if (!topicExists(config, stop, deadline)) {
-                return 0; // stopped by a signal before shipping anything
-            }
-            while (!stop.requested() && (count == null || s.sentRecords() < count)) {
+            // false: stopped by a signal before shipping anything (the summary still follows)
+            boolean shipping = topicExists(config, stop, deadline);
+            while (shipping && !stop.requested() && (count == null || s.sentRecords() < count)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -198,14 +199,7 @@ final class ShipCommand implements Callable<Integer> {
                 }
                 live.tick(s);
             }
-            // Stopping: wait for the sends in flight, commit what Kafka acknowledged.
-            if (stop.requested() || (count == null && System.nanoTime() - deadline >= 0)) {
-                s.flush(STOP_GRACE);
-            } else if (timeout == null) {
-                s.flush(); // --count without --timeout: bounded by Kafka's delivery.timeout.ms
-            } else {
-                s.flush(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-            }
+            stoppedEarly = awaitAcknowledgements(s, stop, deadline);
         } catch (ShipException e) {
             throw new CliException(CliException.RUNTIME, describe(e, s), e);
         } finally {
@@ -214,13 +208,15 @@ final class ShipCommand implements Callable<Integer> {
         }
         // Closed: the producer's close committed whatever was acknowledged meanwhile.
         KafkaShipper.Progress p = s.progress();
-        if (count != null && p.committedRecords() < count && !stop.requested()) {
+        if (count != null && p.committedRecords() < count && !stoppedEarly) {
             throw new CliException(CliException.RUNTIME, "timeout after " + Durations.format(timeout) + ": "
                     + p.committedRecords() + " of " + count + " records shipped and committed (" + p.sentRecords()
                     + " sent" + (lastSend < 0 ? "" : ", the last " + Durations.format(
                             Duration.ofMillis((lastSend - start) / 1_000_000)) + " after the start")
-                    + "; " + p.inFlightRecords() + " not acknowledged, kept in the ring; --kafka-log-level info "
-                    + "shows what Kafka's client did)");
+                    + (p.sentRecords() < count ? ", the ring had no more" : "")
+                    + "; " + p.inFlightRecords() + " not acknowledged, kept in the ring"
+                    + (p.inFlightRecords() > 0 && kafkaLogLevel == null
+                            ? "; --kafka-log-level info shows what Kafka's client did" : "") + ")");
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long lost = p.ring().lost();
@@ -229,6 +225,44 @@ final class ShipCommand implements Callable<Integer> {
                 lost < 0 ? "unknown" : Long.toString(lost), seconds, p.committedRecords() / Math.max(seconds, 1e-9));
         io.err().flush();
         return 0;
+    }
+
+    /**
+     * Waits for the sends in flight, committing the ring past what Kafka acknowledges: until the
+     * deadline (--count with --timeout), until all are acknowledged (--count alone: Kafka fails
+     * what it cannot deliver within its delivery.timeout.ms), or for {@link #STOP_GRACE} (without
+     * --count, the ship ended by a signal or by --timeout); a signal during the wait shortens it to
+     * {@link #STOP_GRACE} from then, so that the stop ends well inside the signal handler's bound.
+     *
+     * @return whether a signal stopped the ship before the deadline (a clean stop)
+     * @throws ShipException if a send failed
+     */
+    private boolean awaitAcknowledgements(KafkaShipper s, Signals.Stop stop, long deadline) {
+        long grace = STOP_GRACE.toNanos();
+        long now = System.nanoTime();
+        boolean unbounded = count != null && timeout == null;
+        long end = count == null ? now + grace : deadline;
+        boolean stopSeen = false;
+        boolean stoppedEarly = false;
+        while (true) {
+            now = System.nanoTime();
+            if (!stopSeen && stop.requested()) {
+                stopSeen = true;
+                stoppedEarly = timeout == null || now - deadline < 0;
+                if (unbounded || end - (now + grace) > 0) {
+                    unbounded = false;
+                    end = now + grace;
+                }
+            }
+            long left = unbounded ? SLICE.toNanos() : end - now;
+            // Slices, so that a signal during the wait is seen (stop() also wakes the wait).
+            if (left <= 0 || s.flush(Duration.ofNanos(Math.min(left, SLICE.toNanos())))) {
+                if (!stopSeen && stop.requested()) { // a signal during the last slice
+                    stoppedEarly = timeout == null || System.nanoTime() - deadline < 0;
+                }
+                return stoppedEarly;
+            }
+        }
     }
 
     /** The shipper's settings: the options, then the properties, Kafka's waits bounded by --timeout. */

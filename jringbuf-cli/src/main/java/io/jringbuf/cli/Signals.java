@@ -58,9 +58,10 @@ public interface Signals {
 
     /**
      * Signal handling through JVM shutdown hooks: on SIGINT/SIGTERM a registration's hook sets the
-     * stop flag, wakes the command, waits (at most 5 s) for {@link #ended(int)} (or
+     * stop flag, wakes the command, waits (at most 10 s) for {@link #ended(int)} (or
      * {@link Stop#finished()}), and halts the JVM with the command's status (a plain JVM would exit
-     * with 130/143 before the command had flushed its output).
+     * with 130/143 before the command had flushed its output); a command that has not ended by then
+     * ends with a line saying so and status 1.
      *
      * @return a new instance for one command line
      */

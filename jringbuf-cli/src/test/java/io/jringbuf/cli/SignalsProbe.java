@@ -8,25 +8,48 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A child JVM for {@link SignalsTest}: registers with {@link Signals#shutdownHook()} as a command
- * does, says "ready" on stdout, and on SIGTERM (or after 30 s without one) ends as {@code args[0]}
- * says: {@code fail} prints an error line and ends with status 3 as {@link Main#main} does for a
- * failed command; {@code finished} releases the stop itself (a command blocked on stdin), then
- * tries to end with status 6; {@code
- * nosignal} ends with status 5 at once, without waiting for a signal.
+ * does, with a wake-up that prints "woken" on stderr, says "ready" on stdout, and ends as
+ * {@code args[0]} says:
+ * <ul>
+ * <li>{@code fail}: after the signal, prints an error line and ends with status 3, as
+ *     {@link Main#main} does for a command that failed while it stopped;
+ * <li>{@code wakeup-throws}: the same, with a wake-up that throws (a command whose ring is
+ *     already closed) after it printed;
+ * <li>{@code finished}: after the signal, releases the stop itself, then tries to end with 6;
+ * <li>{@code finished-in-hook}: the wake-up releases the stop (as {@code send} does when it is
+ *     blocked on stdin), the main thread never returns;
+ * <li>{@code never-released}: after the signal, neither returns nor releases;
+ * <li>{@code no-signal}: ends with status 5 at once.
+ * </ul>
  */
 final class SignalsProbe {
     private SignalsProbe() {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        String mode = args[0];
         Signals signals = Signals.shutdownHook();
         CountDownLatch woken = new CountDownLatch(1);
-        Signals.Stop stop = signals.register(woken::countDown);
+        Signals.Stop[] self = new Signals.Stop[1];
+        Signals.Stop stop = signals.register(() -> {
+            System.err.println("woken");
+            System.err.flush();
+            woken.countDown();
+            switch (mode) {
+                case "wakeup-throws" -> throw new IllegalStateException("already closed");
+                case "finished-in-hook" -> self[0].finished();
+                default -> { }
+            }
+        });
+        self[0] = stop;
         System.out.println("ready");
         System.out.flush();
-        switch (args[0]) {
-            case "fail" -> {
-                woken.await(30, TimeUnit.SECONDS);
+        switch (mode) {
+            case "fail", "wakeup-throws" -> {
+                if (!woken.await(30, TimeUnit.SECONDS)) {
+                    System.exit(9); // no signal came
+                }
+                Thread.sleep(300); // the hook must wait for ended(), not halt when the wake-up returns or throws
                 System.err.println("probe: failed while stopping (stop requested: " + stop.requested() + ")");
                 System.err.flush();
                 signals.ended(3);
@@ -39,11 +62,15 @@ final class SignalsProbe {
                 Thread.sleep(30_000); // the hook halts the JVM before this ends
                 System.exit(4);
             }
-            case "nosignal" -> {
+            case "finished-in-hook", "never-released" -> {
+                Thread.sleep(60_000); // the hook halts the JVM before this ends
+                System.exit(4);
+            }
+            case "no-signal" -> {
                 signals.ended(5);
                 System.exit(5);
             }
-            default -> throw new IllegalArgumentException(args[0]);
+            default -> throw new IllegalArgumentException(mode);
         }
     }
 }
