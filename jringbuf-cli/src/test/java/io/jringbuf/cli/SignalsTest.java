@@ -5,6 +5,8 @@ package io.jringbuf.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -46,17 +48,11 @@ class SignalsTest {
         return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 
-    @Test
-    void aCommandThatFailsWhileItStopsEndsWithItsStatusAndItsLine() throws Exception {
-        Process p = probe("fail");
-        String err = terminate(p);
-        assertEquals(3, p.exitValue(), err);
-        assertEquals("woken\nprobe: failed while stopping (stop requested: true)\n", err);
-    }
-
-    @Test
-    void aWakeUpThatThrowsStillWaitsForTheCommandsStatus() throws Exception {
-        Process p = probe("wakeup-throws");
+    /** {@code wakeup-throws}: also when the wake-up throws (a command whose ring is closed already). */
+    @ParameterizedTest
+    @ValueSource(strings = {"fail", "wakeup-throws"})
+    void aCommandThatFailsWhileItStopsEndsWithItsStatusAndItsLine(String mode) throws Exception {
+        Process p = probe(mode);
         String err = terminate(p);
         assertEquals(3, p.exitValue(), err);
         assertEquals("woken\nprobe: failed while stopping (stop requested: true)\n", err);
