@@ -7,6 +7,8 @@ import io.jringbuf.JvmRing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -159,10 +161,16 @@ class ProcessesTest {
         assertEquals(EOF, take(received), "nothing after the marker");
     }
 
-    @Test
-    void sigintFlushesTheSummaryAndExitsZero() throws Exception {
+    /** Also before --count is reached, with or without --timeout: a signal is a clean stop. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "--count 10", "--count 10 --timeout 60s"})
+    void sigintFlushesTheSummaryAndExitsZero(String options) throws Exception {
         Path ring = create("user_ringbuf", 4096);
-        Process cat = Cli.start("cat", ring.toString(), "--format", "none");
+        List<String> args = new ArrayList<>(List.of("cat", ring.toString(), "--format", "none"));
+        if (!options.isEmpty()) {
+            args.addAll(List.of(options.split(" ")));
+        }
+        Process cat = Cli.start(args.toArray(String[]::new));
         assertEquals(0, Cli.runWithInput("01\n0203\n04\n05\n06\n", "send", ring.toString()).exit());
         try (JvmRing r = JvmRing.open(ring)) {
             // Wait (bounded) until the cat process has drained all five records: 5 x 16 bytes.
