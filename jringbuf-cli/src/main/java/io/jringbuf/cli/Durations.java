@@ -25,14 +25,22 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
             throw bad(value);
         }
         long n = Long.parseLong(value.substring(0, i));
-        return switch (unit) {
+        Duration d = switch (unit) {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
             case "h" -> Duration.ofHours(n);
             default -> throw bad(value);
         };
+        if (d.compareTo(LONGEST) > 0) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is too long: at most "
+                    + LONGEST.toHours() + "h (deadlines are counted in nanoseconds)");
+        }
+        return d;
     }
+
+    /** Longer durations overflow a deadline on {@link System#nanoTime()}'s clock (292 years). */
+    private static final Duration LONGEST = Duration.ofDays(100L * 365);
 
     static String format(Duration d) {
         long ms = d.toMillis();

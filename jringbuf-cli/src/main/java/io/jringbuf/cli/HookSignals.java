@@ -38,6 +38,8 @@ final class HookSignals implements Signals {
         private final CountDownLatch released = new CountDownLatch(1);
         private final Thread hook;
         private volatile boolean requested;
+        /** Written before {@link #requested}, read after it. */
+        private volatile long requestedAt;
         /** Written before {@link #released} counts down, read by the hook after it does. */
         private volatile int status;
 
@@ -45,6 +47,7 @@ final class HookSignals implements Signals {
             hook = new Thread(() -> {
                 int exit = CliException.RUNTIME;
                 try {
+                    requestedAt = System.nanoTime();
                     requested = true;
                     try {
                         wakeUp.run();
@@ -55,9 +58,14 @@ final class HookSignals implements Signals {
                     if (released.await(STOP_BOUND_SECONDS, TimeUnit.SECONDS)) {
                         exit = status;
                     } else {
-                        System.err.println("jringbuf: the command did not stop within " + STOP_BOUND_SECONDS
-                                + " s of the signal; ended without its summary");
-                        System.err.flush();
+                        // From another thread, waited for at most 1 s: a command stuck writing to
+                        // a full stderr pipe, or holding its lock, must not keep the JVM alive.
+                        Thread line = Thread.ofPlatform().daemon().start(() -> {
+                            System.err.println("jringbuf: the command did not stop within " + STOP_BOUND_SECONDS
+                                    + " s of the signal; ended without its summary");
+                            System.err.flush();
+                        });
+                        line.join(1_000);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -70,6 +78,11 @@ final class HookSignals implements Signals {
         @Override
         public boolean requested() {
             return requested;
+        }
+
+        @Override
+        public long requestedAt() {
+            return requestedAt;
         }
 
         @Override

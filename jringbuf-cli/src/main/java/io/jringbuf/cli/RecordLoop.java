@@ -59,8 +59,8 @@ final class RecordLoop {
                 printer.flush();
                 progress.tick(printer.records, source.availableBytes());
             }
-            // Decided as the loop ends: a signal after --timeout ended it does not undo the timeout.
-            stopped = stop.requested();
+            // A signal after the deadline does not undo the timeout, whenever it is noticed.
+            stopped = stop.requested() && (deadline == Long.MAX_VALUE || stop.requestedAt() - deadline < 0);
             if (count != null && printer.records < limit && !stopped) {
                 stuckAt = stuck.get(); // for the timeout message below
             }

@@ -178,6 +178,7 @@ final class ShipCommand implements Callable<Integer> {
         KafkaShipper s;
         long lastSend = -1; // when the last record was handed to Kafka, for the timeout message
         boolean stoppedEarly; // by a signal before the deadline: a clean stop, however far --count got
+        boolean ringEmpty; // when sending ended, for the timeout message
         try {
             s = new KafkaShipper(ring.reader, config);
         } catch (KafkaException e) {
@@ -187,9 +188,9 @@ final class ShipCommand implements Callable<Integer> {
         try (s) {
             shipper = s;
             // false: stopped by a signal before shipping anything (the summary still follows)
-            boolean shipping = topicExists(config, stop, deadline);
+            boolean shipping = topicExists(config, stop);
             while (shipping && !stop.requested() && (count == null || s.sentRecords() < count)) {
-                long left = deadline - System.nanoTime();
+                long left = timeout == null ? SLICE.toNanos() : deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
                 }
@@ -199,6 +200,7 @@ final class ShipCommand implements Callable<Integer> {
                 }
                 live.tick(s);
             }
+            ringEmpty = ring.reader.producerPosition() == ring.reader.readPosition();
             stoppedEarly = awaitAcknowledgements(s, stop, deadline);
         } catch (ShipException e) {
             throw new CliException(CliException.RUNTIME, describe(e, s), e);
@@ -213,7 +215,7 @@ final class ShipCommand implements Callable<Integer> {
                     + p.committedRecords() + " of " + count + " records shipped and committed (" + p.sentRecords()
                     + " sent" + (lastSend < 0 ? "" : ", the last " + Durations.format(
                             Duration.ofMillis((lastSend - start) / 1_000_000)) + " after the start")
-                    + (p.sentRecords() < count ? ", the ring had no more" : "")
+                    + (p.sentRecords() < count && ringEmpty ? ", the ring had no more" : "")
                     + "; " + p.inFlightRecords() + " not acknowledged, kept in the ring"
                     + (p.inFlightRecords() > 0 && kafkaLogLevel == null
                             ? "; --kafka-log-level info shows what Kafka's client did" : "") + ")");
@@ -239,30 +241,27 @@ final class ShipCommand implements Callable<Integer> {
      */
     private boolean awaitAcknowledgements(KafkaShipper s, Signals.Stop stop, long deadline) {
         long grace = STOP_GRACE.toNanos();
-        long now = System.nanoTime();
         boolean unbounded = count != null && timeout == null;
-        long end = count == null ? now + grace : deadline;
+        long end = count == null ? System.nanoTime() + grace : deadline;
         boolean stopSeen = false;
-        boolean stoppedEarly = false;
         while (true) {
-            now = System.nanoTime();
             if (!stopSeen && stop.requested()) {
                 stopSeen = true;
-                stoppedEarly = timeout == null || now - deadline < 0;
-                if (unbounded || end - (now + grace) > 0) {
+                // From the signal, not from when this loop noticed it (up to one slice later).
+                long graceEnd = stop.requestedAt() + grace;
+                if (unbounded || end - graceEnd > 0) {
                     unbounded = false;
-                    end = now + grace;
+                    end = graceEnd;
                 }
             }
-            long left = unbounded ? SLICE.toNanos() : end - now;
-            // Slices, so that a signal during the wait is seen (stop() also wakes the wait).
-            if (left <= 0 || s.flush(Duration.ofNanos(Math.min(left, SLICE.toNanos())))) {
-                if (!stopSeen && stop.requested()) { // a signal during the last slice
-                    stoppedEarly = timeout == null || System.nanoTime() - deadline < 0;
-                }
-                return stoppedEarly;
+            long left = unbounded ? SLICE.toNanos() : end - System.nanoTime();
+            // Slices, so that a signal during the wait is seen; at or past the end, one look
+            // without waiting, so that a failure Kafka already reported is named, not a timeout.
+            if (s.flush(Duration.ofNanos(Math.max(0, Math.min(left, SLICE.toNanos())))) || left <= 0) {
+                break;
             }
         }
+        return stop.requested() && (timeout == null || stop.requestedAt() - deadline < 0);
     }
 
     /** The shipper's settings: the options, then the properties, Kafka's waits bounded by --timeout. */
@@ -310,7 +309,7 @@ final class ShipCommand implements Callable<Integer> {
      *
      * @return false if a signal asked to stop meanwhile
      */
-    private boolean topicExists(ShipperConfig config, Signals.Stop stop, long deadline) {
+    private boolean topicExists(ShipperConfig config, Signals.Stop stop) {
         long boundMs = Long.parseLong(String.valueOf(config.producerProperties()
                 .getOrDefault(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(KAFKA_MAX_BLOCK_MS))));
         int waitMs = (int) Math.min(Integer.MAX_VALUE, Math.max(1, boundMs));

@@ -37,6 +37,16 @@ public interface Signals {
         boolean requested();
 
         /**
+         * {@return when the stop was requested, on {@link System#nanoTime()}'s clock; meaningful
+         * once {@link #requested()} is true} A command compares it with its deadline: a signal
+         * that came before the deadline is a clean stop, whenever the command noticed it. This
+         * default, for registrations that do not record the time, is the time of the call.
+         */
+        default long requestedAt() {
+            return System.nanoTime();
+        }
+
+        /**
          * For a command that cannot return while it is stopped (blocked reading its standard
          * input): its output is complete and flushed and it ends with status 0, so a signal's
          * stop may end the JVM now, without waiting for {@link Signals#ended(int)}.

@@ -24,6 +24,12 @@ class PartsTest {
         for (String bad : new String[] {"10", "s", "-1s", "1.5s", "10 s", "", "9999999999999s"}) {
             assertThrows(picocli.CommandLine.TypeConversionException.class, () -> Durations.parse(bad), bad);
         }
+        // Longer than a nanosecond deadline can hold (about 292 years): refused, not an overflow later.
+        assertEquals(Duration.ofHours(876_000), Durations.parse("876000h"));
+        for (String tooLong : new String[] {"876001h", "9999999999s", "999999999999h"}) {
+            var e = assertThrows(picocli.CommandLine.TypeConversionException.class, () -> Durations.parse(tooLong));
+            assertTrue(e.getMessage().contains("is too long: at most 876000h"), e.getMessage());
+        }
     }
 
     @Test
