@@ -46,12 +46,17 @@ final class Cli {
      * SIGINT ignored keeps ignoring it, as POSIX intends for background jobs.
      */
     static Process start(String... args) throws IOException {
+        return startMain(Main.class, args);
+    }
+
+    /** As {@link #start}, for another main class on the test class path (a test's probe). */
+    static Process startMain(Class<?> mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         if (ENV_RESETS_SIGNALS) {
             command.addAll(List.of("/usr/bin/env", "--default-signal=INT,QUIT"));
         }
         command.addAll(List.of(java(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-cp", System.getProperty("java.class.path"), mainClass.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).start();
     }

@@ -378,8 +378,6 @@ class ShipCommandTest {
         assertTrue(m.matches(), line);
         assertEquals(3, Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(4)), line);
         assertEquals(!m.group(4).equals("0"), m.group(5) != null, "the hint only when something is not acknowledged");
-        long lastMillis = Long.parseLong(m.group(2)) * (m.group(3).equals("s") ? 1000 : 1);
-        assertTrue(lastMillis < 2000, "the three records were sent before the timeout: " + line);
         assertEquals(ends[Integer.parseInt(m.group(1))], ring.consumerPosition(),
                 "committed past the acknowledged records and no further: " + line);
     }

@@ -49,7 +49,7 @@ final class SignalsProbe {
                 if (!woken.await(30, TimeUnit.SECONDS)) {
                     System.exit(9); // no signal came
                 }
-                Thread.sleep(300); // the hook must wait for ended(), not halt when the wake-up returns or throws
+                awaitHookWaiting(); // the hook must wait for ended(), not halt when the wake-up returns or throws
                 System.err.println("probe: failed while stopping (stop requested: " + stop.requested() + ")");
                 System.err.flush();
                 signals.ended(3);
@@ -71,6 +71,22 @@ final class SignalsProbe {
                 System.exit(5);
             }
             default -> throw new IllegalArgumentException(mode);
+        }
+    }
+
+    /**
+     * Returns once the hook thread ("jringbuf-stop") is parked in its bounded wait for the
+     * release, or after 30 s (a hook that halted the JVM instead never gets there).
+     */
+    private static void awaitHookWaiting() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() - deadline < 0) {
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().equals("jringbuf-stop") && t.getState() == Thread.State.TIMED_WAITING) {
+                    return;
+                }
+            }
+            Thread.onSpinWait();
         }
     }
 }

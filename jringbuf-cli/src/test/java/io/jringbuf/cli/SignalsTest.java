@@ -12,8 +12,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,13 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SignalsTest {
 
     private static Process probe(String mode) throws IOException {
-        List<String> command = new ArrayList<>();
-        if (Cli.ENV_RESETS_SIGNALS) {
-            command.addAll(List.of("/usr/bin/env", "--default-signal=INT,QUIT"));
-        }
-        command.addAll(List.of(Cli.java(), "-cp", System.getProperty("java.class.path"),
-                SignalsProbe.class.getName(), mode));
-        Process p = new ProcessBuilder(command).start();
+        Process p = Cli.startMain(SignalsProbe.class, mode);
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         assertEquals("ready", out.readLine(), "the probe registered");
         return p;
